@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.ApiTokens;
+using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.Users;
+
+namespace MlopsPortal.Core.Data;
+
+/// <summary>
+/// The one EF Core model, for SQLite, PostgreSQL and SQL Server alike. Audit events queued with
+/// <see cref="Audit"/> are appended to the hash chain inside the same transaction as the changes
+/// they describe (see <see cref="AuditChain"/>); a save that changes audited data without an audit
+/// event fails.
+/// </summary>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
+{
+    private readonly List<PendingAuditEvent> _pendingAudit = [];
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
+    public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
+    public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>
+        _pendingAudit.Add(new PendingAuditEvent(actor, action, entityType, entityId, AuditChain.ToCanonicalPayload(payload)));
+
+    /// <summary>Records that <paramref name="toKind"/>/<paramref name="toId"/> derives from the other end.</summary>
+    public void AddLineage(string fromKind, string fromId, string toKind, string toId, string relation) =>
+        LineageEdges.Add(new LineageEdge
+        {
+            FromKind = fromKind, FromId = fromId, ToKind = toKind, ToId = toId,
+            Relation = relation, CreatedAt = AuditChain.Now(),
+        });
+
+    internal bool HasPendingAudit => _pendingAudit.Count > 0;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditChain.EnsureChangesAreAudited(this);
+        if (_pendingAudit.Count > 0)
+            throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditChain.EnsureChangesAreAudited(this);
+        if (_pendingAudit.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        var ownTransaction = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        List<AuditEvent> appended = [];
+        try
+        {
+            appended = await AuditChain.AppendAsync(this, _pendingAudit, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+                await ownTransaction.CommitAsync(cancellationToken);
+            _pendingAudit.Clear();
+            return written;
+        }
+        catch
+        {
+            // The transaction rolls back: forget the events that were never stored, keep the queue
+            // so that a retry of the same save writes them again.
+            foreach (var e in appended)
+                Entry(e).State = EntityState.Detached;
+            throw;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+                await ownTransaction.DisposeAsync();
+        }
+    }
+
+    internal sealed record PendingAuditEvent(string Actor, string Action, string EntityType, string EntityId, string Payload);
+
+    /// <summary>Identity's own writes that are bookkeeping, not governed state (contracts: not counters).</summary>
+    internal static readonly IReadOnlySet<string> UnauditedUserProperties = new HashSet<string>
+    {
+        nameof(IdentityUser.AccessFailedCount), nameof(IdentityUser.LockoutEnd),
+        nameof(IdentityUser.ConcurrencyStamp), nameof(IdentityUser.SecurityStamp),
+        nameof(PortalUser.LastSignInAt),
+    };
+
+    internal static readonly IReadOnlySet<Type> UnauditedTypes = new HashSet<Type>
+    {
+        typeof(AuditEvent), typeof(AuditChainHead), typeof(DataProtectionKey),
+        // Authenticator keys and recovery codes: the enable/disable/reset actions are audited by the pages.
+        typeof(IdentityUserToken<string>),
+    };
+}

@@ -1,0 +1,30 @@
+namespace MlopsPortal.Core.Lineage;
+
+/// <summary>
+/// One arrow of the lifecycle graph: "to" derives from "from". Written in the same transaction as
+/// the entity that derives (see PortalDbContext.AddLineage).
+/// </summary>
+public sealed class LineageEdge
+{
+    public long Id { get; set; }
+    public string FromKind { get; set; } = "";
+    public string FromId { get; set; } = "";
+    public string ToKind { get; set; } = "";
+    public string ToId { get; set; } = "";
+    public string Relation { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Entity kinds used by lineage edges and audit events.</summary>
+public static class EntityKinds
+{
+    public const string User = "user";
+    public const string ApiToken = "api-token";
+    public const string ApprovalRequest = "approval-request";
+    public const string AuditAnchor = "audit-anchor";
+    public const string Dataset = "dataset";
+    public const string DatasetVersion = "dataset-version";
+    public const string Model = "model";
+    public const string ModelVersion = "model-version";
+    public const string TrainingRun = "training-run";
+}

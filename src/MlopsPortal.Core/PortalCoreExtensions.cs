@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MlopsPortal.Core.ApiTokens;
+using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Users;
+
+namespace MlopsPortal.Core;
+
+public static class PortalCoreExtensions
+{
+    /// <summary>Database, identity and the feature services: everything both the portal and the command line use.</summary>
+    public static IHostApplicationBuilder AddPortalCore(this IHostApplicationBuilder builder, PortalPaths paths)
+    {
+        var services = builder.Services;
+        services.AddSingleton(paths);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .PostConfigure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Portal"));
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+
+        void ConfigureDb(IServiceProvider sp, DbContextOptionsBuilder options)
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            PortalDatabase.Configure(options, db.Provider, PortalDatabase.ResolveConnectionString(db, paths));
+        }
+        // A scoped context for Identity's stores and request-scoped services, and a factory for Blazor
+        // components and jobs, which need a short-lived context per operation.
+        services.AddDbContext<PortalDbContext>(ConfigureDb, optionsLifetime: ServiceLifetime.Singleton);
+        services.AddDbContextFactory<PortalDbContext>(ConfigureDb);
+
+        // One key ring in the database: several portal processes behind a proxy share cookies and tokens.
+        services.AddDataProtection()
+            .SetApplicationName("MlopsPortal")
+            .PersistKeysToDbContext<PortalDbContext>();
+
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = true;
+                o.Password.RequiredUniqueChars = 6;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<AuditTrailService>();
+        services.AddScoped<DemoSeeder>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies migrations where configured (SQLite by default) and fails loudly if the schema is
+    /// behind: a portal must never run on a database it does not understand.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var paths = scope.ServiceProvider.GetRequiredService<PortalPaths>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("MlopsPortal.Database");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (options.Provider == DatabaseProvider.Sqlite)
+            Directory.CreateDirectory(paths.DataDirectory);
+
+        var migrate = options.MigrateOnStart ?? options.Provider == DatabaseProvider.Sqlite;
+        if (migrate)
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0)
+                logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Names}", pending.Count, options.Provider, string.Join(", ", pending));
+            await db.Database.MigrateAsync(ct);
+            if (options.Provider == DatabaseProvider.Sqlite)
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        else
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0)
+                throw new InvalidOperationException(
+                    $"The {options.Provider} database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}): run `MlopsPortal.Web migrate` first.");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace MlopsPortal.Core.Security;
+
+/// <summary>
+/// Named authorization policies. Pages and endpoints name a policy; the policy names roles.
+/// docs/roles.md states the same matrix and RoleMatrixTests hold the two together.
+/// </summary>
+public static class Policies
+{
+    /// <summary>Any signed-in user who holds at least one portal role.</summary>
+    public const string SignedIn = nameof(SignedIn);
+    public const string ManageUsers = nameof(ManageUsers);
+    public const string ReadAuditTrail = nameof(ReadAuditTrail);
+    public const string ManageOwnTokens = nameof(ManageOwnTokens);
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
+    {
+        [SignedIn] = [.. Roles.All],
+        [ManageUsers] = [Roles.Administrator],
+        [ReadAuditTrail] = [Roles.Auditor, Roles.ComplianceOfficer, Roles.Administrator],
+        [ManageOwnTokens] = [.. Roles.All],
+    };
+
+    public static void AddPortalPolicies(this AuthorizationOptions options)
+    {
+        foreach (var (name, roles) in RolesByPolicy)
+            options.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireRole(roles));
+    }
+}

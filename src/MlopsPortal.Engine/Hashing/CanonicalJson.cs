@@ -1,0 +1,140 @@
+// Written by hand: no RFC 8785 (JSON Canonicalization Scheme) library restores here.
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlopsPortal.Engine.Hashing;
+
+/// <summary>
+/// RFC 8785-style canonical JSON: object members sorted by their UTF-16 code units, no insignificant
+/// whitespace, strings escaped as ECMAScript's JSON.stringify does, numbers in their shortest
+/// round-trip form (integers without a fraction or exponent). The audit trail hashes this form,
+/// so any two writers that agree on the content agree on the bytes. docs/audit-trail.md documents it.
+/// </summary>
+public static class CanonicalJson
+{
+    public static string Serialize(JsonNode? node)
+    {
+        var sb = new StringBuilder(256);
+        Write(sb, node);
+        return sb.ToString();
+    }
+
+    public static string Serialize(string json) => Serialize(JsonNode.Parse(json));
+
+    private static void Write(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case JsonObject obj:
+                sb.Append('{');
+                var first = true;
+                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    if (!first) sb.Append(',');
+                    first = false;
+                    WriteString(sb, key);
+                    sb.Append(':');
+                    Write(sb, value);
+                }
+                sb.Append('}');
+                break;
+            case JsonArray arr:
+                sb.Append('[');
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    Write(sb, arr[i]);
+                }
+                sb.Append(']');
+                break;
+            case JsonValue value:
+                WriteValue(sb, value);
+                break;
+        }
+    }
+
+    private static void WriteValue(StringBuilder sb, JsonValue value)
+    {
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.String:
+                WriteString(sb, value.GetValue<string>());
+                break;
+            case JsonValueKind.True:
+                sb.Append("true");
+                break;
+            case JsonValueKind.False:
+                sb.Append("false");
+                break;
+            case JsonValueKind.Null:
+                sb.Append("null");
+                break;
+            case JsonValueKind.Number:
+                using (var doc = JsonDocument.Parse(value.ToJsonString()))
+                    WriteNumber(sb, doc.RootElement);
+                break;
+            default:
+                throw new InvalidOperationException($"Unexpected JSON value kind {value.GetValueKind()}.");
+        }
+    }
+
+    private static void WriteNumber(StringBuilder sb, JsonElement element)
+    {
+        if (element.TryGetInt64(out var integer))
+        {
+            sb.Append(integer.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+        var d = element.GetDouble();
+        if (double.IsNaN(d) || double.IsInfinity(d))
+            throw new InvalidOperationException("Canonical JSON cannot hold NaN or Infinity.");
+        if (d == Math.Floor(d) && Math.Abs(d) < 1e21)
+        {
+            sb.Append(d.ToString("F0", CultureInfo.InvariantCulture));
+            return;
+        }
+        // Shortest round-trip digits; ECMAScript writes the exponent as e+NN / e-NN.
+        var text = d.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E');
+        if (e >= 0)
+        {
+            var mantissa = text[..e];
+            var exponent = int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture);
+            if (exponent >= -6 && exponent < 21)
+                text = d.ToString("0.#####################", CultureInfo.InvariantCulture);
+            else
+                text = mantissa + "e" + (exponent >= 0 ? "+" : "-") + Math.Abs(exponent).ToString(CultureInfo.InvariantCulture);
+        }
+        sb.Append(text);
+    }
+
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c < 0x20)
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else
+                        sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+}

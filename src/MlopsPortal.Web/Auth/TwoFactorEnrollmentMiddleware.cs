@@ -1,0 +1,34 @@
+using MlopsPortal.Core.Security;
+
+namespace MlopsPortal.Web.Auth;
+
+/// <summary>
+/// Administrators and compliance officers must use two-factor sign-in: until they have set up an
+/// authenticator app, every portal page sends them to the set-up page.
+/// </summary>
+public sealed class TwoFactorEnrollmentMiddleware(RequestDelegate next)
+{
+    public const string EnrollPath = "/Account/Manage/EnableAuthenticator";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var user = context.User;
+        var path = context.Request.Path;
+        if (user.Identity?.IsAuthenticated == true
+            && user.Identity.AuthenticationType != ApiTokenAuthenticationHandler.SchemeName
+            && HttpMethods.IsGet(context.Request.Method)
+            && Roles.TwoFactorRequired.Any(user.IsInRole)
+            && user.FindFirst(PortalClaimsPrincipalFactory.TwoFactorClaim)?.Value != "true"
+            && !IsExempt(path))
+        {
+            context.Response.Redirect($"{EnrollPath}?required=true");
+            return;
+        }
+        await next(context);
+    }
+
+    private static bool IsExempt(PathString path) =>
+        path.StartsWithSegments("/Account") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
+        || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/api") || path.StartsWithSegments("/health")
+        || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.Value?.Contains('.') == true;
+}

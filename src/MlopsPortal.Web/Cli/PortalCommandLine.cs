@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Web.Hosting;
+
+namespace MlopsPortal.Web.Cli;
+
+/// <summary>
+/// The command line (contracts §1): `serve` (the default), `migrate`, `user`, `token`, `audit`.
+/// Exit codes: 0 success, 1 bad input, 2 usage error, 3 a check failed.
+/// </summary>
+public static partial class PortalCommandLine
+{
+    public const int Ok = 0, BadInput = 1, UsageError = 2, CheckFailed = 3;
+
+    internal static readonly Option<string> DataDir = new("--data-dir")
+    {
+        Description = "Folder for the SQLite database and artifacts (default ./data).",
+        DefaultValueFactory = _ => "./data",
+        Recursive = true,
+    };
+
+    internal static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Write results as JSON (errors go to stderr as RFC 7807 problem details).",
+        Recursive = true,
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        // "--Section:Key=value" configuration overrides pass through to the host, as ASP.NET Core reads them.
+        var (commandArgs, configArgs) = SplitConfigurationOverrides(args);
+        var context = new CliContext(output, error, configArgs);
+        var root = BuildRootCommand(context);
+        var parse = root.Parse(commandArgs);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+                await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync("Run with --help for usage.");
+            return UsageError;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is PortalValidationException or PortalNotFoundException or PortalForbiddenException)
+        {
+            await context.FailAsync(parse.GetValue(Json), e.Message, e is PortalForbiddenException ? 403 : 400);
+            return BadInput;
+        }
+    }
+
+    internal static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand("MLOps Governance Portal: the web portal and its command line. With no command, runs the portal (serve).");
+        root.Options.Add(DataDir);
+        root.Options.Add(Json);
+        var serve = ServeCommand(context);
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(MigrateCommand(context));
+        root.Subcommands.Add(UserCommand(context));
+        root.Subcommands.Add(TokenCommand(context));
+        root.Subcommands.Add(AuditCommand(context));
+        root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
+        return root;
+    }
+
+    internal static (string[] CommandArgs, string[] ConfigArgs) SplitConfigurationOverrides(string[] args)
+    {
+        var command = new List<string>();
+        var config = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            var name = a.StartsWith("--", StringComparison.Ordinal) ? a[2..].Split('=')[0] : "";
+            if (name.Contains(':'))
+            {
+                config.Add(a);
+                if (!a.Contains('=') && i + 1 < args.Length)
+                    config.Add(args[++i]);
+            }
+            else
+            {
+                command.Add(a);
+            }
+        }
+        return (command.ToArray(), config.ToArray());
+    }
+
+    internal static string[] ParseRoles(IEnumerable<string>? roles)
+    {
+        var result = new List<string>();
+        foreach (var r in (roles ?? []).SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var match = Roles.All.FirstOrDefault(k => string.Equals(k, r, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new PortalValidationException($"Unknown role '{r}'. Roles: {string.Join(", ", Roles.All)}.");
+            result.Add(match);
+        }
+        return [.. result];
+    }
+}
+
+/// <summary>What every command shares: the writers and the configuration overrides.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, string[] configArgs)
+{
+    public TextWriter Output { get; } = output;
+    public TextWriter Error { get; } = error;
+    public string[] ConfigArgs { get; } = configArgs;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
+
+    public async Task FailAsync(bool json, string message, int status = 400)
+    {
+        if (json)
+            await Error.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                type = "about:blank", title = status == 403 ? "Forbidden" : "Invalid input", status, detail = message,
+            }, JsonOptions));
+        else
+            await Error.WriteLineAsync($"error: {message}");
+    }
+
+    public PortalHostSettings HostSettings(string dataDir, IEnumerable<string>? extraArgs = null) => new()
+    {
+        DataDirectory = dataDir,
+        Args = [.. ConfigArgs, .. extraArgs ?? []],
+    };
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using System.CommandLine;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Web.Hosting;
+
+namespace MlopsPortal.Web.Cli;
+
+public static partial class PortalCommandLine
+{
+    private static Command ServeCommand(CliContext context)
+    {
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://localhost:5080)." };
+        var environment = new Option<string?>("--environment") { Description = "Host environment (Production, Development)." };
+        var command = new Command("serve", "Run the portal (the default when no command is given).") { urls, environment };
+        command.SetAction((parse, ct) => RunServeAsync(context, parse, parse.GetValue(urls), parse.GetValue(environment), ct));
+        return command;
+    }
+
+    private static async Task<int> RunServeAsync(CliContext context, ParseResult parse, string? urls, string? environment, CancellationToken ct)
+    {
+        var extra = new List<string>();
+        if (urls is not null) extra.Add($"--urls={urls}");
+        var settings = context.HostSettings(parse.GetValue(DataDir)!, extra) with { EnvironmentName = environment };
+        var app = PortalHost.Build(PortalHost.CreateBuilder(settings));
+        await PortalHost.PrepareAsync(app, context.Output);
+        await app.RunAsync(ct);
+        return Ok;
+    }
+
+    private static Command MigrateCommand(CliContext context)
+    {
+        var script = new Option<bool>("--script") { Description = "Write the idempotent SQL script instead of applying migrations (no database needed)." };
+        var provider = new Option<DatabaseProvider?>("--provider") { Description = "With --script: Sqlite, Postgres or SqlServer (default: the configured one)." };
+        var outputFile = new Option<string?>("--output") { Description = "With --script: the file to write (default: standard output)." };
+        var command = new Command("migrate", "Apply the database migrations of the configured provider, or write them as an idempotent SQL script.")
+        {
+            script, provider, outputFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var json = parse.GetValue(Json);
+            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, prepareDatabase: false);
+            var options = host.Database();
+            if (parse.GetValue(script))
+            {
+                var p = parse.GetValue(provider) ?? options.Provider;
+                await using var offline = PortalDatabase.CreateContext(p, PortalDatabase.OfflineConnectionString(p));
+                var sql = PortalDatabase.GenerateIdempotentScript(offline);
+                if (parse.GetValue(outputFile) is { } file)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                    await File.WriteAllTextAsync(file, sql, ct);
+                    if (json) await context.WriteJsonAsync(new { provider = p.ToString(), output = Path.GetFullPath(file) });
+                    else await context.Output.WriteLineAsync($"Wrote the {p} script to {file}.");
+                }
+                else
+                {
+                    await context.Output.WriteAsync(sql);
+                }
+                return Ok;
+            }
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            if (options.Provider == DatabaseProvider.Sqlite)
+                Directory.CreateDirectory(host.Services.GetRequiredService<PortalPaths>().DataDirectory);
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+            if (json) await context.WriteJsonAsync(new { provider = options.Provider.ToString(), applied = pending });
+            else await context.Output.WriteLineAsync(pending.Count == 0
+                ? $"The {options.Provider} database is up to date."
+                : $"Applied {pending.Count} migration(s) to {options.Provider}: {string.Join(", ", pending)}");
+            return Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using MlopsPortal.Core;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Users;
+using MlopsPortal.Web.Api;
+using MlopsPortal.Web.Auth;
+using MlopsPortal.Web.Components;
+using MlopsPortal.Web.Components.Account;
+
+namespace MlopsPortal.Web.Hosting;
+
+/// <summary>Builds the portal's web host. The command line and the tests both come through here.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder CreateBuilder(PortalHostSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. settings.Args],
+            EnvironmentName = settings.EnvironmentName,
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(PortalHost).Assembly.GetName().Name,
+        });
+        // appsettings.json lives at the repository root and is copied next to the executable.
+        builder.Configuration.AddInMemoryCollection(settings.Overrides);
+        var paths = new PortalPaths(settings.DataDirectory);
+        builder.AddPortalCore(paths);
+        builder.AddPortalWeb();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UsePortalPipeline();
+        return app;
+    }
+
+    private static void UsePortalPipeline(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<TwoFactorEnrollmentMiddleware>();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapPortalApi();
+        app.MapPortalExports();
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = HealthResponse.WriteAsync,
+        }).AllowAnonymous();
+    }
+
+    /// <summary>Migrates (SQLite by default), seeds demo users on an empty database and prints their passwords.</summary>
+    public static async Task PrepareAsync(WebApplication app, TextWriter console)
+    {
+        await app.Services.PrepareDatabaseAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+        if (seeded.Count == 0) return;
+        console.WriteLine();
+        console.WriteLine("Demo users created (shown once; change or lock them before real use):");
+        foreach (var c in seeded)
+            console.WriteLine($"  {c.Role,-20} {c.UserName,-28} {c.Password}");
+        console.WriteLine("Administrator and ComplianceOfficer set up an authenticator app at first sign-in.");
+        console.WriteLine();
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the portal and its tests need on Debian 12, idempotently. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(python3 chromium poppler-utils fonts-dejavu-core postgresql libxgboost0 libxgboost-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "The .NET 10 SDK is required (global.json pins it): install it, then run this again." >&2
+  exit 1
+fi
+dotnet tool restore >/dev/null

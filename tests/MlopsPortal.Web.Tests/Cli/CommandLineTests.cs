@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Testing;
+using MlopsPortal.Web.Cli;
+
+namespace MlopsPortal.Web.Tests.Cli;
+
+/// <summary>The executable's commands, run in-process against a temp data dir (contracts §1 exit codes).</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await PortalCommandLine.RunAsync([.. args, "--data-dir", _dir.Path, "--Demo:SeedUsers=false"], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task ShouldCreateAndListUsersAsJson_WhenUserCommandsRun()
+    {
+        var add = await RunAsync("user", "add", "ada@x.test", "--name", "Ada", "--role", "MlEngineer,Auditor", "--json");
+        add.Exit.ShouldBe(0, add.Err);
+        var created = JsonDocument.Parse(add.Out).RootElement;
+        created.GetProperty("password").GetString()!.Length.ShouldBe(20);
+
+        var list = await RunAsync("user", "list", "--json");
+        list.Exit.ShouldBe(0, list.Err);
+        var user = JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Single();
+        user.GetProperty("userName").GetString().ShouldBe("ada@x.test");
+        user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldBe(["Auditor", "MlEngineer"]);
+    }
+
+    [Fact]
+    public async Task ShouldExitWith1AndAProblemObject_WhenTheInputIsBad()
+    {
+        var result = await RunAsync("user", "add", "bob@x.test", "--role", "Superuser", "--json");
+        result.Exit.ShouldBe(1);
+        var problem = JsonDocument.Parse(result.Err).RootElement;
+        problem.GetProperty("status").GetInt32().ShouldBe(400);
+        problem.GetProperty("detail").GetString()!.ShouldContain("Unknown role 'Superuser'");
+    }
+
+    [Fact]
+    public async Task ShouldExitWith2_WhenTheUsageIsWrong()
+    {
+        (await RunAsync("user", "frobnicate")).Exit.ShouldBe(2);
+        (await RunAsync("token", "create", "--name", "x")).Exit.ShouldBe(2); // --user is required
+    }
+
+    [Fact]
+    public async Task ShouldExitWith3AndNameTheSequence_WhenTheAuditTrailWasEdited()
+    {
+        (await RunAsync("user", "add", "a@x.test", "--role", "Auditor")).Exit.ShouldBe(0);
+        (await RunAsync("user", "add", "b@x.test", "--role", "Auditor")).Exit.ShouldBe(0);
+        var ok = await RunAsync("audit", "verify", "--json");
+        ok.Exit.ShouldBe(0, ok.Err);
+        JsonDocument.Parse(ok.Out).RootElement.GetProperty("intact").GetBoolean().ShouldBeTrue();
+
+        await using (var db = PortalDatabase.CreateContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_dir.Path, "portal.db")}"))
+            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Actor = 'cli:mallory' WHERE Sequence = 2");
+
+        var broken = await RunAsync("audit", "verify");
+        broken.Exit.ShouldBe(3);
+        broken.Out.ShouldContain("BROKEN at sequence 2");
+    }
+
+    [Fact]
+    public async Task ShouldCheckTheAnchor_WhenVerifyIsGivenOne()
+    {
+        (await RunAsync("user", "add", "a@x.test", "--role", "Auditor")).Exit.ShouldBe(0);
+        var head = (await RunAsync("audit", "head")).Out.Trim();
+        (await RunAsync("audit", "verify", "--anchor", head)).Exit.ShouldBe(0);
+        (await RunAsync("audit", "verify", "--anchor", "not-an-anchor")).Exit.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ShouldPrintATokenOnce_WhenTokenCreateRuns()
+    {
+        (await RunAsync("user", "add", "ci@x.test", "--role", "MlEngineer")).Exit.ShouldBe(0);
+        var created = await RunAsync("token", "create", "--user", "ci@x.test", "--name", "pipeline", "--days", "7");
+        created.Exit.ShouldBe(0, created.Err);
+        created.Out.Trim().ShouldStartWith("mlp_");
+        var list = await RunAsync("token", "list", "--user", "ci@x.test", "--json");
+        list.Out.ShouldNotContain(created.Out.Trim());
+        JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Single().GetProperty("name").GetString().ShouldBe("pipeline");
+    }
+
+    [Fact]
+    public async Task ShouldListEveryCommand_WhenHelpIsAsked()
+    {
+        var help = await RunAsync("--help");
+        help.Exit.ShouldBe(0);
+        foreach (var command in new[] { "serve", "migrate", "user", "token", "audit" })
+            help.Out.ShouldContain(command);
+        (await RunAsync("audit", "verify", "--help")).Out.ShouldContain("--anchor");
+    }
+
+    [Fact]
+    public async Task ShouldWriteTheScriptWithoutADatabase_WhenMigrateScriptRuns()
+    {
+        var file = Path.Combine(_dir.Path, "pg.sql");
+        var result = await RunAsync("migrate", "--script", "--provider", "Postgres", "--output", file);
+        result.Exit.ShouldBe(0, result.Err);
+        (await File.ReadAllTextAsync(file)).ShouldContain("CREATE TABLE \"AuditEvents\"");
+    }
+}

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Users;
+using MlopsPortal.Core.ApiTokens;
+using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Testing;
+using MlopsPortal.Web.Cli;
+
+namespace MlopsPortal.Web.Tests.Security;
+
+/// <summary>
+/// docs/roles.md against the code: every page and endpoint of the running portal is evaluated with
+/// its real authorization policy for each role, and every service action is tried as each role.
+/// </summary>
+public sealed class RoleMatrixTests : IAsyncLifetime
+{
+    private static readonly string[] Columns = [.. Roles.All, RolesDocument.Anonymous];
+    private PortalTestHost _host = default!;
+    private readonly RolesDocument _doc = RolesDocument.Load();
+
+    public async Task InitializeAsync() => _host = await PortalTestHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static ClaimsPrincipal PrincipalFor(string column) => column == RolesDocument.Anonymous
+        ? new ClaimsPrincipal(new ClaimsIdentity())
+        : new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, "u1"), new Claim(ClaimTypes.Name, "u@x.test"), new Claim(ClaimTypes.Role, column)],
+            "Test", ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>Pages (keyed by route) and endpoints (keyed by "METHOD /route") of the running app.</summary>
+    private Dictionary<string, Endpoint> Endpoints(bool pages)
+    {
+        var result = new Dictionary<string, Endpoint>();
+        var sources = _host.Services.GetRequiredService<EndpointDataSource>();
+        foreach (var e in sources.Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
+            if (route.StartsWith("/_") || e.Metadata.Any(m => m.GetType().Name == "StaticAssetDescriptor") || route.Contains("{**"))
+                continue;
+            var isPage = e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+            if (isPage != pages) continue;
+            if (isPage)
+                result[route] = e;
+            else
+                foreach (var method in e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                    result[$"{method} {route}"] = e;
+        }
+        return result;
+    }
+
+    private async Task<bool> AllowsAsync(Endpoint endpoint, string column)
+    {
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            return true;
+        var provider = _host.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var policy = await AuthorizationPolicy.CombineAsync(provider,
+            endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
+        policy.ShouldNotBeNull($"{endpoint.DisplayName} declares no roles: add [Authorize(Policy = ...)] or [AllowAnonymous].");
+        var auth = _host.Services.GetRequiredService<IAuthorizationService>();
+        return (await auth.AuthorizeAsync(PrincipalFor(column), policy)).Succeeded;
+    }
+
+    private async Task CheckAsync(string table, bool pages)
+    {
+        var documented = _doc.Table(table);
+        var actual = Endpoints(pages);
+        var problems = new List<string>();
+        foreach (var key in actual.Keys.Except(documented.Keys))
+            problems.Add($"{key} exists but docs/roles.md does not list it");
+        foreach (var key in documented.Keys.Except(actual.Keys))
+            problems.Add($"{key} is in docs/roles.md but the portal has no such {(pages ? "page" : "endpoint")}");
+        foreach (var (key, endpoint) in actual.Where(a => documented.ContainsKey(a.Key)))
+            foreach (var column in Columns)
+            {
+                var allowed = await AllowsAsync(endpoint, column);
+                if (allowed != documented[key][column])
+                    problems.Add($"{key} {(allowed ? "allows" : "denies")} {column}, docs/roles.md says it {(documented[key][column] ? "allows" : "denies")}");
+            }
+        problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public Task ShouldAllowAndDenyEachRoleAsDocumented_WhenPagesAreEvaluated() => CheckAsync("Page", pages: true);
+
+    [Fact]
+    public Task ShouldAllowAndDenyEachRoleAsDocumented_WhenEndpointsAreEvaluated() => CheckAsync("Endpoint", pages: false);
+
+    [Fact]
+    public void ShouldDocumentEveryCommand_WhenTheCommandTreeIsListed()
+    {
+        var root = PortalCommandLine.BuildRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, []));
+        var commands = new List<string>();
+        foreach (var c in root.Subcommands)
+        {
+            if (c.Subcommands.Count == 0) commands.Add(c.Name);
+            commands.AddRange(c.Subcommands.Select(s => $"{c.Name} {s.Name}"));
+        }
+        commands.Order().ShouldBe(_doc.Table("Command").Keys.Order());
+    }
+
+    [Fact]
+    public async Task ShouldAllowAndDenyEachRoleAsDocumented_WhenServiceActionsAreTried()
+    {
+        var documented = _doc.Table("Action");
+        var target = await _host.CreateUserAsync("target@x.test", Roles.DataScientist);
+        var problems = new List<string>();
+        foreach (var (action, allowedBy) in documented)
+            foreach (var role in Roles.All)
+            {
+                var actorUser = await _host.CreateUserAsync($"{action.Replace('.', '-')}-{role}@x.test".ToLowerInvariant(), role);
+                var actor = new Actor(actorUser.Id, actorUser.UserName!, new HashSet<string> { role }, false);
+                var allowed = await TryAsync(action, actor, target);
+                if (allowed != allowedBy[role])
+                    problems.Add($"{action} {(allowed ? "allows" : "denies")} {role}, docs/roles.md says it {(allowedBy[role] ? "allows" : "denies")}");
+            }
+        problems.ShouldBeEmpty();
+    }
+
+    private async Task<bool> TryAsync(string action, Actor actor, PortalUser target)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdminService>();
+        try
+        {
+            switch (action)
+            {
+                case "user.create": await admin.CreateAsync(actor, $"new-{Guid.NewGuid():N}@x.test", "n", PortalTestHost.Password, []); break;
+                case "user.lock": await admin.LockAsync(actor, target.Id, "matrix"); await admin.UnlockAsync(Actor.Cli(), target.Id); break;
+                case "role.grant": await admin.GrantRoleAsync(actor, target.Id, Roles.Auditor); await admin.RevokeRoleAsync(Actor.Cli(), target.Id, Roles.Auditor); break;
+                case "role-grant.decide":
+                    try { await admin.DecideRoleGrantAsync(actor, "no-such-request", true, null); }
+                    catch (PortalNotFoundException) { /* got past the role check */ }
+                    break;
+                case "audit.verify": await scope.ServiceProvider.GetRequiredService<AuditTrailService>().VerifyAsync(actor); break;
+                case "token.create-own": await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(actor, actor.UserId!, "m", 1, true); break;
+                default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
+            }
+            return true;
+        }
+        catch (PortalForbiddenException)
+        {
+            return false;
+        }
+    }
+}

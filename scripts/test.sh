@@ -7,17 +7,18 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 bash scripts/prerequisites.sh
 
-# Playwright drives Debian's Chromium (browser downloads are impossible here): the majors must match.
-expected_major=156
-chromium_major=$(/usr/bin/chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1 || true)
-if [ "$chromium_major" != "$expected_major" ]; then
-  echo "Chromium major version is '${chromium_major:-none}' but Playwright 1.64.1 expects $expected_major: upgrade the two together (docs/operations.md)." >&2
-  exit 1
-fi
-echo "Chromium $chromium_major matches Playwright's expected major $expected_major."
-
 echo "Building (warnings are errors)…"
 dotnet build MlopsPortal.sln -c Release -nologo -v quiet
+
+# Playwright drives Debian's Chromium (browser downloads are impossible here): the majors must match.
+browsers_json=e2e/MlopsPortal.E2E/bin/Release/net10.0/.playwright/package/browsers.json
+expected=$(python3 -c 'import json,sys; print(next(b["browserVersion"] for b in json.load(open(sys.argv[1]))["browsers"] if b["name"]=="chromium"))' "$browsers_json")
+chromium_version=$(/usr/bin/chromium --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -1 || true)
+if [ "${chromium_version%%.*}" != "${expected%%.*}" ]; then
+  echo "Debian's Chromium is '${chromium_version:-missing}' but Playwright expects $expected: upgrade the two together (docs/operations.md)." >&2
+  exit 1
+fi
+echo "Chromium $chromium_version matches Playwright's expected major (${expected})."
 
 # A private PostgreSQL cluster for this run, stopped on exit.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

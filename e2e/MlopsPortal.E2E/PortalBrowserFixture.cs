@@ -1,0 +1,98 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Users;
+using MlopsPortal.Testing;
+
+namespace MlopsPortal.E2E;
+
+/// <summary>One portal on Kestrel and one Chromium for the whole collection; each test opens its own context.</summary>
+public sealed class PortalBrowserFixture : IAsyncLifetime
+{
+    public PortalTestHost Host { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private IPlaywright _playwright = default!;
+
+    /// <summary>Authenticator keys of the users who already set up two-factor sign-in.</summary>
+    public Dictionary<string, string> TotpKeys { get; } = [];
+
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var dir = Path.Combine(RepositoryRoot.Path, ".test-results", "screenshots");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public static string UserFor(string role) => $"{DemoSeeder.DemoUserNames[role]}@e2e.test";
+
+    public async Task InitializeAsync()
+    {
+        Host = await PortalTestHost.StartAsync(kestrel: true);
+        foreach (var role in Roles.All)
+        {
+            await Host.CreateUserAsync(UserFor(role), role);
+            if (Roles.TwoFactorRequired.Contains(role))
+                TotpKeys[UserFor(role)] = await Host.EnableTwoFactorAsync(UserFor(role));
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("MLOPS_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 768)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Host.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the form (and the authenticator step where the user has one).</summary>
+    public async Task SignInAsync(IPage page, string email, string password = PortalTestHost.Password)
+    {
+        await page.GotoAsync("Account/Login");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (page.Url.Contains("LoginWith2fa") && TotpKeys.TryGetValue(email, out var key))
+        {
+            await page.FillAsync("#Input\\.TwoFactorCode", Totp.Code(key));
+            await page.ClickAsync("[data-testid=verify-code]");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        }
+    }
+
+    /// <summary>Waits until the interactive circuit has rendered the navigation.</summary>
+    public static async Task WaitForShellAsync(IPage page)
+    {
+        await page.WaitForSelectorAsync("[data-testid=home-title], h1");
+        await page.WaitForSelectorAsync("[data-nav]");
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await Host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalCollection : ICollectionFixture<PortalBrowserFixture>
+{
+    public const string Name = "portal";
+}

@@ -31,7 +31,7 @@ trap stop_pg EXIT
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync >/dev/null
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_dir -c max_connections=300 -c fsync=off" start >/dev/null
 export MLOPS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
-echo "PostgreSQL $("$pg_bin/postgres" --version | grep -oE '[0-9.]+$') on 127.0.0.1:$pg_port"
+echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 
 results="$root/.test-results"
 rm -rf "$results"; mkdir -p "$results"

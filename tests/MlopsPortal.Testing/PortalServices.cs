@@ -28,6 +28,8 @@ public sealed class PortalServices : IAsyncDisposable
             ["ConnectionStrings:Portal"] = connectionString,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Tests provoke database errors on purpose; the assertions check them, the log need not.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
         builder.AddPortalCore(new PortalPaths(result._dir.Path));
         result._host = builder.Build();
         await result._host.Services.PrepareDatabaseAsync();

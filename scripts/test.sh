@@ -13,7 +13,7 @@ dotnet build MlopsPortal.sln -c Release -nologo -v quiet
 # Playwright drives Debian's Chromium (browser downloads are impossible here): the majors must match.
 browsers_json=e2e/MlopsPortal.E2E/bin/Release/net10.0/.playwright/package/browsers.json
 expected=$(python3 -c 'import json,sys; print(next(b["browserVersion"] for b in json.load(open(sys.argv[1]))["browsers"] if b["name"]=="chromium"))' "$browsers_json")
-chromium_version=$(/usr/bin/chromium --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -1 || true)
+chromium_version=$("${MLOPS_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -1 || true)
 if [ "${chromium_version%%.*}" != "${expected%%.*}" ]; then
   echo "Debian's Chromium is '${chromium_version:-missing}' but Playwright expects $expected: upgrade the two together (docs/operations.md)." >&2
   exit 1

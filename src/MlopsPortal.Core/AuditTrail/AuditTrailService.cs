@@ -24,7 +24,13 @@ public sealed class AuditTrailService(PortalDbContext db)
 {
     public static readonly string[] ReadRoles = [Roles.Auditor, Roles.ComplianceOfficer, Roles.Administrator];
 
-    public async Task<ChainHead> HeadAsync(CancellationToken ct = default)
+    public async Task<ChainHead> HeadAsync(Actor actor, CancellationToken ct = default)
+    {
+        actor.Require(ReadRoles);
+        return await HeadAsync(ct);
+    }
+
+    private async Task<ChainHead> HeadAsync(CancellationToken ct)
     {
         var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
         return new ChainHead(head.Sequence, head.Hash);
@@ -100,6 +106,7 @@ public sealed class AuditTrailService(PortalDbContext db)
 
     public async Task WriteCsvAsync(Actor actor, Stream output, CancellationToken ct = default)
     {
+        actor.Require(ReadRoles);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
         await writer.WriteLineAsync("sequence,occurredAt,actor,action,entityType,entityId,payload,previousHash,hash");
         await foreach (var e in Query(actor).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
@@ -116,6 +123,7 @@ public sealed class AuditTrailService(PortalDbContext db)
 
     public async Task WriteJsonAsync(Actor actor, Stream output, CancellationToken ct = default)
     {
+        actor.Require(ReadRoles);
         var head = await HeadAsync(ct);
         await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
         json.WriteStartObject();

@@ -179,14 +179,16 @@ public sealed class UserAdminService(PortalDbContext db, UserManager<PortalUser>
             throw new PortalValidationException("This is the last Administrator: grant the role to someone else first.");
         db.Audit(actor.AuditName, "role.revoked", EntityKinds.User, user.Id, new { user.UserName, role });
         ThrowOnFailure(await users.RemoveFromRoleAsync(user, role));
+        // Open sessions pick up the smaller set of roles at their next revalidation.
+        await users.UpdateSecurityStampAsync(user);
     }
 
     public async Task LockAsync(Actor actor, string userId, string? reason, CancellationToken ct = default)
     {
         actor.Require(Roles.Administrator);
-        if (actor.UserId == userId)
-            throw new PortalValidationException("You cannot lock your own account.");
         var user = await FindAsync(userId);
+        if (actor.UserId == user.Id)
+            throw new PortalValidationException("You cannot lock your own account.");
         user.LockoutEnabled = true;
         db.Audit(actor.AuditName, "user.locked", EntityKinds.User, user.Id, new { user.UserName, reason });
         ThrowOnFailure(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));

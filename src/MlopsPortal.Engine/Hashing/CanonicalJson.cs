@@ -85,32 +85,45 @@ public static class CanonicalJson
 
     private static void WriteNumber(StringBuilder sb, JsonElement element)
     {
-        if (element.TryGetInt64(out var integer))
-        {
-            sb.Append(integer.ToString(CultureInfo.InvariantCulture));
-            return;
-        }
+        // RFC 8785 treats every number as an IEEE-754 double, written as ECMAScript's Number.toString.
         var d = element.GetDouble();
         if (double.IsNaN(d) || double.IsInfinity(d))
             throw new InvalidOperationException("Canonical JSON cannot hold NaN or Infinity.");
-        if (d == Math.Floor(d) && Math.Abs(d) < 1e21)
+        sb.Append(FormatDouble(d));
+    }
+
+    /// <summary>ECMAScript Number.prototype.toString for finite doubles (ECMA-262 §6.1.6.1.20).</summary>
+    public static string FormatDouble(double d)
+    {
+        if (d == 0) return "0";
+        var sign = d < 0 ? "-" : "";
+        // "R" gives the shortest digits that round-trip, as ECMAScript requires; only the layout differs.
+        var r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        var e = r.IndexOfAny(['E', 'e']);
+        var mantissa = e >= 0 ? r[..e] : r;
+        var exponent = e >= 0 ? int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture) : 0;
+        var point = mantissa.IndexOf('.');
+        var digits = point >= 0 ? mantissa.Remove(point, 1) : mantissa;
+        var n = (point >= 0 ? point : mantissa.Length) + exponent; // the decimal point sits after n digits
+        var leading = digits.Length - digits.TrimStart('0').Length;
+        digits = digits[leading..].TrimEnd('0');
+        n -= leading;
+        var k = digits.Length;
+
+        string text;
+        if (k <= n && n <= 21)
+            text = digits + new string('0', n - k);
+        else if (0 < n && n <= 21)
+            text = digits[..n] + "." + digits[n..];
+        else if (-6 < n && n <= 0)
+            text = "0." + new string('0', -n) + digits;
+        else
         {
-            sb.Append(d.ToString("F0", CultureInfo.InvariantCulture));
-            return;
+            var exp = n - 1;
+            var expText = (exp >= 0 ? "+" : "-") + Math.Abs(exp).ToString(CultureInfo.InvariantCulture);
+            text = k == 1 ? digits + "e" + expText : digits[..1] + "." + digits[1..] + "e" + expText;
         }
-        // Shortest round-trip digits; ECMAScript writes the exponent as e+NN / e-NN.
-        var text = d.ToString("R", CultureInfo.InvariantCulture);
-        var e = text.IndexOf('E');
-        if (e >= 0)
-        {
-            var mantissa = text[..e];
-            var exponent = int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture);
-            if (exponent >= -6 && exponent < 21)
-                text = d.ToString("0.#####################", CultureInfo.InvariantCulture);
-            else
-                text = mantissa + "e" + (exponent >= 0 ? "+" : "-") + Math.Abs(exponent).ToString(CultureInfo.InvariantCulture);
-        }
-        sb.Append(text);
+        return sign + text;
     }
 
     private static void WriteString(StringBuilder sb, string s)

@@ -58,7 +58,8 @@ public static class PortalApi
             .RequirePolicy(Policies.ManageUsers)
             .WithSummary("All users with their roles and lockout state.");
 
-        api.MapGet("/audit/head", async (AuditTrailService audit, CancellationToken ct) => await audit.HeadAsync(ct))
+        api.MapGet("/audit/head", async (ClaimsPrincipal principal, AuditTrailService audit, CancellationToken ct) =>
+                await audit.HeadAsync(Actor.FromPrincipal(principal), ct))
             .RequirePolicy(Policies.ReadAuditTrail)
             .WithSummary("The chain head (sequence and hash): an anchor to compare later.");
 

@@ -30,5 +30,5 @@ public sealed class TwoFactorEnrollmentMiddleware(RequestDelegate next)
     private static bool IsExempt(PathString path) =>
         path.StartsWithSegments("/Account") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
         || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/api") || path.StartsWithSegments("/health")
-        || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.Value?.Contains('.') == true;
+        || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.StartsWithSegments("/favicon.svg");
 }

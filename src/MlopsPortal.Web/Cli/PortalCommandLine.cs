@@ -37,9 +37,8 @@ public static partial class PortalCommandLine
         var parse = root.Parse(commandArgs);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-                await error.WriteLineAsync(e.Message);
-            await error.WriteLineAsync("Run with --help for usage.");
+            var message = string.Join(" ", parse.Errors.Select(e => e.Message)) + " Run with --help for usage.";
+            await context.FailAsync(commandArgs.Contains("--json"), message, 400, "Usage error");
             return UsageError;
         }
         try
@@ -49,6 +48,15 @@ public static partial class PortalCommandLine
         catch (Exception e) when (e is PortalValidationException or PortalNotFoundException or PortalForbiddenException)
         {
             await context.FailAsync(parse.GetValue(Json), e.Message, e is PortalForbiddenException ? 403 : 400);
+            return BadInput;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException or IOException
+                                   or UnauthorizedAccessException or FormatException)
+        {
+            // Configuration and environment problems (no connection string, unreachable database,
+            // unwritable data dir): a clear message and exit 1, not a stack trace.
+            var detail = e is System.Data.Common.DbException ? $"The database is not reachable: {e.Message}" : e.Message;
+            await context.FailAsync(parse.GetValue(Json), detail, 500, "Command failed");
             return BadInput;
         }
     }
@@ -114,12 +122,12 @@ internal sealed class CliContext(TextWriter output, TextWriter error, string[] c
 
     public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
 
-    public async Task FailAsync(bool json, string message, int status = 400)
+    public async Task FailAsync(bool json, string message, int status = 400, string? title = null)
     {
         if (json)
             await Error.WriteLineAsync(JsonSerializer.Serialize(new
             {
-                type = "about:blank", title = status == 403 ? "Forbidden" : "Invalid input", status, detail = message,
+                type = "about:blank", title = title ?? (status == 403 ? "Forbidden" : "Invalid input"), status, detail = message,
             }, JsonOptions));
         else
             await Error.WriteLineAsync($"error: {message}");

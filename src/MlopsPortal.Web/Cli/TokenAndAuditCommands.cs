@@ -92,7 +92,7 @@ public static partial class PortalCommandLine
         {
             using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!);
             await using var scope = host.Services.CreateAsyncScope();
-            var h = await scope.ServiceProvider.GetRequiredService<AuditTrailService>().HeadAsync(ct);
+            var h = await scope.ServiceProvider.GetRequiredService<AuditTrailService>().HeadAsync(Actor.Cli(), ct);
             if (parse.GetValue(Json)) await context.WriteJsonAsync(h);
             else await context.Output.WriteLineAsync($"{h.Sequence}:{h.Hash}");
             return Ok;

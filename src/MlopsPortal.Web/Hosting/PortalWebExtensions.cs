@@ -64,6 +64,8 @@ public static class PortalWebExtensions
             o.AccessDeniedPath = "/Account/AccessDenied";
         });
         services.AddAuthorization(o => o.AddPortalPolicies());
+        // A lock, password reset or revoked role reaches plain HTTP requests within a minute too.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         var proxy = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new();
         services.Configure<ForwardedHeadersOptions>(o =>

@@ -26,6 +26,14 @@ public sealed class CanonicalJsonTests
     [InlineData("1E-7", "1e-7")]
     [InlineData("0.000001", "0.000001")]
     [InlineData("123456789012", "123456789012")]
+    [InlineData("0.0000012345678901234567", "0.0000012345678901234567")]
+    [InlineData("1234567890123456.7", "1234567890123456.8")]
+    [InlineData("9007199254740993", "9007199254740992")]
+    [InlineData("1e-7", "1e-7")]
+    [InlineData("123e-20", "1.23e-18")]
+    [InlineData("4.5e300", "4.5e+300")]
+    [InlineData("-1.5e-10", "-1.5e-10")]
+    [InlineData("100000000000000000000", "100000000000000000000")]
     public void ShouldWriteNumbersAsEcmaScriptDoes_WhenSerializing(string input, string expected)
     {
         CanonicalJson.Serialize($"[{input}]").ShouldBe($"[{expected}]");

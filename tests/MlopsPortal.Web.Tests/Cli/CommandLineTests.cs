@@ -113,4 +113,20 @@ public sealed class CommandLineTests : IDisposable
         result.Exit.ShouldBe(0, result.Err);
         (await File.ReadAllTextAsync(file)).ShouldContain("CREATE TABLE \"AuditEvents\"");
     }
+
+    [Fact]
+    public async Task ShouldExitWith1AndSayWhatIsMissing_WhenPostgresHasNoConnectionString()
+    {
+        var result = await RunAsync("user", "list", "--Database:Provider=Postgres", "--ConnectionStrings:Portal=", "--json");
+        result.Exit.ShouldBe(1);
+        JsonDocument.Parse(result.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("ConnectionStrings:Portal");
+    }
+
+    [Fact]
+    public async Task ShouldWriteAProblemObject_WhenTheUsageIsWrongWithJson()
+    {
+        var result = await RunAsync("user", "add", "--json");
+        result.Exit.ShouldBe(2);
+        JsonDocument.Parse(result.Err).RootElement.GetProperty("title").GetString().ShouldBe("Usage error");
+    }
 }

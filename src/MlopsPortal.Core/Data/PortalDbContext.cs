@@ -6,6 +6,8 @@ using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Users;
 
 namespace MlopsPortal.Core.Data;
@@ -28,6 +30,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Model> Models => Set<Model>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<JobLogLine> JobLogLines => Set<JobLogLine>();
+    public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
+    public DbSet<WorkerNode> WorkerNodes => Set<WorkerNode>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>
@@ -116,5 +123,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         typeof(AuditEvent), typeof(AuditChainHead), typeof(DataProtectionKey),
         // Authenticator keys and recovery codes: the enable/disable/reset actions are audited by the pages.
         typeof(IdentityUserToken<string>),
+        // Operational telemetry: a node's check-ins and a run's log lines. Job requests, starts and
+        // outcomes are JobRun changes, which are audited (ADR-008).
+        typeof(WorkerNode), typeof(JobLogLine),
     };
 }

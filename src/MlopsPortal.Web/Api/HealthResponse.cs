@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MlopsPortal.Web.Api;
 
-/// <summary>/health as JSON: overall status and each check (database; the scheduler joins later).</summary>
+/// <summary>/health as JSON: overall status and each check (database, scheduler).</summary>
 public static class HealthResponse
 {
     public static Task WriteAsync(HttpContext context, HealthReport report)

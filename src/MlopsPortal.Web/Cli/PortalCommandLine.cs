@@ -6,7 +6,7 @@ using MlopsPortal.Web.Hosting;
 namespace MlopsPortal.Web.Cli;
 
 /// <summary>
-/// The command line (contracts §1): `serve` (the default), `migrate`, `user`, `token`, `audit`.
+/// The command line (contracts §1): `serve` (the default), `worker`, `migrate`, `user`, `token`, `audit`.
 /// Exit codes: 0 success, 1 bad input, 2 usage error, 3 a check failed.
 /// </summary>
 public static partial class PortalCommandLine
@@ -68,6 +68,7 @@ public static partial class PortalCommandLine
         root.Options.Add(Json);
         var serve = ServeCommand(context);
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(WorkerCommand(context));
         root.Subcommands.Add(MigrateCommand(context));
         root.Subcommands.Add(UserCommand(context));
         root.Subcommands.Add(TokenCommand(context));

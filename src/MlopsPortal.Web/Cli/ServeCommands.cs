@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using System.CommandLine;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Web.Hosting;
 
 namespace MlopsPortal.Web.Cli;
@@ -31,21 +32,24 @@ public static partial class PortalCommandLine
     {
         var script = new Option<bool>("--script") { Description = "Write the idempotent SQL script instead of applying migrations (no database needed)." };
         var provider = new Option<DatabaseProvider?>("--provider") { Description = "With --script: Sqlite, Postgres or SqlServer (default: the configured one)." };
-        var outputFile = new Option<string?>("--output") { Description = "With --script: the file to write (default: standard output)." };
-        var command = new Command("migrate", "Apply the database migrations of the configured provider, or write them as an idempotent SQL script.")
+        var schedulerScript = new Option<bool>("--scheduler-script") { Description = "Write Quartz's job store schema (the DDL it provisions itself, ADR-008) instead." };
+        var outputFile = new Option<string?>("--output") { Description = "With --script or --scheduler-script: the file to write (default: standard output)." };
+        var command = new Command("migrate", "Apply the database migrations and the scheduler's schema to the configured database, or write them as idempotent SQL scripts.")
         {
-            script, provider, outputFile,
+            script, schedulerScript, provider, outputFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(Json);
             using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, prepareDatabase: false);
             var options = host.Database();
-            if (parse.GetValue(script))
+            if (parse.GetValue(script) || parse.GetValue(schedulerScript))
             {
                 var p = parse.GetValue(provider) ?? options.Provider;
                 await using var offline = PortalDatabase.CreateContext(p, PortalDatabase.OfflineConnectionString(p));
-                var sql = PortalDatabase.GenerateIdempotentScript(offline);
+                var sql = parse.GetValue(schedulerScript)
+                    ? QuartzSchema.ScriptForDatabaseFolder(p)
+                    : PortalDatabase.GenerateIdempotentScript(offline);
                 if (parse.GetValue(outputFile) is { } file)
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
@@ -65,6 +69,7 @@ public static partial class PortalCommandLine
                 Directory.CreateDirectory(host.Services.GetRequiredService<PortalPaths>().DataDirectory);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             await db.Database.MigrateAsync(ct);
+            await QuartzSchema.ApplyAsync(db, options.Provider, ct);
             if (json) await context.WriteJsonAsync(new { provider = options.Provider.ToString(), applied = pending });
             else await context.Output.WriteLineAsync(pending.Count == 0
                 ? $"The {options.Provider} database is up to date."

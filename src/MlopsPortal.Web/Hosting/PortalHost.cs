@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using MlopsPortal.Core;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Web.Api;
 using MlopsPortal.Web.Auth;
@@ -25,6 +26,7 @@ public static class PortalHost
         builder.Configuration.AddInMemoryCollection(settings.Overrides);
         var paths = new PortalPaths(settings.DataDirectory);
         builder.AddPortalCore(paths);
+        builder.AddPortalScheduling(paths, "portal", settings.GpuSelfTest);
         builder.AddPortalWeb();
         return builder;
     }

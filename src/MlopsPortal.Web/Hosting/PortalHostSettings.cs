@@ -9,4 +9,6 @@ public sealed record PortalHostSettings
     public string? EnvironmentName { get; init; }
     /// <summary>Extra in-memory configuration, applied last (tests).</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
+    /// <summary>The GPU self-test a node runs before it declares gpu (tests replace the CUDA one).</summary>
+    public MlopsPortal.Core.Scheduling.IGpuSelfTest? GpuSelfTest { get; init; }
 }

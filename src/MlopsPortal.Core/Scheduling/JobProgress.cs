@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MlopsPortal.Core.Scheduling;
+
+/// <summary>
+/// A running job's progress, log and heartbeat. Jobs call <see cref="Report"/> and <see cref="Log"/>
+/// as often as they like; a background loop writes the latest state about once a second (the Jobs
+/// page polls the database, so every node's jobs show live) and picks up cancel requests.
+/// </summary>
+public sealed class JobProgress(Guid runId, JobServices services, CancellationTokenSource cancel)
+{
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    private readonly Lock _gate = new();
+    private readonly List<JobLogLine> _pendingLines = [];
+    private readonly CancellationTokenSource _stop = new();
+    private double? _fraction;
+    private string? _text;
+    private bool _dirty;
+    private DateTime _lastWrite = DateTime.UtcNow;
+
+    public bool CancelRequested { get; private set; }
+    public string? CancelledBy { get; private set; }
+
+    /// <summary>Progress from 0 to 1 with a short text ("round 40 of 200").</summary>
+    public void Report(double fraction, string? text = null)
+    {
+        lock (_gate)
+        {
+            _fraction = Math.Clamp(fraction, 0, 1);
+            _text = text is { Length: > 500 } ? text[..500] : text;
+            _dirty = true;
+        }
+    }
+
+    public void Log(string message, string level = "info")
+    {
+        lock (_gate)
+        {
+            _pendingLines.Add(new JobLogLine
+            {
+                JobRunId = runId, At = DateTime.UtcNow, Level = level,
+                Message = message.Length > 2000 ? message[..2000] : message,
+            });
+            _dirty = true;
+        }
+    }
+
+    internal async Task KeepAliveAsync(TimeSpan heartbeat)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                bool due;
+                lock (_gate) due = _dirty || DateTime.UtcNow - _lastWrite >= heartbeat;
+                if (!due) continue;
+                try
+                {
+                    await FlushAsync(_stop.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed heartbeat is retried on the next tick; the job itself goes on.
+                    services.Logger.LogWarning(e, "Could not write the progress of job run {RunId}.", runId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    internal async Task StopAsync(Task keepAlive)
+    {
+        await _stop.CancelAsync();
+        await keepAlive;
+    }
+
+    internal async Task FlushAsync(CancellationToken ct)
+    {
+        List<JobLogLine> lines;
+        double? fraction;
+        string? text;
+        lock (_gate)
+        {
+            lines = [.. _pendingLines];
+            _pendingLines.Clear();
+            fraction = _fraction;
+            text = _text;
+            _dirty = false;
+        }
+        var now = DateTime.UtcNow;
+        await using var db = await services.DbFactory.CreateDbContextAsync(ct);
+        if (lines.Count > 0)
+        {
+            db.JobLogLines.AddRange(lines);
+            await db.SaveChangesAsync(ct);
+        }
+        // Only while running: a heartbeat never overwrites a finished run's state.
+        await db.JobRuns.Where(r => r.Id == runId && r.Status == JobRunStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.LastHeartbeatAt, now)
+                .SetProperty(r => r.Progress, r => fraction ?? r.Progress)
+                .SetProperty(r => r.ProgressText, r => text ?? r.ProgressText), ct);
+        _lastWrite = now;
+        var cancelRequest = await db.JobRuns.Where(r => r.Id == runId)
+            .Select(r => new { r.CancelRequested, r.CancelRequestedBy }).SingleAsync(ct);
+        if (cancelRequest.CancelRequested && !CancelRequested)
+        {
+            CancelRequested = true;
+            CancelledBy = cancelRequest.CancelRequestedBy;
+            await cancel.CancelAsync();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Security;
+using Quartz;
+
+namespace MlopsPortal.Core.Scheduling;
+
+/// <summary>A request to run a job once.</summary>
+public sealed record JobRequest(string Kind, JobPayload Payload, string? Reason = null, bool RequiresGpu = false)
+{
+    /// <summary>Set by the schedule dispatcher: the schedule, when it was due, and whether that was long ago.</summary>
+    public Guid? ScheduleId { get; init; }
+    public DateTime? DueAt { get; init; }
+    public bool Late { get; init; }
+    /// <summary>Overrides "who asked" (a schedule names itself and its creator).</summary>
+    public string? TriggeredBy { get; init; }
+}
+
+/// <summary>A page of job history, newest first.</summary>
+public sealed record JobRunQuery(
+    string? Kind = null, JobRunStatus? Status = null, string? NodeId = null, string? TriggeredBy = null,
+    int Skip = 0, int Take = 50);
+
+/// <summary>
+/// Queues, cancels and lists job runs. A queued run is a JobRun row (audited) and a one-off Quartz
+/// job that carries its id; whichever node takes the trigger runs it (<see cref="PortalJob"/>).
+/// </summary>
+public sealed class JobService(
+    IDbContextFactory<PortalDbContext> dbFactory, ISchedulerFactory schedulers, ILogger<JobService> logger)
+{
+    public static readonly string[] OperatorRoles = [Roles.MlEngineer, Roles.Administrator];
+
+    /// <summary>Queues a run. Feature services check their own rules first; this only records and queues.</summary>
+    public async Task<JobRun> EnqueueAsync(Actor actor, JobRequest request, CancellationToken ct = default)
+    {
+        var kind = JobKinds.Get(request.Kind);
+        var id = Guid.NewGuid();
+        var run = new JobRun
+        {
+            Id = id, Kind = kind.Name, Status = JobRunStatus.Queued,
+            JobKey = $"{kind.Group}.run-{id:N}",
+            ScheduleId = request.ScheduleId, DueAt = request.DueAt, Late = request.Late,
+            TriggeredBy = request.TriggeredBy ?? actor.AuditName,
+            Reason = request.Reason, Payload = request.Payload.ToJson(), PayloadVersion = request.Payload.Version,
+            RequiresGpu = request.RequiresGpu, QueuedAt = DateTime.UtcNow,
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            db.JobRuns.Add(run);
+            db.Audit(actor.AuditName, "job.requested", "job-run", id.ToString(), new
+            {
+                kind = kind.Name, reason = request.Reason, requiresGpu = request.RequiresGpu,
+                schedule = request.ScheduleId?.ToString(), payload = run.Payload,
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        try
+        {
+            await ScheduleQuartzJobAsync(run, ct);
+        }
+        catch (Exception e)
+        {
+            // The row says queued but nothing will run it: record the failure in history, then fail loudly.
+            logger.LogError(e, "Could not queue job run {RunId} in Quartz.", id);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var stored = await db.JobRuns.SingleAsync(r => r.Id == id, CancellationToken.None);
+            stored.Status = JobRunStatus.Failed;
+            stored.FinishedAt = DateTime.UtcNow;
+            stored.Error = $"Could not be queued: {e.Message}";
+            db.Audit(actor.AuditName, "job.failed", "job-run", id.ToString(), new { error = stored.Error });
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        return run;
+    }
+
+    internal async Task ScheduleQuartzJobAsync(JobRun run, CancellationToken ct)
+    {
+        var kind = JobKinds.Get(run.Kind);
+        var scheduler = await schedulers.GetScheduler(ct);
+        var name = $"run-{run.Id:N}";
+        var job = JobBuilder.Create().OfType(kind.JobType)
+            .WithIdentity(name, kind.Group)
+            .WithDescription($"{kind.DisplayName} {run.Id}")
+            .UsingJobData(PortalJob.RunIdKey, run.Id.ToString())
+            .RequestRecovery(kind.Recoverable)
+            .Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(name, kind.Group)
+            .ForJob(job)
+            .StartNow()
+            // Queued behind busy nodes is not "missed": run as soon as a node is free.
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow));
+        if (run.RequiresGpu)
+            trigger = trigger.WithExecutionGroup(WorkerCapabilities.GpuExecutionGroup);
+        await scheduler.ScheduleJob(job, trigger.Build(), new ScheduleJobOptions(), ct);
+    }
+
+    /// <summary>
+    /// Re-queues runs whose row was written but whose Quartz job is missing (the process died between
+    /// the two): run by each node at start.
+    /// </summary>
+    public async Task<int> RequeueOrphansAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cutoff = DateTime.UtcNow.AddMinutes(-1);
+        var queued = await db.JobRuns.AsNoTracking()
+            .Where(r => r.Status == JobRunStatus.Queued && r.QueuedAt < cutoff).ToListAsync(ct);
+        var scheduler = await schedulers.GetScheduler(ct);
+        var requeued = 0;
+        foreach (var run in queued)
+        {
+            var kind = JobKinds.Get(run.Kind);
+            if (await scheduler.Exists(new JobKey($"run-{run.Id:N}", kind.Group), ct))
+                continue;
+            await ScheduleQuartzJobAsync(run, ct);
+            requeued++;
+            logger.LogWarning("Re-queued job run {RunId}: its Quartz job was missing.", run.Id);
+        }
+        return requeued;
+    }
+
+    /// <summary>Cancels a queued run at once, or asks a running one to stop (it notices within a second).</summary>
+    public async Task<JobRun> CancelAsync(Actor actor, Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId, ct)
+                  ?? throw new PortalNotFoundException($"No job run {runId}.");
+        if (run.TriggeredBy != actor.AuditName)
+            actor.Require(OperatorRoles);
+        if (!run.IsActive)
+            throw new PortalValidationException($"The run is already {run.Status.ToString().ToLowerInvariant()}.");
+        run.CancelRequested = true;
+        run.CancelRequestedBy = actor.AuditName;
+        var wasQueued = run.Status == JobRunStatus.Queued;
+        if (wasQueued)
+        {
+            run.Status = JobRunStatus.Cancelled;
+            run.FinishedAt = DateTime.UtcNow;
+            run.Summary = "Cancelled before it started.";
+        }
+        db.Audit(actor.AuditName, wasQueued ? "job.cancelled" : "job.cancel-requested", "job-run", run.Id.ToString(), new { kind = run.Kind });
+        await db.SaveChangesAsync(ct);
+        if (wasQueued)
+        {
+            var scheduler = await schedulers.GetScheduler(ct);
+            await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", JobKinds.Get(run.Kind).Group), ct);
+        }
+        return run;
+    }
+
+    /// <summary>Queues a cluster check (the diagnostic kind): operators use it to see nodes take and finish work.</summary>
+    public Task<JobRun> RequestDiagnosticAsync(Actor actor, Jobs.DiagnosticPayload payload, CancellationToken ct = default)
+    {
+        actor.Require(OperatorRoles);
+        if (payload.DurationSeconds is < 0 or > 3600)
+            throw new PortalValidationException("A cluster check runs between 0 and 3600 seconds.");
+        return EnqueueAsync(actor, new JobRequest(JobKinds.Diagnostic, payload, "Cluster check", payload.RequiresGpu), ct);
+    }
+
+    public async Task<(IReadOnlyList<JobRun> Runs, int Total)> QueryAsync(JobRunQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var runs = db.JobRuns.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Kind)) runs = runs.Where(r => r.Kind == query.Kind);
+        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (!string.IsNullOrEmpty(query.NodeId)) runs = runs.Where(r => r.NodeId == query.NodeId);
+        if (!string.IsNullOrEmpty(query.TriggeredBy)) runs = runs.Where(r => r.TriggeredBy.Contains(query.TriggeredBy));
+        var total = await runs.CountAsync(ct);
+        var page = await runs.OrderByDescending(r => r.QueuedAt).ThenBy(r => r.Id)
+            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(ct);
+        return (page, total);
+    }
+
+    public async Task<IReadOnlyList<JobRun>> ActiveAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.JobRuns.AsNoTracking()
+            .Where(r => r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running)
+            .OrderBy(r => r.QueuedAt).Take(200).ToListAsync(ct);
+    }
+
+    public async Task<JobRun> GetAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct)
+               ?? throw new PortalNotFoundException($"No job run {runId}.");
+    }
+
+    /// <summary>The latest log lines of runs, oldest first per run.</summary>
+    public async Task<IReadOnlyList<JobLogLine>> LogAsync(Guid runId, int last = 500, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var lines = await db.JobLogLines.AsNoTracking().Where(l => l.JobRunId == runId)
+            .OrderByDescending(l => l.Id).Take(last).ToListAsync(ct);
+        lines.Reverse();
+        return lines;
+    }
+
+    public async Task<ILookup<Guid, JobLogLine>> LatestLinesAsync(IReadOnlyCollection<Guid> runIds, int perRun, CancellationToken ct = default)
+    {
+        if (runIds.Count == 0) return Array.Empty<JobLogLine>().ToLookup(l => l.JobRunId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = runIds.ToList();
+        var lines = await db.JobLogLines.AsNoTracking().Where(l => ids.Contains(l.JobRunId))
+            .OrderByDescending(l => l.Id).Take(perRun * ids.Count * 4).ToListAsync(ct);
+        return lines.GroupBy(l => l.JobRunId)
+            .SelectMany(g => g.Take(perRun).Reverse())
+            .ToLookup(l => l.JobRunId);
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using MlopsPortal.Core.Security;
+using Quartz;
+
+namespace MlopsPortal.Core.Scheduling.Jobs;
+
+/// <summary>
+/// A schedule's cron trigger fires this: it queues one run of the schedule's kind, so that scheduled
+/// and requested runs share one path (history, recovery, cancel). Idempotent per due time: a
+/// recovered firing does not queue a second run.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFactory, JobService jobs,
+    Microsoft.Extensions.Options.IOptions<SchedulingOptions> options, ILogger<FireScheduleJob> logger) : IJob
+{
+    public const string Group = "schedules";
+    public const string ScheduleIdKey = "scheduleId";
+
+    public static JobKey KeyFor(Guid scheduleId) => new($"schedule-{scheduleId:N}", Group);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    {
+        try
+        {
+            if (!Guid.TryParse(context.MergedJobDataMap.GetString(ScheduleIdKey), out var scheduleId))
+                throw new InvalidOperationException($"{context.JobDetail.Key} has no schedule id.");
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var schedule = await db.JobSchedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == scheduleId, ct);
+            if (schedule is null)
+            {
+                logger.LogWarning("Schedule {ScheduleId} no longer exists; deleting its Quartz job.", scheduleId);
+                await context.Scheduler.DeleteJob(context.JobDetail.Key, ct);
+                return;
+            }
+            var due = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+            if (await db.JobRuns.AnyAsync(r => r.ScheduleId == scheduleId && r.DueAt == due, ct))
+                return;
+            var late = context.FireTimeUtc.UtcDateTime - due > options.Value.MisfireThreshold;
+            var kind = JobKinds.Get(schedule.Kind);
+            var payload = new SchedulePayload(schedule.Payload, schedule.PayloadVersion);
+            await jobs.EnqueueAsync(Actor.Job(context.JobDetail.Key.ToString()), new JobRequest(kind.Name, payload,
+                late ? $"Scheduled for {due:yyyy-MM-dd HH:mm} UTC; ran late because no node was up (misfire policy: run once now)."
+                     : $"Scheduled by \"{schedule.Name}\".")
+            {
+                ScheduleId = scheduleId, DueAt = due, Late = late,
+                TriggeredBy = $"schedule:{schedule.Name} (by {schedule.CreatedBy})",
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A schedule that cannot queue its run must be seen: log and let Quartz record the failure.
+            logger.LogError(e, "Schedule firing {JobKey} failed.", context.JobDetail.Key);
+            throw new JobExecutionException(e);
+        }
+    }
+}
+
+/// <summary>The schedule's own stored payload, passed through unchanged.</summary>
+public sealed record SchedulePayload(string Json, int StoredVersion) : JobPayload
+{
+    public override int Version => StoredVersion;
+    public override string ToJson() => Json;
+}

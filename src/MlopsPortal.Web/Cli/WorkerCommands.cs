@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using MlopsPortal.Core;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Web.Hosting;
+
+namespace MlopsPortal.Web.Cli;
+
+public static partial class PortalCommandLine
+{
+    private static Command WorkerCommand(CliContext context)
+    {
+        var capabilities = new Option<string>("--capabilities")
+        {
+            Description = "What this node offers: cpu, or cpu,gpu (gpu only if the GPU self-test passes; otherwise exit 3).",
+            DefaultValueFactory = _ => WorkerCapabilities.Cpu,
+        };
+        var concurrency = new Option<int?>("--max-concurrency") { Description = "Jobs run at once (default: the processor count, at least 2)." };
+        var environment = new Option<string?>("--environment") { Description = "Host environment (Production, Development)." };
+        var command = new Command("worker", "Run a worker node: joins the Quartz cluster on the shared PostgreSQL or SQL Server database and runs jobs until stopped (SIGTERM waits for running jobs).")
+        {
+            capabilities, concurrency, environment,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var json = parse.GetValue(Json);
+            var overrides = new Dictionary<string, string?>
+            {
+                [$"{SchedulingOptions.Section}:{nameof(SchedulingOptions.Capabilities)}"] = parse.GetValue(capabilities),
+            };
+            if (parse.GetValue(concurrency) is { } n)
+                overrides[$"{SchedulingOptions.Section}:{nameof(SchedulingOptions.MaxConcurrency)}"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var settings = context.HostSettings(parse.GetValue(DataDir)!) with
+            {
+                EnvironmentName = parse.GetValue(environment), Overrides = overrides,
+            };
+            HostApplicationBuilder builder;
+            try
+            {
+                builder = WorkerHost.CreateBuilder(settings);
+            }
+            catch (GpuSelfTestFailedException e)
+            {
+                await context.FailAsync(json, e.Message, 422, "GPU self-test failed");
+                return CheckFailed;
+            }
+            using var host = builder.Build();
+            var database = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                await context.FailAsync(json,
+                    "Workers join a cluster on PostgreSQL or SQL Server (--Database:Provider=Postgres with ConnectionStrings:Portal). " +
+                    "On SQLite the portal itself runs every job: start `serve` instead.", 400);
+                return BadInput;
+            }
+            await host.Services.PrepareDatabaseAsync(ct);
+            var node = host.Services.GetRequiredService<SchedulerNode>();
+            if (json) await context.WriteJsonAsync(new { node = node.Id, capabilities = node.Capabilities, gpu = node.GpuName });
+            else await context.Output.WriteLineAsync($"Worker {node.Id} ({string.Join(",", node.Capabilities)}{(node.GpuName is null ? "" : $", {node.GpuName}")}) is running. Stop it with Ctrl+C.");
+            await host.RunAsync(ct);
+            return Ok;
+        });
+        return command;
+    }
+}

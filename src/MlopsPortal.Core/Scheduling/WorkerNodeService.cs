@@ -49,10 +49,16 @@ public sealed class WorkerNodeService(
     IServiceProvider services, SchedulerNode node, IOptions<SchedulingOptions> options, ILogger<WorkerNodeService> logger)
     : BackgroundService
 {
+    /// <summary>Registers before the host reports started: a node that says it runs is on the Workers page.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RegisterAsync(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await RegisterAsync(dbFactory, stoppingToken);
         await using (var scope = services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ScheduleService>().EnsureSchedulesAsync(stoppingToken);

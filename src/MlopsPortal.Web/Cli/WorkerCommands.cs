@@ -55,10 +55,11 @@ public static partial class PortalCommandLine
                 return BadInput;
             }
             await host.Services.PrepareDatabaseAsync(ct);
+            await host.StartAsync(ct);
             var node = host.Services.GetRequiredService<SchedulerNode>();
             if (json) await context.WriteJsonAsync(new { node = node.Id, capabilities = node.Capabilities, gpu = node.GpuName });
             else await context.Output.WriteLineAsync($"Worker {node.Id} ({string.Join(",", node.Capabilities)}{(node.GpuName is null ? "" : $", {node.GpuName}")}) is running. Stop it with Ctrl+C.");
-            await host.RunAsync(ct);
+            await host.WaitForShutdownAsync(ct);
             return Ok;
         });
         return command;

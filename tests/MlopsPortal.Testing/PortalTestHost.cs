@@ -22,18 +22,25 @@ public sealed class PortalTestHost : IAsyncDisposable
 {
     public const string Password = "Test-Passw0rd!x";
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory? _dir;
+    private readonly string _dataDirectory;
     private Microsoft.AspNetCore.Builder.WebApplication _app = default!;
+
+    private PortalTestHost(string? dataDirectory)
+    {
+        _dir = dataDirectory is null ? new TempDirectory() : null;
+        _dataDirectory = dataDirectory ?? _dir!.Path;
+    }
 
     public Uri BaseAddress { get; private set; } = default!;
     public IServiceProvider Services => _app.Services;
-    public string DataDirectory => _dir.Path;
+    public string DataDirectory => _dataDirectory;
 
     public static async Task<PortalTestHost> StartAsync(
         bool kestrel = false, DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null,
-        IDictionary<string, string?>? overrides = null)
+        IDictionary<string, string?>? overrides = null, string? dataDirectory = null)
     {
-        var host = new PortalTestHost();
+        var host = new PortalTestHost(dataDirectory);
         var config = new Dictionary<string, string?>
         {
             ["Demo:SeedUsers"] = "false",
@@ -46,7 +53,7 @@ public sealed class PortalTestHost : IAsyncDisposable
             config[k] = v;
         var builder = PortalHost.CreateBuilder(new PortalHostSettings
         {
-            DataDirectory = host._dir.Path, EnvironmentName = "Production", Overrides = config,
+            DataDirectory = host._dataDirectory, EnvironmentName = "Production", Overrides = config,
         });
         if (kestrel)
             builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -110,6 +117,6 @@ public sealed class PortalTestHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
+        _dir?.Dispose();
     }
 }

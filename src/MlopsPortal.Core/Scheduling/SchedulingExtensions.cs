@@ -89,7 +89,9 @@ public static class SchedulingExtensions
 }
 
 /// <summary>A portal that runs no jobs still keeps schedules and Quartz triggers in line at start.</summary>
-internal sealed class ScheduleSyncService(ScheduleService schedules) : BackgroundService
+internal sealed class ScheduleSyncService(ScheduleService schedules) : IHostedService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => schedules.EnsureSchedulesAsync(stoppingToken);
+    public Task StartAsync(CancellationToken cancellationToken) => schedules.EnsureSchedulesAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -53,17 +53,17 @@ public sealed class WorkerNodeService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await RegisterAsync(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), cancellationToken);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ScheduleService>().EnsureSchedulesAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<JobService>().RequeueOrphansAsync(cancellationToken);
+        }
         await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        await using (var scope = services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ScheduleService>().EnsureSchedulesAsync(stoppingToken);
-            await scope.ServiceProvider.GetRequiredService<JobService>().RequeueOrphansAsync(stoppingToken);
-        }
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
         try
         {

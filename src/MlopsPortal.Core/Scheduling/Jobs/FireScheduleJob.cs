@@ -11,7 +11,7 @@ namespace MlopsPortal.Core.Scheduling.Jobs;
 /// recovered firing does not queue a second run.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFactory, JobService jobs,
+public sealed partial class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFactory, JobService jobs,
     Microsoft.Extensions.Options.IOptions<SchedulingOptions> options, ILogger<FireScheduleJob> logger) : IJob
 {
     public const string Group = "schedules";
@@ -36,11 +36,16 @@ public sealed class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFa
             var due = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
             if (await db.JobRuns.AnyAsync(r => r.ScheduleId == scheduleId && r.DueAt == due, ct))
                 return;
-            var late = context.FireTimeUtc.UtcDateTime - due > options.Value.MisfireThreshold;
+            // After a misfire, "run once now" moves the due time to now; the firings that were missed
+            // are the cron's times since the previous run that never got one.
+            var previousDue = await db.JobRuns.Where(r => r.ScheduleId == scheduleId && r.DueAt != null)
+                .MaxAsync(r => r.DueAt, ct) ?? schedule.UpdatedAt;
+            var missed = MissedFirings(schedule, previousDue, due - options.Value.MisfireThreshold);
+            var late = missed > 0 || context.FireTimeUtc.UtcDateTime - due > options.Value.MisfireThreshold;
             var kind = JobKinds.Get(schedule.Kind);
             var payload = new SchedulePayload(schedule.Payload, schedule.PayloadVersion);
             await jobs.EnqueueAsync(Actor.Job(context.JobDetail.Key.ToString()), new JobRequest(kind.Name, payload,
-                late ? $"Scheduled for {due:yyyy-MM-dd HH:mm} UTC; ran late because no node was up (misfire policy: run once now)."
+                late ? $"{missed} firing(s) since {previousDue:yyyy-MM-dd HH:mm:ss} UTC were missed while no node was up; ran once now (misfire policy: run once now)."
                      : $"Scheduled by \"{schedule.Name}\".")
             {
                 ScheduleId = scheduleId, DueAt = due, Late = late,
@@ -57,6 +62,21 @@ public sealed class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFa
 }
 
 /// <summary>The schedule's own stored payload, passed through unchanged.</summary>
+public sealed partial class FireScheduleJob
+{
+    /// <summary>Cron times strictly after <paramref name="after"/> and before <paramref name="before"/> (capped at 1000).</summary>
+    internal static int MissedFirings(JobSchedule schedule, DateTime after, DateTime before)
+    {
+        var cron = new CronExpression(schedule.CronExpression, CronSchedule.FindTimeZone(schedule.TimeZoneId));
+        var count = 0;
+        for (var t = cron.GetNextValidTimeAfter(new DateTimeOffset(after, TimeSpan.Zero));
+             t is { } next && next.UtcDateTime < before && count < 1000;
+             t = cron.GetNextValidTimeAfter(next))
+            count++;
+        return count;
+    }
+}
+
 public sealed record SchedulePayload(string Json, int StoredVersion) : JobPayload
 {
     public override int Version => StoredVersion;

@@ -67,6 +67,8 @@ public static class SchedulingExtensions
         services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;
+            // Start with the host, so that /health and the first page see a running scheduler.
+            o.AwaitApplicationStarted = false;
             o.AutoStart = options.ExecuteJobs;
         });
         services.AddSingleton<JobServices>();

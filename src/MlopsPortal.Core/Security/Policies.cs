@@ -13,6 +13,8 @@ public static class Policies
     public const string ManageUsers = nameof(ManageUsers);
     public const string ReadAuditTrail = nameof(ReadAuditTrail);
     public const string ManageOwnTokens = nameof(ManageOwnTokens);
+    /// <summary>Pause, resume, edit and run schedules; cancel runs; run cluster checks.</summary>
+    public const string OperateJobs = nameof(OperateJobs);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -20,6 +22,7 @@ public static class Policies
         [ManageUsers] = [Roles.Administrator],
         [ReadAuditTrail] = [Roles.Auditor, Roles.ComplianceOfficer, Roles.Administrator],
         [ManageOwnTokens] = [.. Roles.All],
+        [OperateJobs] = [Roles.MlEngineer, Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

@@ -89,6 +89,8 @@ public static class PortalApi
             .RequirePolicy(Policies.ReadAuditTrail)
             .WithSummary("Records an anchor of the current chain head.");
 
+        api.MapSchedulingApi();
+
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }
 

@@ -113,6 +113,48 @@ public sealed class ApiTests : IAsyncLifetime
         var health = await Client(null).GetFromJsonAsync<JsonElement>("health");
         health.GetProperty("status").GetString().ShouldBe("Healthy");
         health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().ShouldBe("Healthy");
+        health.GetProperty("checks").GetProperty("scheduler").GetProperty("status").GetString().ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task ShouldQueueAndReportAClusterCheck_WhenAnEngineerPostsOne()
+    {
+        var client = Client(await _host.CreateTokenAsync("engineer@x.test"));
+        var created = await client.PostAsJsonAsync("api/v1/jobs/cluster-check", new { durationSeconds = 0 });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        JsonElement run;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(200);
+            run = await client.GetFromJsonAsync<JsonElement>($"api/v1/jobs/{id}");
+        } while (run.GetProperty("status").GetString() is "queued" or "running" && ++polls < 300);
+        run.GetProperty("status").GetString().ShouldBe("succeeded");
+        run.GetProperty("triggeredBy").GetString().ShouldBe("user:engineer@x.test");
+        var workers = await client.GetFromJsonAsync<JsonElement>("api/v1/workers");
+        workers.EnumerateArray().ShouldContain(w => w.GetProperty("id").GetString() == run.GetProperty("nodeId").GetString()
+                                                    && w.GetProperty("state").GetString() == "healthy");
+        var page = await client.GetFromJsonAsync<JsonElement>("api/v1/jobs?kind=diagnostic&status=succeeded");
+        page.GetProperty("items").EnumerateArray().ShouldContain(r => r.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task ShouldAnswer400WithTheAllowedValues_WhenAJobFilterIsUnknown()
+    {
+        var response = await Client(await _host.CreateTokenAsync("auditor@x.test")).GetAsync("api/v1/jobs?status=exploded");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ProblemAsync(response)).GetProperty("detail").GetString()!.ShouldContain("succeeded");
+    }
+
+    [Fact]
+    public async Task ShouldForbidPausingSchedules_WhenTheAuditorTries()
+    {
+        var client = Client(await _host.CreateTokenAsync("auditor@x.test"));
+        var schedules = await client.GetFromJsonAsync<JsonElement>("api/v1/schedules");
+        var id = schedules.EnumerateArray().First().GetProperty("id").GetString();
+        (await client.PostAsync($"api/v1/schedules/{id}/pause", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await client.GetFromJsonAsync<JsonElement>("api/v1/schedules")).EnumerateArray().ShouldAllBe(s => !s.GetProperty("paused").GetBoolean());
     }
 
     [Fact]

@@ -10,6 +10,8 @@ using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Testing;
 using MlopsPortal.Web.Cli;
 
@@ -124,6 +126,11 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         problems.ShouldBeEmpty();
     }
 
+    private static ScheduleService Schedules(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ScheduleService>();
+
+    private static async Task<Guid> RetentionScheduleAsync(AsyncServiceScope scope) =>
+        (await Schedules(scope).ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention).Schedule.Id;
+
     private async Task<bool> TryAsync(string action, Actor actor, PortalUser target)
     {
         await using var scope = _host.Services.CreateAsyncScope();
@@ -141,6 +148,20 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     break;
                 case "audit.verify": await scope.ServiceProvider.GetRequiredService<AuditTrailService>().VerifyAsync(actor); break;
                 case "token.create-own": await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(actor, actor.UserId!, "m", 1, true); break;
+                case "schedule.edit": await Schedules(scope).UpdateAsync(actor, await RetentionScheduleAsync(scope), "0 30 3 * * ?", "UTC"); break;
+                case "schedule.pause": await Schedules(scope).PauseAsync(actor, await RetentionScheduleAsync(scope)); await Schedules(scope).ResumeAsync(Actor.Cli(), await RetentionScheduleAsync(scope)); break;
+                case "schedule.resume":
+                    await Schedules(scope).PauseAsync(Actor.Cli(), await RetentionScheduleAsync(scope));
+                    try { await Schedules(scope).ResumeAsync(actor, await RetentionScheduleAsync(scope)); }
+                    finally { if ((await Schedules(scope).GetAsync(await RetentionScheduleAsync(scope))).Paused) await Schedules(scope).ResumeAsync(Actor.Cli(), await RetentionScheduleAsync(scope)); }
+                    break;
+                case "schedule.run-now": await Schedules(scope).RunNowAsync(actor, await RetentionScheduleAsync(scope)); break;
+                case "job.cancel":
+                    // Someone else's queued run (a GPU run waits on this CPU-only portal).
+                    var queued = await scope.ServiceProvider.GetRequiredService<JobService>().RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(RequiresGpu: true));
+                    await scope.ServiceProvider.GetRequiredService<JobService>().CancelAsync(actor, queued.Id);
+                    break;
+                case "job.cluster-check": await scope.ServiceProvider.GetRequiredService<JobService>().RequestDiagnosticAsync(actor, new DiagnosticPayload()); break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

@@ -10,6 +10,8 @@ public static class PortalNavigation
     public static readonly IReadOnlyList<NavItem> Items =
     [
         new("Home", "/", "home", Policies.SignedIn, "Portal"),
+        new("Jobs", "/jobs", "schedule", Policies.SignedIn, "Operations"),
+        new("Workers", "/workers", "dns", Policies.SignedIn, "Operations"),
         new("Audit trail", "/audit", "verified_user", Policies.ReadAuditTrail, "Governance"),
         new("Users and roles", "/admin/users", "manage_accounts", Policies.ManageUsers, "Administration"),
         new("API tokens", "/account/tokens", "key", Policies.ManageOwnTokens, "My account"),

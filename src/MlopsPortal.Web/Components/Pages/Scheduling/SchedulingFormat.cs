@@ -1,0 +1,57 @@
+using System.Globalization;
+using MlopsPortal.Core.Scheduling;
+using Radzen;
+
+namespace MlopsPortal.Web.Components.Pages.Scheduling;
+
+/// <summary>How job and worker states read on the pages.</summary>
+public static class SchedulingFormat
+{
+    public static (BadgeStyle Style, string Text) Status(JobRunStatus status) => status switch
+    {
+        JobRunStatus.Queued => (BadgeStyle.Secondary, "Queued"),
+        JobRunStatus.Running => (BadgeStyle.Info, "Running"),
+        JobRunStatus.Succeeded => (BadgeStyle.Success, "Succeeded"),
+        JobRunStatus.Failed => (BadgeStyle.Danger, "Failed"),
+        JobRunStatus.Cancelled => (BadgeStyle.Light, "Cancelled"),
+        JobRunStatus.NotAvailable => (BadgeStyle.Warning, "Not available yet"),
+        JobRunStatus.Missed => (BadgeStyle.Warning, "Missed"),
+        _ => (BadgeStyle.Light, status.ToString()),
+    };
+
+    public static (BadgeStyle Style, string Text) State(WorkerState state) => state switch
+    {
+        WorkerState.Healthy => (BadgeStyle.Success, "Healthy"),
+        WorkerState.Late => (BadgeStyle.Warning, "Late"),
+        _ => (BadgeStyle.Light, "Gone"),
+    };
+
+    public static string KindName(string kind) => JobKinds.All.FirstOrDefault(k => k.Name == kind)?.DisplayName ?? kind;
+
+    public static string Ago(DateTime? utc, DateTime now)
+    {
+        if (utc is not { } t) return "—";
+        var d = now - t;
+        return d.TotalSeconds < 1 ? "just now"
+            : d.TotalSeconds < 90 ? $"{d.TotalSeconds:0} s ago"
+            : d.TotalMinutes < 90 ? $"{d.TotalMinutes:0} min ago"
+            : d.TotalHours < 36 ? $"{d.TotalHours:0} h ago"
+            : $"{d.TotalDays:0} days ago";
+    }
+
+    public static string Duration(TimeSpan? span) => span is not { } d ? "—"
+        : d.TotalSeconds < 60 ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : d.TotalMinutes < 60 ? $"{(int)d.TotalMinutes} min {d.Seconds} s"
+        : $"{(int)d.TotalHours} h {d.Minutes} min";
+
+    public static string Utc(DateTime? utc) => utc?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "—";
+
+    public static string InZone(DateTimeOffset? time, string timeZoneId)
+    {
+        if (time is not { } t) return "—";
+        var local = TimeZoneInfo.ConvertTime(t, CronSchedule.FindTimeZone(timeZoneId));
+        return local.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + $" ({local:zzz})";
+    }
+
+    public static string ShortNode(string? nodeId) => nodeId ?? "—";
+}

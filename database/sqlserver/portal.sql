@@ -412,3 +412,195 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE TABLE [JobRuns] (
+        [Id] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(64) NOT NULL,
+        [Status] int NOT NULL,
+        [JobKey] nvarchar(256) NOT NULL,
+        [ScheduleId] uniqueidentifier NULL,
+        [TriggeredBy] nvarchar(256) NOT NULL,
+        [Reason] nvarchar(1000) NULL,
+        [Payload] nvarchar(max) NOT NULL,
+        [PayloadVersion] int NOT NULL,
+        [RequiresGpu] bit NOT NULL,
+        [QueuedAt] datetime2 NOT NULL,
+        [DueAt] datetime2 NULL,
+        [StartedAt] datetime2 NULL,
+        [FinishedAt] datetime2 NULL,
+        [LastHeartbeatAt] datetime2 NULL,
+        [NodeId] nvarchar(200) NULL,
+        [Attempts] int NOT NULL,
+        [RecoveredAfterSeconds] float NULL,
+        [Late] bit NOT NULL,
+        [Progress] float NULL,
+        [ProgressText] nvarchar(500) NULL,
+        [CancelRequested] bit NOT NULL,
+        [CancelRequestedBy] nvarchar(256) NULL,
+        [Summary] nvarchar(2000) NULL,
+        [Error] nvarchar(4000) NULL,
+        [OutputEntityType] nvarchar(64) NULL,
+        [OutputEntityId] nvarchar(128) NULL,
+        CONSTRAINT [PK_JobRuns] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE TABLE [JobSchedules] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Kind] nvarchar(64) NOT NULL,
+        [SubjectType] nvarchar(64) NULL,
+        [SubjectId] nvarchar(128) NULL,
+        [CronExpression] nvarchar(200) NOT NULL,
+        [TimeZoneId] nvarchar(100) NOT NULL,
+        [Paused] bit NOT NULL,
+        [Payload] nvarchar(max) NOT NULL,
+        [PayloadVersion] int NOT NULL,
+        [CreatedBy] nvarchar(256) NOT NULL,
+        [CreatedByUserId] nvarchar(450) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UpdatedBy] nvarchar(256) NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        [IsSystem] bit NOT NULL,
+        CONSTRAINT [PK_JobSchedules] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE TABLE [Models] (
+        [Id] uniqueidentifier NOT NULL,
+        [Slug] nvarchar(100) NOT NULL,
+        [DisplayName] nvarchar(200) NOT NULL,
+        [CreatedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_Models] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE TABLE [WorkerNodes] (
+        [Id] nvarchar(200) NOT NULL,
+        [Host] nvarchar(200) NOT NULL,
+        [ProcessId] int NOT NULL,
+        [Mode] nvarchar(16) NOT NULL,
+        [Capabilities] nvarchar(64) NOT NULL,
+        [GpuName] nvarchar(200) NULL,
+        [MaxConcurrency] int NOT NULL,
+        [Version] nvarchar(64) NOT NULL,
+        [StartedAt] datetime2 NOT NULL,
+        [LastCheckInAt] datetime2 NOT NULL,
+        [StoppedAt] datetime2 NULL,
+        CONSTRAINT [PK_WorkerNodes] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE TABLE [JobLogLines] (
+        [Id] bigint NOT NULL IDENTITY,
+        [JobRunId] uniqueidentifier NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Level] nvarchar(16) NOT NULL,
+        [Message] nvarchar(2000) NOT NULL,
+        CONSTRAINT [PK_JobLogLines] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_JobLogLines_JobRuns_JobRunId] FOREIGN KEY ([JobRunId]) REFERENCES [JobRuns] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_JobLogLines_JobRunId_Id] ON [JobLogLines] ([JobRunId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_JobRuns_QueuedAt] ON [JobRuns] ([QueuedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_JobRuns_ScheduleId] ON [JobRuns] ([ScheduleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_JobRuns_Status_QueuedAt] ON [JobRuns] ([Status], [QueuedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_JobSchedules_Name] ON [JobSchedules] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_JobSchedules_SubjectType_SubjectId] ON [JobSchedules] ([SubjectType], [SubjectId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Models_Slug] ON [Models] ([Slug]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    CREATE INDEX [IX_WorkerNodes_LastCheckInAt] ON [WorkerNodes] ([LastCheckInAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123171747_Scheduling'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123171747_Scheduling', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

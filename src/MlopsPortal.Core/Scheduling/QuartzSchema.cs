@@ -12,6 +12,7 @@ namespace MlopsPortal.Core.Scheduling;
 public static class QuartzSchema
 {
     public const string TablePrefix = "qrtz_";
+    /// <summary>Quartz separates statements with a line reading exactly this.</summary>
     private const string Separator = "--;;";
 
     public static string Script(DatabaseProvider provider)
@@ -34,7 +35,7 @@ public static class QuartzSchema
 
     /// <summary>The statements, without the comment-only header. Each creates only what is missing.</summary>
     public static IReadOnlyList<string> Statements(DatabaseProvider provider) =>
-        Script(provider).Split(Separator)
+        System.Text.RegularExpressions.Regex.Split(Script(provider), $"^{Separator}[ \\t]*$", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Select(s => s.Trim())
             .Where(s => s.Split('\n').Any(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)))
             .ToList();

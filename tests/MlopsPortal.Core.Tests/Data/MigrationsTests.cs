@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Core.Tests.Data;
@@ -42,5 +43,33 @@ public sealed class MigrationsTests
         head.Sequence.ShouldBe(0);
         head.Hash.ShouldBe(new string('0', 64));
         (await db.Roles.CountAsync()).ShouldBe(6);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres, "postgres/quartz.sql")]
+    [InlineData(DatabaseProvider.SqlServer, "sqlserver/quartz.sql")]
+    [InlineData(DatabaseProvider.Sqlite, "sqlite/quartz.sql")]
+    public void ShouldMatchTheCheckedInSchedulerScript_WhenQuartzSchemaIsWritten(DatabaseProvider provider, string file)
+    {
+        var path = Path.Combine(RepositoryRoot.Path, "database", file);
+        File.Exists(path).ShouldBeTrue($"{path} is missing: run `migrate --scheduler-script --provider {provider} --output database/{file}`.");
+        File.ReadAllText(path).ReplaceLineEndings("\n").ShouldBe(QuartzSchema.ScriptForDatabaseFolder(provider),
+            $"database/{file} differs from the DDL of the Quartz version in use: regenerate it (database/README.md).");
+    }
+
+    [Fact]
+    public async Task ShouldCreateEveryQuartzTableOnceAndAgainWithoutError_WhenTheSchedulerSchemaIsAppliedTwice()
+    {
+        await using var portal = await PortalServices.StartAsync(DatabaseProvider.Postgres);
+        await using var scope = portal.Scope();
+        var db = portal.Get<PortalDbContext>(scope);
+        await QuartzSchema.ApplyAsync(db, DatabaseProvider.Postgres);
+        await QuartzSchema.ApplyAsync(db, DatabaseProvider.Postgres);
+        var tables = await db.Database.SqlQueryRaw<string>(
+            "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_name LIKE 'qrtz\\_%' ORDER BY 1").ToListAsync();
+        tables.ShouldContain("qrtz_triggers");
+        tables.ShouldContain("qrtz_fired_triggers");
+        tables.ShouldContain("qrtz_scheduler_state");
+        tables.ShouldContain("qrtz_locks");
     }
 }

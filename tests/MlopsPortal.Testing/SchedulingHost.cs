@@ -36,6 +36,7 @@ public sealed class SchedulingHost : IAsyncDisposable
         ["ConnectionStrings:Portal"] = connectionString,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
     /// <summary>Queues and schedules, runs nothing.</summary>

@@ -18,13 +18,21 @@ public static partial class PortalCommandLine
         };
         var concurrency = new Option<int?>("--max-concurrency") { Description = "Jobs run at once (default: the processor count, at least 2)." };
         var environment = new Option<string?>("--environment") { Description = "Host environment (Production, Development)." };
+        var check = new Option<bool>("--check") { Description = "Only run the GPU self-test and exit: 0 passed, 3 failed. Needs no database." };
         var command = new Command("worker", "Run a worker node: joins the Quartz cluster on the shared PostgreSQL or SQL Server database and runs jobs until stopped (SIGTERM waits for running jobs).")
         {
-            capabilities, concurrency, environment,
+            capabilities, concurrency, environment, check,
         };
         command.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(Json);
+            if (parse.GetValue(check))
+            {
+                var result = new CudaDriverSelfTest().Run();
+                if (json) await context.WriteJsonAsync(new { passed = result.Passed, device = result.DeviceName, message = result.Message });
+                else await context.Output.WriteLineAsync($"GPU self-test {(result.Passed ? "passed" : "failed")}: {result.Message}");
+                return result.Passed ? Ok : CheckFailed;
+            }
             var overrides = new Dictionary<string, string?>
             {
                 [$"{SchedulingOptions.Section}:{nameof(SchedulingOptions.Capabilities)}"] = parse.GetValue(capabilities),

@@ -129,4 +129,31 @@ public sealed class CommandLineTests : IDisposable
         result.Exit.ShouldBe(2);
         JsonDocument.Parse(result.Err).RootElement.GetProperty("title").GetString().ShouldBe("Usage error");
     }
+
+    [Fact]
+    public async Task ShouldReportTheGpuSelfTestWithItsExitCode_WhenWorkerCheckRuns()
+    {
+        var expected = new MlopsPortal.Core.Scheduling.CudaDriverSelfTest().Run();
+        var check = await RunAsync("worker", "--check", "--json");
+        check.Exit.ShouldBe(expected.Passed ? 0 : 3, check.Err);
+        var result = JsonDocument.Parse(check.Out).RootElement;
+        result.GetProperty("passed").GetBoolean().ShouldBe(expected.Passed);
+        result.GetProperty("message").GetString().ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task ShouldRefuseToRunAWorker_WhenTheDatabaseIsSqlite()
+    {
+        var worker = await RunAsync("worker", "--json");
+        worker.Exit.ShouldBe(1);
+        JsonDocument.Parse(worker.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("PostgreSQL or SQL Server");
+    }
+
+    [Fact]
+    public async Task ShouldExplainTheProblem_WhenACapabilityIsUnknown()
+    {
+        var worker = await RunAsync("worker", "--capabilities", "cpu,tpu");
+        worker.Exit.ShouldBe(1);
+        worker.Err.ShouldContain("Unknown capability 'tpu'");
+    }
 }

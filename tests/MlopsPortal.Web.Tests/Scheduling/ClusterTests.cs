@@ -172,6 +172,11 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var node = await DbAsync(db => db.WorkerNodes.AsNoTracking().SingleAsync(n => n.Id == nodes[0]));
         node.StoppedAt.ShouldNotBeNull();
         (await _client.Get<WorkerNodeQueries>().ListAsync()).Single().State.ShouldBe(WorkerState.Gone);
+        // The Jobs page's queries translate on PostgreSQL too: schedules with their last run.
+        var schedules = _client.Get<ScheduleService>();
+        var retention = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention);
+        await schedules.RunNowAsync(Actor.Cli(), retention.Schedule.Id);
+        (await schedules.ListAsync()).Single(v => v.Schedule.Id == retention.Schedule.Id).LastRun.ShouldNotBeNull();
     }
 }
 

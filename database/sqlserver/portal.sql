@@ -415,7 +415,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE TABLE [JobRuns] (
@@ -452,7 +452,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE TABLE [JobSchedules] (
@@ -478,7 +478,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE TABLE [Models] (
@@ -493,7 +493,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE TABLE [WorkerNodes] (
@@ -514,7 +514,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE TABLE [JobLogLines] (
@@ -530,7 +530,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_JobLogLines_JobRunId_Id] ON [JobLogLines] ([JobRunId], [Id]);
@@ -538,7 +538,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_JobRuns_QueuedAt] ON [JobRuns] ([QueuedAt]);
@@ -546,7 +546,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_JobRuns_ScheduleId] ON [JobRuns] ([ScheduleId]);
@@ -554,7 +554,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_JobRuns_Status_QueuedAt] ON [JobRuns] ([Status], [QueuedAt]);
@@ -562,7 +562,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_JobSchedules_Name] ON [JobSchedules] ([Name]);
@@ -570,7 +570,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_JobSchedules_SubjectType_SubjectId] ON [JobSchedules] ([SubjectType], [SubjectId]);
@@ -578,7 +578,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Models_Slug] ON [Models] ([Slug]);
@@ -586,7 +586,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     CREATE INDEX [IX_WorkerNodes_LastCheckInAt] ON [WorkerNodes] ([LastCheckInAt]);
@@ -594,11 +594,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123171747_Scheduling'
+    WHERE [MigrationId] = N'20261123180518_Scheduling'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261123171747_Scheduling', N'10.0.14');
+    VALUES (N'20261123180518_Scheduling', N'10.0.14');
 END;
 
 COMMIT;

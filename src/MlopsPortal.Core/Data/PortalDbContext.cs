@@ -123,8 +123,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         typeof(AuditEvent), typeof(AuditChainHead), typeof(DataProtectionKey),
         // Authenticator keys and recovery codes: the enable/disable/reset actions are audited by the pages.
         typeof(IdentityUserToken<string>),
-        // Operational telemetry: a node's check-ins and a run's log lines. Job requests, starts and
-        // outcomes are JobRun changes, which are audited (ADR-008).
+        // Operational telemetry: a node's check-ins and a run's log lines. Job requests, cancels and
+        // outcomes are JobRun changes, which are audited; claims and heartbeats are not (ADR-008).
         typeof(WorkerNode), typeof(JobLogLine),
     };
 }

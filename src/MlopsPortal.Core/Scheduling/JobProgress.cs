@@ -20,6 +20,8 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
     private DateTime _lastWrite = DateTime.UtcNow;
 
     public bool CancelRequested { get; private set; }
+    /// <summary>The run is no longer this node's (another node claimed it after taking this one for dead).</summary>
+    public bool RunLost { get; private set; }
     public string? CancelledBy { get; private set; }
 
     /// <summary>Progress from 0 to 1 with a short text ("round 40 of 200").</summary>
@@ -58,7 +60,8 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
                 if (!due) continue;
                 try
                 {
-                    await FlushAsync(_stop.Token);
+                    // Not cancelled by the stop: a flush under way finishes, so no log line is lost.
+                    await FlushAsync(CancellationToken.None);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -74,11 +77,14 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
 
     internal async Task StopAsync(Task keepAlive)
     {
+        if (_stop.IsCancellationRequested) return;
         await _stop.CancelAsync();
         await keepAlive;
+        _stop.Dispose();
     }
 
-    internal async Task FlushAsync(CancellationToken ct)
+    /// <summary>Writes pending log lines; unless <paramref name="final"/>, also the heartbeat and progress, and reads cancel requests.</summary>
+    internal async Task FlushAsync(CancellationToken ct, bool final = false)
     {
         List<JobLogLine> lines;
         double? fraction;
@@ -95,16 +101,37 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
         if (lines.Count > 0)
         {
-            db.JobLogLines.AddRange(lines);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                db.JobLogLines.AddRange(lines);
+                await db.SaveChangesAsync(ct);
+            }
+            catch
+            {
+                // Keep them for the next flush, in order.
+                lock (_gate) _pendingLines.InsertRange(0, lines);
+                throw;
+            }
         }
-        // Only while running: a heartbeat never overwrites a finished run's state.
-        await db.JobRuns.Where(r => r.Id == runId && r.Status == JobRunStatus.Running)
+        if (final)
+            return;
+        // Only while this node holds the run: a heartbeat never touches a finished or taken-over run.
+        var nodeId = services.Node.Id;
+        var held = await db.JobRuns.Where(r => r.Id == runId && r.Status == JobRunStatus.Running && r.NodeId == nodeId)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.LastHeartbeatAt, now)
                 .SetProperty(r => r.Progress, r => fraction ?? r.Progress)
                 .SetProperty(r => r.ProgressText, r => text ?? r.ProgressText), ct);
         _lastWrite = now;
+        if (held == 0)
+        {
+            if (!RunLost && !cancel.IsCancellationRequested)
+            {
+                RunLost = true;
+                await cancel.CancelAsync();
+            }
+            return;
+        }
         var cancelRequest = await db.JobRuns.Where(r => r.Id == runId)
             .Select(r => new { r.CancelRequested, r.CancelRequestedBy }).SingleAsync(ct);
         if (cancelRequest.CancelRequested && !CancelRequested)

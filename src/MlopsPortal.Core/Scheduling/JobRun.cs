@@ -133,6 +133,8 @@ public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
     {
         b.ToTable("JobRuns");
         b.Property(r => r.Id).ValueGeneratedNever();
+        // Each claim increments it: a save from a node whose attempt was taken over fails (ADR-008).
+        b.Property(r => r.Attempts).IsConcurrencyToken();
         b.Property(r => r.Kind).HasMaxLength(64).IsRequired();
         b.Property(r => r.JobKey).HasMaxLength(256).IsRequired();
         b.Property(r => r.TriggeredBy).HasMaxLength(256).IsRequired();

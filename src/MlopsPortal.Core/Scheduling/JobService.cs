@@ -57,7 +57,8 @@ public sealed class JobService(
         }
         try
         {
-            await ScheduleQuartzJobAsync(run, ct);
+            // The row is committed: a caller that goes away now must not leave it without its Quartz job.
+            await ScheduleQuartzJobAsync(run, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -111,43 +112,99 @@ public sealed class JobService(
         var requeued = 0;
         foreach (var run in queued)
         {
-            var kind = JobKinds.Get(run.Kind);
-            if (await scheduler.Exists(new JobKey($"run-{run.Id:N}", kind.Group), ct))
-                continue;
-            await ScheduleQuartzJobAsync(run, ct);
-            requeued++;
-            logger.LogWarning("Re-queued job run {RunId}: its Quartz job was missing.", run.Id);
+            try
+            {
+                var kind = JobKinds.Get(run.Kind);
+                if (await scheduler.Exists(new JobKey($"run-{run.Id:N}", kind.Group), ct))
+                    continue;
+                await ScheduleQuartzJobAsync(run, ct);
+                requeued++;
+                logger.LogWarning("Re-queued job run {RunId}: its Quartz job was missing.", run.Id);
+            }
+            catch (Exception e) when (e is ObjectAlreadyExistsException or PortalValidationException)
+            {
+                // Another node re-queued it at the same moment, or the kind is unknown to this version.
+                logger.LogInformation("Job run {RunId} not re-queued here: {Message}", run.Id, e.Message);
+            }
         }
         return requeued;
     }
 
-    /// <summary>Cancels a queued run at once, or asks a running one to stop (it notices within a second).</summary>
+    /// <summary>
+    /// Marks as failed the runs that say "running" on a node that is gone, long after cluster recovery
+    /// would have restarted them (the node died while recording an outcome, or a kind is not
+    /// recoverable). Called periodically by every node once it has been up for <paramref name="staleAfter"/>.
+    /// </summary>
+    public async Task<int> FailAbandonedRunsAsync(TimeSpan staleAfter, CancellationToken ct = default)
+    {
+        var cutoff = DateTime.UtcNow - staleAfter;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goneNodes = db.WorkerNodes.Where(n => n.StoppedAt != null || n.LastCheckInAt < cutoff).Select(n => n.Id);
+        var abandoned = await db.JobRuns
+            .Where(r => r.Status == JobRunStatus.Running && r.LastHeartbeatAt < cutoff && goneNodes.Contains(r.NodeId!))
+            .Take(100).ToListAsync(ct);
+        foreach (var run in abandoned)
+        {
+            run.Status = JobRunStatus.Failed;
+            run.FinishedAt = DateTime.UtcNow;
+            run.Error = $"Abandoned: node {run.NodeId} stopped checking in at or before {run.LastHeartbeatAt:yyyy-MM-dd HH:mm:ss} UTC and no node took the run over.";
+            db.Audit("system", "job.failed", "job-run", run.Id.ToString(), new { kind = run.Kind, error = run.Error });
+        }
+        if (abandoned.Count == 0) return 0;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // One was claimed meanwhile: the next sweep looks again.
+            return 0;
+        }
+        logger.LogWarning("Marked {Count} abandoned job run(s) as failed.", abandoned.Count);
+        return abandoned.Count;
+    }
+
+    /// <summary>
+    /// Cancels a queued run at once, or asks a running one to stop: it notices at its next flush (within
+    /// a second while it reports progress, otherwise within the heartbeat interval).
+    /// </summary>
     public async Task<JobRun> CancelAsync(Actor actor, Guid runId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId, ct)
-                  ?? throw new PortalNotFoundException($"No job run {runId}.");
-        if (run.TriggeredBy != actor.AuditName)
-            actor.Require(OperatorRoles);
-        if (!run.IsActive)
-            throw new PortalValidationException($"The run is already {run.Status.ToString().ToLowerInvariant()}.");
-        run.CancelRequested = true;
-        run.CancelRequestedBy = actor.AuditName;
-        var wasQueued = run.Status == JobRunStatus.Queued;
-        if (wasQueued)
+        for (var attempt = 0; ; attempt++)
         {
-            run.Status = JobRunStatus.Cancelled;
-            run.FinishedAt = DateTime.UtcNow;
-            run.Summary = "Cancelled before it started.";
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId, ct)
+                      ?? throw new PortalNotFoundException($"No job run {runId}.");
+            if (run.TriggeredBy != actor.AuditName)
+                actor.Require(OperatorRoles);
+            if (!run.IsActive)
+                throw new PortalValidationException($"The run is already {run.Status.ToString().ToLowerInvariant()}.");
+            run.CancelRequested = true;
+            run.CancelRequestedBy = actor.AuditName;
+            var wasQueued = run.Status == JobRunStatus.Queued;
+            if (wasQueued)
+            {
+                run.Status = JobRunStatus.Cancelled;
+                run.FinishedAt = DateTime.UtcNow;
+                run.Summary = "Cancelled before it started.";
+            }
+            db.Audit(actor.AuditName, wasQueued ? "job.cancelled" : "job.cancel-requested", "job-run", run.Id.ToString(), new { kind = run.Kind });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt == 0)
+            {
+                // A node claimed it between our read and write: ask the running job to stop instead.
+                continue;
+            }
+            if (wasQueued)
+            {
+                var scheduler = await schedulers.GetScheduler(CancellationToken.None);
+                await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", JobKinds.Get(run.Kind).Group), CancellationToken.None);
+            }
+            return run;
         }
-        db.Audit(actor.AuditName, wasQueued ? "job.cancelled" : "job.cancel-requested", "job-run", run.Id.ToString(), new { kind = run.Kind });
-        await db.SaveChangesAsync(ct);
-        if (wasQueued)
-        {
-            var scheduler = await schedulers.GetScheduler(ct);
-            await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", JobKinds.Get(run.Kind).Group), ct);
-        }
-        return run;
     }
 
     /// <summary>Queues a cluster check (the diagnostic kind): operators use it to see nodes take and finish work.</summary>

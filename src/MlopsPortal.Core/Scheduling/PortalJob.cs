@@ -77,6 +77,13 @@ public abstract class PortalJob(JobServices services) : IJob
         {
             progress.Log("Cancelled at the request of " + (progress.CancelledBy ?? "a user") + ".", "warn");
         }
+        catch (OperationCanceledException) when (progress.RunLost)
+        {
+            // Another node holds the run now (this node was taken for dead): stop, and write nothing.
+            logger.LogWarning("Job run {RunId} was taken over by another node; this attempt stops without an outcome.", run.Id);
+            await progress.StopAsync(heartbeat);
+            return;
+        }
         catch (Exception e)
         {
             // Jobs catch everything at their edge: the failure is recorded in history, not lost in a log.
@@ -88,7 +95,22 @@ public abstract class PortalJob(JobServices services) : IJob
         {
             await progress.StopAsync(heartbeat);
         }
-        await FinishAsync(run, outcome, error, progress, CancellationToken.None);
+        try
+        {
+            await FinishAsync(run, outcome, error, progress, CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The attempt count moved: another node claimed the run meanwhile. Its outcome counts, not ours.
+            logger.LogWarning("Job run {RunId} was taken over by another node before it finished here; its outcome is discarded.", run.Id);
+        }
+        catch (Exception e)
+        {
+            // The outcome (with the job's rows) could not be written: record the failure without them,
+            // so that the run never stays "running".
+            logger.LogError(e, "Could not record the outcome of job run {RunId}.", run.Id);
+            await FinishAsync(run, null, new InvalidOperationException($"The outcome could not be recorded: {e.Message}", e), progress, CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -142,7 +164,11 @@ public abstract class PortalJob(JobServices services) : IJob
     private async Task FinishAsync(JobRun claimed, JobOutcome? outcome, Exception? error, JobProgress progress, CancellationToken ct)
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync(ct);
+        // One transaction from the job's own reads in Persist to the outcome: nothing half-written.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var run = await db.JobRuns.SingleAsync(r => r.Id == claimed.Id, ct);
+        if (run.Status != JobRunStatus.Running || run.NodeId != Services.Node.Id || run.Attempts != claimed.Attempts)
+            throw new DbUpdateConcurrencyException($"Job run {run.Id} is {run.Status} on {run.NodeId} (attempt {run.Attempts}), no longer this node's attempt {claimed.Attempts}.");
         var status = error is not null ? JobRunStatus.Failed
             : outcome is null ? JobRunStatus.Cancelled
             : outcome.NotAvailable ? JobRunStatus.NotAvailable
@@ -166,7 +192,8 @@ public abstract class PortalJob(JobServices services) : IJob
             output = run.OutputEntityType is null ? null : $"{run.OutputEntityType}/{run.OutputEntityId}",
         });
         await db.SaveChangesAsync(ct);
-        await progress.FlushAsync(CancellationToken.None);
+        await transaction.CommitAsync(ct);
+        await progress.FlushAsync(CancellationToken.None, final: true);
     }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..(max - 1)] + "…";

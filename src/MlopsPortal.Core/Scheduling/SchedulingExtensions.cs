@@ -64,6 +64,12 @@ public static class SchedulingExtensions
             });
             q.AddTriggerListener<MissedFiringListener>([GroupMatcher<TriggerKey>.GroupEquals(Jobs.FireScheduleJob.Group)]);
         });
+        // Registered before Quartz's hosted service: it starts first (the node is on the Workers page
+        // before it takes jobs) and stops last (after Quartz has let running jobs finish).
+        if (options.ExecuteJobs)
+            services.AddHostedService<WorkerNodeService>();
+        else
+            services.AddHostedService<ScheduleSyncService>();
         services.AddQuartzHostedService(o =>
         {
             o.WaitForJobsToComplete = true;
@@ -75,10 +81,6 @@ public static class SchedulingExtensions
         services.AddSingleton<JobService>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<WorkerNodeQueries>();
-        if (options.ExecuteJobs)
-            services.AddHostedService<WorkerNodeService>();
-        else
-            services.AddHostedService<ScheduleSyncService>();
         services.AddHealthChecks().AddQuartz(o =>
         {
             o.Name = "scheduler";

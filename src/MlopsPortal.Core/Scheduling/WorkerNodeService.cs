@@ -65,6 +65,10 @@ public sealed class WorkerNodeService(
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
+        var started = DateTime.UtcNow;
+        var lastSweep = started;
+        // Long after Quartz's own recovery would have restarted a dead node's runs.
+        var staleAfter = TimeSpan.FromMinutes(2) + options.Value.CheckinMisfireThreshold * 2;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -75,10 +79,17 @@ public sealed class WorkerNodeService(
                     var now = DateTime.UtcNow;
                     await db.WorkerNodes.Where(n => n.Id == node.Id)
                         .ExecuteUpdateAsync(s => s.SetProperty(n => n.LastCheckInAt, now), stoppingToken);
+                    if (now - started > staleAfter && now - lastSweep > TimeSpan.FromMinutes(1))
+                    {
+                        lastSweep = now;
+                        var jobs = services.GetRequiredService<JobService>();
+                        await jobs.RequeueOrphansAsync(stoppingToken);
+                        await jobs.FailAbandonedRunsAsync(staleAfter, stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning(e, "Node {NodeId} could not check in; retrying.", node.Id);
+                    logger.LogWarning(e, "Node {NodeId} could not check in or sweep; retrying.", node.Id);
                 }
             }
         }
@@ -122,8 +133,8 @@ public sealed class WorkerNodeService(
 }
 
 /// <summary>
-/// Records firings that a "skip" misfire policy dropped (no node was up when they were due), so that
-/// history shows them rather than a silent gap.
+/// Records firings that a "skip" misfire policy dropped (no node ran them in time): one history row
+/// per missed stretch, with the number of firings, so that history shows them rather than a silent gap.
 /// </summary>
 public sealed class MissedFiringListener(IServiceProvider services, ILogger<MissedFiringListener> logger) : ITriggerListener
 {
@@ -141,8 +152,11 @@ public sealed class MissedFiringListener(IServiceProvider services, ILogger<Miss
             await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
             var schedule = await db.JobSchedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == scheduleId, ct);
             if (schedule is null) return;
-            var due = trigger.NextFireTimeUtc?.UtcDateTime ?? DateTime.UtcNow;
+            var next = trigger.NextFireTimeUtc?.UtcDateTime ?? DateTime.UtcNow;
+            var due = new DateTime(next.Ticks - next.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
             if (await db.JobRuns.AnyAsync(r => r.ScheduleId == scheduleId && r.DueAt == due, ct)) return;
+            // One history row per missed stretch, with how many firings it covered.
+            var missed = Math.Max(1, Jobs.FireScheduleJob.MissedFirings(schedule, due.AddTicks(-1), DateTime.UtcNow));
             var id = Guid.NewGuid();
             var now = DateTime.UtcNow;
             db.JobRuns.Add(new JobRun
@@ -150,10 +164,10 @@ public sealed class MissedFiringListener(IServiceProvider services, ILogger<Miss
                 Id = id, Kind = schedule.Kind, Status = JobRunStatus.Missed, JobKey = trigger.JobKey.ToString(),
                 ScheduleId = scheduleId, DueAt = due, Late = true, QueuedAt = now, FinishedAt = now,
                 TriggeredBy = $"schedule:{schedule.Name} (by {schedule.CreatedBy})", Payload = schedule.Payload,
-                Summary = $"Missed: due {due:yyyy-MM-dd HH:mm} UTC while no node was up. Misfire policy: skip to the next firing.",
+                Summary = $"Missed {missed} firing(s) from {due:yyyy-MM-dd HH:mm} UTC: no node ran them in time. Misfire policy: skip to the next firing.",
             });
             db.Audit(Security.Actor.Job(trigger.JobKey.ToString()).AuditName, "job.missed", "job-run", id.ToString(),
-                new { schedule = schedule.Name, due = AuditTrail.AuditChain.FormatTime(due) });
+                new { schedule = schedule.Name, due = AuditTrail.AuditChain.FormatTime(due), missed });
             await db.SaveChangesAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -572,6 +572,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<bool>("CancelRequested")

@@ -573,6 +573,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("int");
 
                     b.Property<bool>("CancelRequested")

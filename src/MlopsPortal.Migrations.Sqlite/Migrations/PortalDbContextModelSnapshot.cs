@@ -555,6 +555,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("CancelRequested")

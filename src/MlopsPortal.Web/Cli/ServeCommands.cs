@@ -22,7 +22,17 @@ public static partial class PortalCommandLine
         var extra = new List<string>();
         if (urls is not null) extra.Add($"--urls={urls}");
         var settings = context.HostSettings(parse.GetValue(DataDir)!, extra) with { EnvironmentName = environment };
-        var app = PortalHost.Build(PortalHost.CreateBuilder(settings));
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = PortalHost.CreateBuilder(settings);
+        }
+        catch (GpuSelfTestFailedException e)
+        {
+            await context.FailAsync(parse.GetValue(Json), e.Message, 422, "GPU self-test failed");
+            return CheckFailed;
+        }
+        var app = PortalHost.Build(builder);
         await PortalHost.PrepareAsync(app, context.Output);
         await app.RunAsync(ct);
         return Ok;

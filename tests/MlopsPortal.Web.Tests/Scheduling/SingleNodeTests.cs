@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
@@ -99,7 +100,7 @@ public sealed class SingleNodeTests : IAsyncLifetime
 
         await using var second = await StartAsync(config);
         var late = await WaitForRunAsync(second, r => r.ScheduleId == expiryId && r.Late, "the late approval-expiry run");
-        late.Reason!.ShouldContain("missed while no node was up");
+        late.Reason!.ShouldContain("did not run in time");
         var missed = await WaitForRunAsync(second, r => r.ScheduleId == retentionId && r.Status == JobRunStatus.Missed, "the missed retention firing");
         missed.Summary!.ShouldContain("skip to the next firing");
     }
@@ -163,5 +164,75 @@ public sealed class SingleNodeTests : IAsyncLifetime
         (await schedules.ListAsync()).ShouldAllBe(v => v.Schedule.IsSystem);
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         (await db.AuditEvents.CountAsync(e => e.Action.StartsWith("schedule.") && e.Actor == "cli:" + Environment.UserName)).ShouldBe(0);
+    }
+
+    private static async Task<PortalDbContext> DbAsync(PortalTestHost host) =>
+        await host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    [Fact]
+    public async Task ShouldStopWithoutWritingAnOutcome_WhenAnotherNodeTookTheRunOver()
+    {
+        await using var host = await StartAsync();
+        var run = await host.Services.GetRequiredService<JobService>().RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(DurationSeconds: 4, Steps: 4));
+        await WaitForRunAsync(host, r => r.Id == run.Id && r.Status == JobRunStatus.Running && r.Progress > 0, "the run is under way");
+        // What a node sees after the cluster took it for dead: another node claimed attempt 2.
+        await using (var db = await DbAsync(host))
+            await db.JobRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.NodeId, "other-node").SetProperty(r => r.Attempts, r => r.Attempts + 1));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+
+        await using var check = await DbAsync(host);
+        var stored = await check.JobRuns.AsNoTracking().SingleAsync(r => r.Id == run.Id);
+        stored.Status.ShouldBe(JobRunStatus.Running);
+        stored.NodeId.ShouldBe("other-node");
+        (await check.AuditEvents.CountAsync(e => e.EntityId == run.Id.ToString() && e.Action != "job.requested")).ShouldBe(0);
+        File.Exists(Path.Combine(_dir.Path, "artifacts", "diagnostics", $"{run.Id:N}.txt")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ShouldFailAbandonedRuns_WhenTheirNodeIsLongGone()
+    {
+        await using var host = await StartAsync();
+        var id = Guid.NewGuid();
+        var longAgo = DateTime.UtcNow.AddHours(-1);
+        await using (var db = await DbAsync(host))
+        {
+            db.WorkerNodes.Add(new WorkerNode { Id = "dead-node", Host = "h", Mode = "worker", Version = "1", StartedAt = longAgo, LastCheckInAt = longAgo });
+            db.JobRuns.Add(new JobRun { Id = id, Kind = JobKinds.Diagnostic, Status = JobRunStatus.Running, JobKey = "diagnostic.run-x", TriggeredBy = "cli:test",
+                QueuedAt = longAgo, StartedAt = longAgo, LastHeartbeatAt = longAgo, NodeId = "dead-node", Attempts = 1 });
+            db.Audit("cli:test", "job.requested", "job-run", id.ToString());
+            await db.SaveChangesAsync();
+        }
+        (await host.Services.GetRequiredService<JobService>().FailAbandonedRunsAsync(TimeSpan.FromMinutes(2))).ShouldBe(1);
+        var run = await host.Services.GetRequiredService<JobService>().GetAsync(id);
+        run.Status.ShouldBe(JobRunStatus.Failed);
+        run.Error!.ShouldContain("Abandoned");
+        (await host.Services.GetRequiredService<JobService>().FailAbandonedRunsAsync(TimeSpan.FromMinutes(2))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ShouldExpireOnlyOpenRequestsPastTheirExpiry_WhenTheExpiryScheduleRuns()
+    {
+        await using var host = await StartAsync();
+        await using (var db = await DbAsync(host))
+        {
+            foreach (var (rid, status, expires) in new[] { ("old-open", ApprovalStatus.Open, -1), ("old-approved", ApprovalStatus.Approved, -1), ("new-open", ApprovalStatus.Open, 1) })
+            {
+                db.ApprovalRequests.Add(new ApprovalRequest { Id = rid, Kind = ApprovalKinds.RoleGrant, SubjectType = "user", SubjectId = "u", Summary = "s",
+                    RequestedBy = "cli:test", RequestedAt = DateTime.UtcNow.AddDays(-15), ExpiresAt = DateTime.UtcNow.AddDays(expires), Status = status });
+                db.Audit("cli:test", "role-grant.requested", "approval-request", rid);
+            }
+            await db.SaveChangesAsync();
+        }
+        var schedules = host.Services.GetRequiredService<ScheduleService>();
+        var expiry = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == JobKinds.ApprovalExpiry).Schedule.Id;
+        var run = await schedules.RunNowAsync(Actor.Cli(), expiry);
+        (await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the expiry run")).Status.ShouldBe(JobRunStatus.Succeeded);
+
+        await using var check = await DbAsync(host);
+        var states = await check.ApprovalRequests.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Status);
+        states["old-open"].ShouldBe(ApprovalStatus.Expired);
+        states["old-approved"].ShouldBe(ApprovalStatus.Approved);
+        states["new-open"].ShouldBe(ApprovalStatus.Open);
+        (await check.AuditEvents.CountAsync(e => e.Action == "approval.expired")).ShouldBe(1);
     }
 }

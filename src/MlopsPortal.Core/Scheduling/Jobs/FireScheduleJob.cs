@@ -33,19 +33,22 @@ public sealed partial class FireScheduleJob(IDbContextFactory<Data.PortalDbConte
                 await context.Scheduler.DeleteJob(context.JobDetail.Key, ct);
                 return;
             }
-            var due = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+            // Milliseconds: PostgreSQL keeps microseconds, so a finer time would not compare equal on recovery.
+            var scheduled = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+            var due = new DateTime(scheduled.Ticks - scheduled.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
             if (await db.JobRuns.AnyAsync(r => r.ScheduleId == scheduleId && r.DueAt == due, ct))
                 return;
             // After a misfire, "run once now" moves the due time to now; the firings that were missed
             // are the cron's times since the previous run that never got one.
-            var previousDue = await db.JobRuns.Where(r => r.ScheduleId == scheduleId && r.DueAt != null)
-                .MaxAsync(r => r.DueAt, ct) ?? schedule.UpdatedAt;
+            // Counted from the later of the previous run and the last edit, pause or resume of the schedule.
+            var lastRunDue = await db.JobRuns.Where(r => r.ScheduleId == scheduleId && r.DueAt != null).MaxAsync(r => r.DueAt, ct);
+            var previousDue = lastRunDue is { } d && d > schedule.UpdatedAt ? d : schedule.UpdatedAt;
             var missed = MissedFirings(schedule, previousDue, due - options.Value.MisfireThreshold);
             var late = missed > 0 || context.FireTimeUtc.UtcDateTime - due > options.Value.MisfireThreshold;
             var kind = JobKinds.Get(schedule.Kind);
             var payload = new SchedulePayload(schedule.Payload, schedule.PayloadVersion);
             await jobs.EnqueueAsync(Actor.Job(context.JobDetail.Key.ToString()), new JobRequest(kind.Name, payload,
-                late ? $"{missed} firing(s) since {previousDue:yyyy-MM-dd HH:mm:ss} UTC were missed while no node was up; ran once now (misfire policy: run once now)."
+                late ? $"{missed} firing(s) since {previousDue:yyyy-MM-dd HH:mm:ss} UTC did not run in time (no node was up or free); ran once now (misfire policy: run once now)."
                      : $"Scheduled by \"{schedule.Name}\".")
             {
                 ScheduleId = scheduleId, DueAt = due, Late = late,

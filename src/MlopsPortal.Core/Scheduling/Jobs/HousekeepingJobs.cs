@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
-using Quartz;
 
 namespace MlopsPortal.Core.Scheduling.Jobs;
 
-/// <summary>Open approval requests past their expiry become expired, each with its audit event.</summary>
-[DisallowConcurrentExecution]
+/// <summary>
+/// Open approval requests past their expiry become expired, each with its audit event. Safe to run
+/// twice at once: each request changes only if it is still open at the moment of the write.
+/// </summary>
 public sealed class ExpireApprovalRequestsJob(JobServices services) : PortalJob(services)
 {
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
@@ -19,24 +20,25 @@ public sealed class ExpireApprovalRequestsJob(JobServices services) : PortalJob(
         context.Progress.Log($"{expired.Count} open request(s) past their expiry.");
         return new JobOutcome($"Expired {expired.Count} approval request(s).")
         {
-            // Re-read inside the outcome's transaction: a request decided meanwhile stays decided.
+            // Inside the outcome's transaction, a conditional update per request: one decided meanwhile
+            // (or expired by a concurrent run) stays as it is and gets no audit event.
             Persist = async (tx, c) =>
             {
-                foreach (var request in await tx.ApprovalRequests.Where(r => expired.Contains(r.Id) && r.Status == ApprovalStatus.Open).ToListAsync(c))
+                var actor = Security.Actor.Job(context.Run.JobKey).AuditName;
+                foreach (var id in expired)
                 {
-                    request.Status = ApprovalStatus.Expired;
-                    request.DecidedAt = now;
-                    request.DecidedBy = Security.Actor.Job(context.Run.JobKey).AuditName;
-                    tx.Audit(request.DecidedBy, "approval.expired", "approval-request", request.Id,
-                        new { request.Kind, expiresAt = AuditChain.FormatTime(request.ExpiresAt) });
+                    var changed = await tx.ApprovalRequests.Where(r => r.Id == id && r.Status == ApprovalStatus.Open)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ApprovalStatus.Expired)
+                            .SetProperty(r => r.DecidedAt, now).SetProperty(r => r.DecidedBy, actor), c);
+                    if (changed == 1)
+                        tx.Audit(actor, "approval.expired", "approval-request", id, new { expiredAt = AuditChain.FormatTime(now) });
                 }
             },
         };
     }
 }
 
-/// <summary>Deletes finished job history and gone worker rows older than the retention settings.</summary>
-[DisallowConcurrentExecution]
+/// <summary>Deletes finished job history and gone worker rows older than the retention settings (idempotent).</summary>
 public sealed class ApplyRetentionJob(JobServices services) : PortalJob(services)
 {
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)

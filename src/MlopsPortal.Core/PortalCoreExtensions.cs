@@ -62,6 +62,7 @@ public static class PortalCoreExtensions
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditTrailService>();
         services.AddScoped<DemoSeeder>();
+        services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
         return builder;
     }
 

@@ -62,12 +62,26 @@ public sealed class ColumnTypeTracker(InferenceOptions options)
         if (_boolean && !TryParseBoolean(cell, out _)) _boolean = false;
         if (_datetime && !TryParseDateTime(cell, out _)) _datetime = false;
         if (!_tooManyDistinct && !_integer && !_float)
+            CountDistinct(cell);
+        return true;
+    }
+
+    /// <summary>Counts a value without allocating a string for values already seen (the common case).</summary>
+    private void CountDistinct(ReadOnlySpan<byte> cell)
+    {
+        var lookup = _distinct.GetAlternateLookup<ReadOnlySpan<char>>();
+        char[]? rented = null;
+        var chars = cell.Length <= 256 ? stackalloc char[cell.Length] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(cell.Length));
+        var written = Encoding.UTF8.GetChars(cell, chars);
+        var key = chars[..written];
+        if (lookup.TryGetValue(key, out var count))
+            lookup[key] = count + 1;
+        else
         {
-            var key = Encoding.UTF8.GetString(cell);
-            _distinct[key] = _distinct.GetValueOrDefault(key) + 1;
+            _distinct[key.ToString()] = 1;
             if (_distinct.Count > options.MaxCategories) _tooManyDistinct = true;
         }
-        return true;
+        if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
     }
 
     public ColumnType Result =>

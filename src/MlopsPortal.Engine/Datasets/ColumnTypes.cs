@@ -38,6 +38,11 @@ public sealed class ColumnTypeTracker(InferenceOptions options)
 
     public long Count { get; private set; }
     public long Missing { get; private set; }
+    /// <summary>The earliest and latest values while every value so far was a datetime.</summary>
+    public DateTime MinDatetime { get; private set; }
+    public DateTime MaxDatetime { get; private set; }
+    /// <summary>True while every non-missing value so far is a number.</summary>
+    public bool StillNumeric => _float;
 
     public bool IsMissing(ReadOnlySpan<byte> cell, bool quoted)
     {
@@ -60,7 +65,15 @@ public sealed class ColumnTypeTracker(InferenceOptions options)
         if (_integer && !Utf8Parser.TryParse(cell, out long _, out var used) | (used != cell.Length)) _integer = false;
         if (_float && !TryParseDouble(cell, out _)) _float = false;
         if (_boolean && !TryParseBoolean(cell, out _)) _boolean = false;
-        if (_datetime && !TryParseDateTime(cell, out _)) _datetime = false;
+        if (_datetime)
+        {
+            if (!TryParseDateTime(cell, out var moment)) _datetime = false;
+            else
+            {
+                if (moment < MinDatetime || MinDatetime == default) MinDatetime = moment;
+                if (moment > MaxDatetime) MaxDatetime = moment;
+            }
+        }
         if (!_tooManyDistinct && !_integer && !_float)
             CountDistinct(cell);
         return true;

@@ -549,3 +549,78 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE TABLE "Datasets" (
+        "Id" uuid NOT NULL,
+        "Name" character varying(100) NOT NULL,
+        "CreatedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_Datasets" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE TABLE "DatasetVersions" (
+        "Id" uuid NOT NULL,
+        "DatasetId" uuid NOT NULL,
+        "Version" integer NOT NULL,
+        "Sha256" character(64) NOT NULL,
+        "SizeBytes" bigint NOT NULL,
+        "RowCount" bigint NOT NULL,
+        "ColumnCount" integer NOT NULL,
+        "Schema" text NOT NULL,
+        "Profile" text NOT NULL,
+        "Warnings" text NOT NULL,
+        "SourceFileName" character varying(260),
+        "AddedBy" character varying(256) NOT NULL,
+        "AddedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_DatasetVersions" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_DatasetVersions_Datasets_DatasetId" FOREIGN KEY ("DatasetId") REFERENCES "Datasets" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE UNIQUE INDEX "IX_Datasets_Name" ON "Datasets" ("Name");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE INDEX "IX_DatasetVersions_AddedAt" ON "DatasetVersions" ("AddedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE INDEX "IX_DatasetVersions_DatasetId_Sha256" ON "DatasetVersions" ("DatasetId", "Sha256");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    CREATE UNIQUE INDEX "IX_DatasetVersions_DatasetId_Version" ON "DatasetVersions" ("DatasetId", "Version");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123182319_Datasets') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261123182319_Datasets', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

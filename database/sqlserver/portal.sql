@@ -604,3 +604,86 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE TABLE [Datasets] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [CreatedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_Datasets] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE TABLE [DatasetVersions] (
+        [Id] uniqueidentifier NOT NULL,
+        [DatasetId] uniqueidentifier NOT NULL,
+        [Version] int NOT NULL,
+        [Sha256] nchar(64) NOT NULL,
+        [SizeBytes] bigint NOT NULL,
+        [RowCount] bigint NOT NULL,
+        [ColumnCount] int NOT NULL,
+        [Schema] nvarchar(max) NOT NULL,
+        [Profile] nvarchar(max) NOT NULL,
+        [Warnings] nvarchar(max) NOT NULL,
+        [SourceFileName] nvarchar(260) NULL,
+        [AddedBy] nvarchar(256) NOT NULL,
+        [AddedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_DatasetVersions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_DatasetVersions_Datasets_DatasetId] FOREIGN KEY ([DatasetId]) REFERENCES [Datasets] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Datasets_Name] ON [Datasets] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE INDEX [IX_DatasetVersions_AddedAt] ON [DatasetVersions] ([AddedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE INDEX [IX_DatasetVersions_DatasetId_Sha256] ON [DatasetVersions] ([DatasetId], [Sha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_DatasetVersions_DatasetId_Version] ON [DatasetVersions] ([DatasetId], [Version]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123182335_Datasets'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123182335_Datasets', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
@@ -31,6 +32,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Model> Models => Set<Model>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<JobLogLine> JobLogLines => Set<JobLogLine>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();

@@ -63,6 +63,8 @@ public static class PortalCoreExtensions
         services.AddScoped<AuditTrailService>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
+        services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
+        services.AddSingleton<Datasets.DatasetService>();
         return builder;
     }
 

@@ -15,6 +15,7 @@ public sealed class PortalServices : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
     public DatabaseProvider Provider { get; private set; }
+    public string DataDirectory => _dir.Path;
 
     public static async Task<PortalServices> StartAsync(DatabaseProvider provider)
     {

@@ -73,6 +73,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(UserCommand(context));
         root.Subcommands.Add(TokenCommand(context));
         root.Subcommands.Add(AuditCommand(context));
+        root.Subcommands.Add(DatasetCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }

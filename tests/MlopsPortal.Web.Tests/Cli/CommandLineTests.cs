@@ -156,4 +156,35 @@ public sealed class CommandLineTests : IDisposable
         worker.Exit.ShouldBe(1);
         worker.Err.ShouldContain("Unknown capability 'tpu'");
     }
+
+    [Fact]
+    public async Task ShouldAddListAndShowADataset_WhenDatasetCommandsRun()
+    {
+        var compas = Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv");
+        var add = await RunAsync("dataset", "add", compas, "--name", "compas", "--json");
+        add.Exit.ShouldBe(0, add.Err);
+        var added = JsonDocument.Parse(add.Out).RootElement;
+        added.GetProperty("rows").GetInt64().ShouldBe(7214);
+        added.GetProperty("columns").GetInt32().ShouldBe(49);
+        added.GetProperty("warnings").EnumerateArray().ShouldContain(w => w.GetString()!.Contains("priors_count_2"));
+
+        var list = await RunAsync("dataset", "list", "--json");
+        JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Single().GetProperty("name").GetString().ShouldBe("compas");
+
+        var show = await RunAsync("dataset", "show", added.GetProperty("id").GetString()!, "--json");
+        show.Exit.ShouldBe(0, show.Err);
+        JsonDocument.Parse(show.Out).RootElement.GetProperty("schema").GetArrayLength().ShouldBe(49);
+    }
+
+    [Fact]
+    public async Task ShouldExitWithBadInputNamingFileAndLine_WhenTheCsvIsRagged()
+    {
+        var file = Path.Combine(_dir.Path, "ragged.csv");
+        await File.WriteAllTextAsync(file, "a,b,c\n1,2,3\n4,5\n");
+        var add = await RunAsync("dataset", "add", file, "--name", "ragged", "--json");
+        add.Exit.ShouldBe(1);
+        var detail = JsonDocument.Parse(add.Err).RootElement.GetProperty("detail").GetString()!;
+        detail.ShouldContain("ragged.csv: Line 3, column 3");
+        (await RunAsync("dataset", "list", "--json")).Out.Trim().ShouldBe("[]");
+    }
 }

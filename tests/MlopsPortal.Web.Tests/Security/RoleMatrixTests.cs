@@ -162,6 +162,10 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     await scope.ServiceProvider.GetRequiredService<JobService>().CancelAsync(actor, queued.Id);
                     break;
                 case "job.cluster-check": await scope.ServiceProvider.GetRequiredService<JobService>().RequestDiagnosticAsync(actor, new DiagnosticPayload()); break;
+                case "dataset.add":
+                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Datasets.DatasetService>()
+                        .AddAsync(actor, new MemoryStream("a,b\n1,2\n"u8.ToArray()), $"matrix-{Guid.NewGuid():N}"[..20]);
+                    break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

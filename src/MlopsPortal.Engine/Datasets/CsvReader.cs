@@ -55,10 +55,13 @@ public sealed class CsvReader : IDisposable
     private int _raggedRows;
     private readonly List<string> _warnings = [];
 
+    private readonly SearchValues<byte> _specials;
+
     public CsvReader(Stream stream, CsvReaderOptions? options = null)
     {
         _stream = stream;
         _options = options ?? new CsvReaderOptions();
+        _specials = SearchValues.Create([_options.Delimiter, (byte)'\n', (byte)'\r', (byte)'"', 0]);
         Header = ReadHeader();
     }
 
@@ -191,6 +194,20 @@ public sealed class CsvReader : IDisposable
                     return true;
                 }
             }
+            // Fast path: copy a run of ordinary bytes at once (vectorized search for the next special byte).
+            if (!afterClosingQuote)
+            {
+                var available = _buffer.AsSpan(_position, _length - _position);
+                var run = inQuotes ? available.IndexOfAny(QuotedSpecials) : available.IndexOfAny(_specials);
+                if (run < 0) run = available.Length;
+                if (run > 0)
+                {
+                    AppendRange(available[..run], column);
+                    _position += run;
+                    anyByte = true;
+                    continue;
+                }
+            }
             var b = _buffer[_position++];
             anyByte = true;
             if (b == 0)
@@ -264,6 +281,24 @@ public sealed class CsvReader : IDisposable
     {
         if (_position >= _length && (_endOfStream || !Fill())) return 0xFF;
         return _buffer[_position];
+    }
+
+    private static readonly SearchValues<byte> QuotedSpecials = SearchValues.Create("\"\n\0"u8);
+
+    private void AppendRange(ReadOnlySpan<byte> bytes, int column)
+    {
+        if (_rowLength + bytes.Length > _row.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_row.Length * 2, _rowLength + bytes.Length));
+            _row.AsSpan(0, _rowLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_row);
+            _row = bigger;
+        }
+        bytes.CopyTo(_row.AsSpan(_rowLength));
+        _rowLength += bytes.Length;
+        var start = _fieldCount == 0 ? 0 : _fieldEnds[_fieldCount - 1];
+        if (_rowLength - start > _options.MaxFieldBytes)
+            throw new CsvFormatException($"a field is longer than {_options.MaxFieldBytes / 1024 / 1024.0:0.##} MiB.", _line, column);
     }
 
     private void Append(byte b, int column)

@@ -126,16 +126,19 @@ public sealed partial class DatasetService(
             File.Delete(store.PathOf(sha256));
     }
 
+    /// <summary>Every dataset with its latest version and version count (the registry issue adds paging).</summary>
     public async Task<IReadOnlyList<(Dataset Dataset, DatasetVersion Latest, int Versions)>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.DatasetVersions.GroupBy(v => v.DatasetId)
+            .Select(g => new { DatasetId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.DatasetId, ct);
+        var latest = await db.DatasetVersions.AsNoTracking()
+            .Where(v => v.Version == db.DatasetVersions.Where(o => o.DatasetId == v.DatasetId).Max(o => o.Version))
+            .ToDictionaryAsync(v => v.DatasetId, ct);
         var datasets = await db.Datasets.AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
-        var versions = await db.DatasetVersions.AsNoTracking().ToListAsync(ct);
-        return datasets.Select(d =>
-        {
-            var mine = versions.Where(v => v.DatasetId == d.Id).OrderByDescending(v => v.Version).ToList();
-            return (d, mine[0], mine.Count);
-        }).Where(x => x.Item2 is not null).ToList();
+        // A dataset is always written together with its first version, so each has one.
+        return datasets.Select(d => (d, latest[d.Id], counts[d.Id].Count)).ToList();
     }
 
     public async Task<(Dataset Dataset, DatasetVersion Version)> GetVersionAsync(Guid versionId, CancellationToken ct = default)

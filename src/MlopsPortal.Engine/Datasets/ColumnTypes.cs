@@ -43,6 +43,8 @@ public sealed class ColumnTypeTracker(InferenceOptions options)
     public DateTime MaxDatetime { get; private set; }
     /// <summary>True while every non-missing value so far is a number.</summary>
     public bool StillNumeric => _float;
+    /// <summary>The number the last observed cell held, while the column is still numeric (parsed once, here).</summary>
+    public double? LastNumber { get; private set; }
 
     public bool IsMissing(ReadOnlySpan<byte> cell, bool quoted)
     {
@@ -57,13 +59,19 @@ public sealed class ColumnTypeTracker(InferenceOptions options)
     public bool Observe(ReadOnlySpan<byte> cell, bool quoted)
     {
         Count++;
+        LastNumber = null;
         if (IsMissing(cell, quoted))
         {
             Missing++;
             return false;
         }
         if (_integer && !Utf8Parser.TryParse(cell, out long _, out var used) | (used != cell.Length)) _integer = false;
-        if (_float && !TryParseDouble(cell, out _)) _float = false;
+        LastNumber = null;
+        if (_float)
+        {
+            if (TryParseDouble(cell, out var number)) LastNumber = number;
+            else _float = false;
+        }
         if (_boolean && !TryParseBoolean(cell, out _)) _boolean = false;
         if (_datetime)
         {

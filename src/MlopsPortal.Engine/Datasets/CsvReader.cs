@@ -189,7 +189,7 @@ public sealed class CsvReader : IDisposable
                     if (inQuotes)
                         throw new CsvFormatException("a quoted field is not closed before the end of the file.", quoteLine, column);
                     if (!anyByte) return false;
-                    EndField(ref fieldStart, quoted, column);
+                    EndField(ref fieldStart, quoted);
                     ValidateRow();
                     return true;
                 }
@@ -236,7 +236,7 @@ public sealed class CsvReader : IDisposable
             }
             if (b == delimiter)
             {
-                EndField(ref fieldStart, quoted, column);
+                EndField(ref fieldStart, quoted);
                 quoted = false;
                 afterClosingQuote = false;
                 column++;
@@ -247,7 +247,7 @@ public sealed class CsvReader : IDisposable
             if (b == (byte)'\n' || b == (byte)'\r')
             {
                 if (b == (byte)'\r' && Peek() == (byte)'\n') _position++;
-                EndField(ref fieldStart, quoted, column);
+                EndField(ref fieldStart, quoted);
                 ValidateRow();
                 _line++;
                 return true;
@@ -301,22 +301,9 @@ public sealed class CsvReader : IDisposable
             throw new CsvFormatException($"a field is longer than {_options.MaxFieldBytes / 1024 / 1024.0:0.##} MiB.", _line, column);
     }
 
-    private void Append(byte b, int column)
-    {
-        if (_rowLength == _row.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(_row.Length * 2);
-            _row.AsSpan(0, _rowLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_row);
-            _row = bigger;
-        }
-        _row[_rowLength++] = b;
-        var start = _fieldCount == 0 ? 0 : _fieldEnds[_fieldCount - 1];
-        if (_rowLength - start > _options.MaxFieldBytes)
-            throw new CsvFormatException($"a field is longer than {_options.MaxFieldBytes / 1024 / 1024.0:0.##} MiB.", _line, column);
-    }
+    private void Append(byte b, int column) => AppendRange(new ReadOnlySpan<byte>(in b), column);
 
-    private void EndField(ref int fieldStart, bool quoted, int column)
+    private void EndField(ref int fieldStart, bool quoted)
     {
         EnsureFieldCapacity(_fieldCount + 1);
         var end = _rowLength;
@@ -337,7 +324,6 @@ public sealed class CsvReader : IDisposable
         _fieldQuoted[_fieldCount] = quoted;
         _fieldCount++;
         fieldStart = end;
-        _ = column;
     }
 
     private void EnsureFieldCapacity(int count)

@@ -46,7 +46,7 @@ public static class DatasetProfiler
                 var cell = reader.Field(i);
                 if (!trackers[i].Observe(cell, reader.IsQuoted(i)) || numbers[i] is not { } builder)
                     continue;
-                if (trackers[i].StillNumeric && ColumnTypeTracker.TryParseDouble(cell, out var value))
+                if (trackers[i].LastNumber is { } value)
                 {
                     // NaN and ±∞ are dropped from the statistics, as drift does (contracts §5).
                     if (double.IsFinite(value)) builder.Add(value);

@@ -53,5 +53,4 @@ public static class SchedulingFormat
         return local.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + $" ({local:zzz})";
     }
 
-    public static string ShortNode(string? nodeId) => nodeId ?? "—";
 }

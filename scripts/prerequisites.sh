@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 chromium poppler-utils fonts-dejavu-core postgresql libxgboost0 libxgboost-dev)
+packages=(python3 python3-pandas chromium poppler-utils fonts-dejavu-core postgresql libxgboost0 libxgboost-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

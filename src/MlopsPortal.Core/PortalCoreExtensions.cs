@@ -65,6 +65,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
         services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
         services.AddSingleton<Datasets.DatasetService>();
+        services.AddSingleton<ModelRegistry.ModelService>();
         return builder;
     }
 

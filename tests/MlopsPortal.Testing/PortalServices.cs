@@ -17,7 +17,7 @@ public sealed class PortalServices : IAsyncDisposable
     public DatabaseProvider Provider { get; private set; }
     public string DataDirectory => _dir.Path;
 
-    public static async Task<PortalServices> StartAsync(DatabaseProvider provider)
+    public static async Task<PortalServices> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
     {
         var result = new PortalServices { Provider = provider };
         var connectionString = provider == DatabaseProvider.Postgres ? await PostgresServer.CreateDatabaseAsync() : "";
@@ -28,6 +28,7 @@ public sealed class PortalServices : IAsyncDisposable
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Portal"] = connectionString,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Tests provoke database errors on purpose; the assertions check them, the log need not.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);

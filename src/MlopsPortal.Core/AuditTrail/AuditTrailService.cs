@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Exports;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Engine.Hashing;
@@ -114,8 +115,8 @@ public sealed class AuditTrailService(PortalDbContext db)
             var fields = new[]
             {
                 e.Sequence.ToString(CultureInfo.InvariantCulture), AuditChain.FormatTime(e.OccurredAt),
-                CsvText(e.Actor), CsvText(e.Action), CsvText(e.EntityType), CsvText(e.EntityId),
-                CsvText(e.Payload), e.PreviousHash, e.Hash,
+                CsvCells.Text(e.Actor), CsvCells.Text(e.Action), CsvCells.Text(e.EntityType), CsvCells.Text(e.EntityId),
+                CsvCells.Text(e.Payload), e.PreviousHash, e.Hash,
             };
             await writer.WriteLineAsync(string.Join(',', fields));
         }
@@ -152,15 +153,5 @@ public sealed class AuditTrailService(PortalDbContext db)
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(ct);
-    }
-
-    /// <summary>
-    /// A CSV text cell, quoted, with formula-looking text neutralised for spreadsheets (contracts §8).
-    /// </summary>
-    public static string CsvText(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-            value = "'" + value;
-        return "\"" + value.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -19,6 +19,11 @@ public sealed class DatasetOptions
     public int RaggedRowTolerance { get; set; }
     public List<string> MissingTokens { get; set; } = ["", "?", "NA", "N/A", "null", "NaN"];
     public int ExactQuantileRows { get; set; } = 250_000;
+    /// <summary>Server folders whose files may be registered by path (an Administrator sets them; empty: none).</summary>
+    public List<string> AllowedFolders { get; set; } = [];
+    /// <summary>Column names marked sensitive when a dataset is first added (case-insensitive; change them on the dataset page).</summary>
+    public List<string> DefaultSensitiveColumns { get; set; } =
+        ["race", "ethnicity", "sex", "gender", "religion", "marital_status", "marital-status", "nationality", "native-country", "disability", "age", "date_of_birth", "dob"];
 }
 
 /// <summary>
@@ -30,6 +35,10 @@ public sealed partial class DatasetService(
     IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore store, IOptions<DatasetOptions> options)
 {
     public static readonly string[] AddRoles = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator];
+    /// <summary>Who sees the values of sensitive columns in previews; the others see them masked.</summary>
+    public static readonly string[] SensitiveReaders = [Roles.Administrator, Roles.ComplianceOfficer, Roles.DataScientist, Roles.Auditor];
+    public const int PreviewRows = 100;
+    public const string Masked = "•••";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -80,20 +89,33 @@ public sealed partial class DatasetService(
         }
 
         var now = DateTime.UtcNow;
+        var warnings = profile.Warnings.ToList();
         if (dataset is null)
         {
-            dataset = new Dataset { Id = Guid.NewGuid(), Name = name, CreatedBy = actor.AuditName, CreatedAt = now };
+            var sensitive = profile.Columns.Select(c => c.Name)
+                .Where(c => options.Value.DefaultSensitiveColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (sensitive.Count > 0)
+                warnings.Add($"Marked as sensitive (masked in previews for roles that need not see them): {string.Join(", ", sensitive)}. Change this on the dataset page.");
+            dataset = new Dataset
+            {
+                Id = Guid.NewGuid(), Name = name, SensitiveColumns = sensitive,
+                CreatedBy = actor.AuditName, CreatedAt = now, UpdatedBy = actor.AuditName, UpdatedAt = now,
+            };
             db.Datasets.Add(dataset);
-            db.Audit(actor.AuditName, "dataset.created", "dataset", dataset.Id.ToString(), new { name });
+            db.Audit(actor.AuditName, "dataset.created", "dataset", dataset.Id.ToString(), new { name, sensitiveColumns = sensitive });
         }
-        var number = (await db.DatasetVersions.Where(v => v.DatasetId == dataset.Id).MaxAsync(v => (int?)v.Version, ct) ?? 0) + 1;
+        var number = dataset.LatestVersion + 1;
+        dataset.LatestVersion = number;
+        dataset.VersionCount += 1;
+        dataset.UpdatedAt = now;
+        dataset.UpdatedBy = actor.AuditName;
         var version = new DatasetVersion
         {
             Id = Guid.NewGuid(), DatasetId = dataset.Id, Version = number, Sha256 = blob.Sha256, SizeBytes = blob.Length,
             RowCount = profile.Rows, ColumnCount = profile.Columns.Count,
             Schema = JsonSerializer.Serialize(profile.Columns.Select(SchemaOf), Json),
             Profile = JsonSerializer.Serialize(profile.Columns, Json),
-            Warnings = JsonSerializer.Serialize(profile.Warnings, Json),
+            Warnings = JsonSerializer.Serialize(warnings, Json),
             SourceFileName = sourceFileName is null ? null : Path.GetFileName(sourceFileName),
             AddedBy = actor.AuditName, AddedAt = now,
         };
@@ -101,44 +123,150 @@ public sealed partial class DatasetService(
         db.Audit(actor.AuditName, "dataset-version.added", "dataset-version", version.Id.ToString(), new
         {
             dataset = name, version = number, sha256 = blob.Sha256, rows = profile.Rows, columns = profile.Columns.Count,
-            warnings = profile.Warnings.Count,
+            warnings = warnings.Count,
         });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone added a version of this dataset at the same moment (a unique index refused the number).
+            throw new PortalValidationException($"Another version of '{name}' was being added at the same time; try again.");
+        }
         return (version, true);
     }
 
-    private static object SchemaOf(ColumnProfile c) => new
+    /// <summary>
+    /// Adds a file that is already on the server. Only files inside Datasets:AllowedFolders are accepted,
+    /// judged by the path of the file actually opened (symbolic links and ".." resolved), so no path escapes them.
+    /// </summary>
+    public async Task<(DatasetVersion Version, bool Created)> RegisterPathAsync(Actor actor, string path, string name, CancellationToken ct = default)
     {
-        name = c.Name,
-        type = JsonNamingPolicy.CamelCase.ConvertName(c.Type.ToString()),
-        nullable = c.Nullable,
-        categories = c.Categories.Count > 0 ? c.Categories.Select(k => k.Key).ToList() : null,
-        min = c.Numeric?.Min,
-        max = c.Numeric?.Max,
-        minDatetime = c.MinDatetime,
-        maxDatetime = c.MaxDatetime,
-    };
+        actor.Require(AddRoles);
+        var folders = options.Value.AllowedFolders.Where(f => !string.IsNullOrWhiteSpace(f)).Select(ServerPaths.Resolve).ToList();
+        if (folders.Count == 0)
+            throw new PortalValidationException("Registering files by path is off: an Administrator lists the allowed server folders in Datasets:AllowedFolders.");
+        if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path))
+            throw new PortalValidationException($"'{path}' is not an absolute path on the server.");
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PortalValidationException($"{path} cannot be opened: {e.Message}");
+        }
+        await using (stream)
+        {
+            var opened = ServerPaths.OfOpenFile(stream);
+            if (!folders.Any(f => ServerPaths.IsInside(opened, f)))
+                throw new PortalValidationException($"{path} is not inside an allowed folder ({string.Join(", ", options.Value.AllowedFolders)}).");
+            return await AddAsync(actor, stream, name, opened, ct);
+        }
+    }
+
+    /// <summary>Changes a dataset's description and sensitive columns (its versions never change).</summary>
+    public async Task<Dataset> UpdateAsync(Actor actor, string name, string? description, IReadOnlyList<string>? sensitiveColumns, CancellationToken ct = default)
+    {
+        actor.Require(AddRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Name == name, ct)
+                      ?? throw new PortalNotFoundException($"No dataset named '{name}'.");
+        var before = new { description = dataset.Description, sensitiveColumns = dataset.SensitiveColumns };
+        if (description is not null)
+        {
+            if (description.Length > 4000)
+                throw new PortalValidationException("The description is longer than 4,000 characters.");
+            dataset.Description = description.Trim();
+        }
+        if (sensitiveColumns is not null)
+        {
+            var latest = await db.DatasetVersions.AsNoTracking().SingleAsync(v => v.DatasetId == dataset.Id && v.Version == dataset.LatestVersion, ct);
+            var known = JsonSerializer.Deserialize<List<SchemaColumn>>(latest.Schema, Json)!.Select(c => c.Name).ToHashSet();
+            var unknown = sensitiveColumns.Where(c => !known.Contains(c)).ToList();
+            if (unknown.Count > 0)
+                throw new PortalValidationException($"The latest version of '{name}' has no column {string.Join(", ", unknown.Select(c => $"'{c}'"))}.");
+            dataset.SensitiveColumns = sensitiveColumns.Distinct().ToList();
+        }
+        dataset.UpdatedAt = DateTime.UtcNow;
+        dataset.UpdatedBy = actor.AuditName;
+        db.Audit(actor.AuditName, "dataset.updated", "dataset", dataset.Id.ToString(), new
+        {
+            name, before, after = new { description = dataset.Description, sensitiveColumns = dataset.SensitiveColumns },
+        });
+        await db.SaveChangesAsync(ct);
+        return dataset;
+    }
+
+    /// <summary>The first rows of a version as text, with sensitive columns masked for roles that need not see them.</summary>
+    public async Task<DatasetPreview> PreviewAsync(Actor actor, Guid versionId, int rows = PreviewRows, CancellationToken ct = default)
+    {
+        var (dataset, version) = await GetVersionAsync(versionId, ct);
+        var mask = actor.IsSystem || actor.IsInAnyRole(SensitiveReaders) ? [] : dataset.SensitiveColumns.ToHashSet();
+        await using var stream = store.OpenRead(version.Sha256);
+        using var reader = new CsvReader(stream, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        var masked = reader.Header.Select(mask.Contains).ToArray();
+        var result = new List<string[]>();
+        while (result.Count < rows && reader.Read())
+        {
+            var row = new string[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+                row[i] = masked[i] ? Masked : reader.FieldString(i);
+            result.Add(row);
+        }
+        return new DatasetPreview(reader.Header, masked, result);
+    }
+
+    /// <summary>Datasets with their latest version, for grids that page, sort and filter in SQL.</summary>
+    public static IQueryable<DatasetRow> QueryDatasets(PortalDbContext db) =>
+        from d in db.Datasets.AsNoTracking()
+        join v in db.DatasetVersions on new { d.Id, Version = d.LatestVersion } equals new { Id = v.DatasetId, v.Version }
+        select new DatasetRow
+        {
+            Id = d.Id, Name = d.Name, Description = d.Description, Versions = d.VersionCount, LatestVersion = d.LatestVersion,
+            LatestVersionId = v.Id, Rows = v.RowCount, Columns = v.ColumnCount, SizeBytes = v.SizeBytes, UpdatedAt = d.UpdatedAt, UpdatedBy = d.UpdatedBy,
+        };
+
+    /// <summary>Versions (of one dataset, or all), for grids that page, sort and filter in SQL.</summary>
+    public static IQueryable<DatasetVersionRow> QueryVersions(PortalDbContext db, Guid? datasetId = null) =>
+        from v in db.DatasetVersions.AsNoTracking()
+        join d in db.Datasets on v.DatasetId equals d.Id
+        where datasetId == null || v.DatasetId == datasetId
+        select new DatasetVersionRow
+        {
+            Id = v.Id, Dataset = d.Name, Version = v.Version, Sha256 = v.Sha256, Rows = v.RowCount, Columns = v.ColumnCount,
+            SizeBytes = v.SizeBytes, SourceFileName = v.SourceFileName, AddedBy = v.AddedBy, AddedAt = v.AddedAt,
+        };
+
+    public async Task<(IReadOnlyList<DatasetRow> Items, int Total)> PageAsync(string? search, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = QueryDatasets(db);
+        if (!string.IsNullOrWhiteSpace(search))
+            query = query.Where(d => d.Name.Contains(search.ToLower()));
+        return (await query.OrderBy(d => d.Name).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct), await query.CountAsync(ct));
+    }
+
+    public async Task<(Dataset Dataset, IReadOnlyList<DatasetVersionRow> Versions)> GetAsync(string name, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Name == name, ct)
+                      ?? throw new PortalNotFoundException($"No dataset named '{name}'.");
+        return (dataset, await QueryVersions(db, dataset.Id).OrderByDescending(v => v.Version).Take(1000).ToListAsync(ct));
+    }
+
+    private static SchemaColumn SchemaOf(ColumnProfile c) => new(
+        c.Name, JsonNamingPolicy.CamelCase.ConvertName(c.Type.ToString()), c.Nullable,
+        c.Categories.Count > 0 ? c.Categories.Select(k => k.Key).ToList() : null,
+        c.Numeric?.Min, c.Numeric?.Max, c.MinDatetime, c.MaxDatetime);
 
     /// <summary>A rejected upload's blob goes, unless an accepted version has the same bytes.</summary>
     private async Task DeleteIfUnreferencedAsync(PortalDbContext db, string sha256, CancellationToken ct)
     {
         if (!await db.DatasetVersions.AnyAsync(v => v.Sha256 == sha256, ct))
             File.Delete(store.PathOf(sha256));
-    }
-
-    /// <summary>Every dataset with its latest version and version count (the registry issue adds paging).</summary>
-    public async Task<IReadOnlyList<(Dataset Dataset, DatasetVersion Latest, int Versions)>> ListAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var counts = await db.DatasetVersions.GroupBy(v => v.DatasetId)
-            .Select(g => new { DatasetId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.DatasetId, ct);
-        var latest = await db.DatasetVersions.AsNoTracking()
-            .Where(v => v.Version == db.DatasetVersions.Where(o => o.DatasetId == v.DatasetId).Max(o => o.Version))
-            .ToDictionaryAsync(v => v.DatasetId, ct);
-        var datasets = await db.Datasets.AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct);
-        // A dataset is always written together with its first version, so each has one.
-        return datasets.Select(d => (d, latest[d.Id], counts[d.Id].Count)).ToList();
     }
 
     public async Task<(Dataset Dataset, DatasetVersion Version)> GetVersionAsync(Guid versionId, CancellationToken ct = default)
@@ -148,4 +276,40 @@ public sealed partial class DatasetService(
                       ?? throw new PortalNotFoundException($"No dataset version {versionId}.");
         return (await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == version.DatasetId, ct), version);
     }
+}
+
+/// <summary>One column of a version's stored schema.</summary>
+public sealed record SchemaColumn(string Name, string Type, bool Nullable, List<string>? Categories, double? Min, double? Max, DateTime? MinDatetime, DateTime? MaxDatetime);
+
+public sealed record DatasetPreview(IReadOnlyList<string> Header, IReadOnlyList<bool> Masked, IReadOnlyList<string[]> Rows);
+
+/// <summary>A dataset grid row: the dataset and its latest version.</summary>
+public sealed class DatasetRow
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Description { get; init; } = "";
+    public int Versions { get; init; }
+    public int LatestVersion { get; init; }
+    public Guid LatestVersionId { get; init; }
+    public long Rows { get; init; }
+    public int Columns { get; init; }
+    public long SizeBytes { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public string UpdatedBy { get; init; } = "";
+}
+
+/// <summary>A dataset version grid row.</summary>
+public sealed class DatasetVersionRow
+{
+    public Guid Id { get; init; }
+    public string Dataset { get; init; } = "";
+    public int Version { get; init; }
+    public string Sha256 { get; init; } = "";
+    public long Rows { get; init; }
+    public int Columns { get; init; }
+    public long SizeBytes { get; init; }
+    public string? SourceFileName { get; init; }
+    public string AddedBy { get; init; } = "";
+    public DateTime AddedAt { get; init; }
 }

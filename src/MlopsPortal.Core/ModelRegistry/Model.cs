@@ -1,20 +1,96 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MlopsPortal.Core.ModelRegistry;
 
+public enum RiskTier { Low, Medium, High, Critical }
+
+public enum ModelTask { BinaryClassification, Regression }
+
 /// <summary>
-/// A model in the inventory. The scheduler needs its identity (retraining schedules belong to a
-/// model); the registry issue adds the rest of the definition (owners, risk tier, criteria, …).
+/// A model in the inventory: what it is for, who owns it, how risky it is, what data it expects and
+/// what it must achieve. Its versions (the trained artifacts) are immutable; this definition is not,
+/// and every change to it is audited.
 /// </summary>
 public sealed class Model
 {
     public Guid Id { get; set; }
-    /// <summary>Unique, URL-safe name: lowercase letters, digits and dashes.</summary>
+    /// <summary>Unique, URL-safe name: lowercase letters, digits and dashes. Never changes.</summary>
     public string Slug { get; set; } = "";
     public string DisplayName { get; set; } = "";
+    public string Description { get; set; } = "";
+    /// <summary>User names of the owners (one or more).</summary>
+    public List<string> Owners { get; set; } = [];
+    public string Team { get; set; } = "";
+    public string UseCase { get; set; } = "";
+    public RiskTier RiskTier { get; set; } = RiskTier.Medium;
+    public ModelTask Task { get; set; } = ModelTask.BinaryClassification;
+    /// <summary>Columns that identify a row (contracts §2): required for scoring and matching outcomes.</summary>
+    public List<string> KeyColumns { get; set; } = [];
+    public string LabelColumn { get; set; } = "";
+    public string? PositiveLabel { get; set; }
+    public double DecisionThreshold { get; set; } = 0.5;
+    public string PrimaryMetric { get; set; } = Metrics.Auc;
+    public List<string> FeatureColumns { get; set; } = [];
+    public List<string> SensitiveAttributes { get; set; } = [];
+    public string KnownLimitations { get; set; } = "";
+    public List<AcceptanceCriterion> AcceptanceCriteria { get; set; } = [];
+    public DriftPolicy DriftPolicy { get; set; } = new();
+    /// <summary>The schema the model expects of any dataset offered for training or scoring.</summary>
+    public List<ContractColumn> DataContract { get; set; } = [];
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One row of a model's acceptance criteria: e.g. auc ≥ 0.70, owned by the business stakeholder.</summary>
+public sealed record AcceptanceCriterion(string Metric, string Comparator, double Threshold, string OwningRole)
+{
+    public bool IsMetBy(double value) => Comparator switch
+    {
+        ">=" => value >= Threshold,
+        ">" => value > Threshold,
+        "<=" => value <= Threshold,
+        "<" => value < Threshold,
+        _ => false,
+    };
+}
+
+/// <summary>How drift is judged for this model (issue 8 reads it): defaults plus per-column overrides.</summary>
+public sealed record DriftPolicy
+{
+    /// <summary>The dataset drifts when at least this share of its columns drift.</summary>
+    public double DriftedShareThreshold { get; init; } = 0.5;
+    /// <summary>Below this many current rows a column gets "insufficient data", not a verdict.</summary>
+    public int MinCurrentRows { get; init; } = 100;
+    public List<ColumnDriftOverride> Overrides { get; init; } = [];
+}
+
+/// <summary>A column's own drift test and threshold (contracts §5 statistic keys).</summary>
+public sealed record ColumnDriftOverride(string Column, string Test, double Threshold);
+
+/// <summary>One column the model expects: its type (the dataset schema's names), whether it may be missing, allowed categories and range.</summary>
+public sealed record ContractColumn(string Name, string Type, bool Nullable = false, List<string>? Categories = null, double? Min = null, double? Max = null);
+
+/// <summary>The metric names used by acceptance criteria, primary metrics and (later) evaluations.</summary>
+public static class Metrics
+{
+    public const string Auc = "auc";
+    public const string Rmse = "rmse";
+
+    public static readonly IReadOnlyList<string> Classification = [Auc, "accuracy", "precision", "recall", "f1", "logLoss", "brierScore"];
+    public static readonly IReadOnlyList<string> Regression = [Rmse, "mae", "r2"];
+    public static readonly IReadOnlyList<string> Comparators = [">=", ">", "<=", "<"];
+    /// <summary>contracts §5's statistic keys, the tests a drift override may name.</summary>
+    public static readonly IReadOnlyList<string> DriftTests = ["ks", "wassersteinNormed", "psi", "jensenShannon", "chiSquare", "zTest"];
+
+    public static IReadOnlyList<string> For(ModelTask task) => task == ModelTask.Regression ? Regression : Classification;
+
+    public static string DefaultPrimary(ModelTask task) => task == ModelTask.Regression ? Rmse : Auc;
 }
 
 public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
@@ -25,7 +101,45 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
         b.Property(m => m.Id).ValueGeneratedNever();
         b.Property(m => m.Slug).HasMaxLength(100).IsRequired();
         b.Property(m => m.DisplayName).HasMaxLength(200).IsRequired();
+        b.Property(m => m.Description).HasMaxLength(4000).IsRequired();
+        b.Property(m => m.Team).HasMaxLength(100).IsRequired();
+        b.Property(m => m.UseCase).HasMaxLength(500).IsRequired();
+        b.Property(m => m.RiskTier).HasConversion<string>().HasMaxLength(16);
+        b.Property(m => m.Task).HasConversion<string>().HasMaxLength(32);
+        b.Property(m => m.LabelColumn).HasMaxLength(200).IsRequired();
+        b.Property(m => m.PositiveLabel).HasMaxLength(200);
+        b.Property(m => m.PrimaryMetric).HasMaxLength(32).IsRequired();
+        b.Property(m => m.KnownLimitations).HasMaxLength(4000).IsRequired();
+        // Lists and policies are stored as JSON text: one column type on every provider.
+        b.Property(m => m.Owners).AsJson().HasMaxLength(2000);
+        b.Property(m => m.KeyColumns).AsJson();
+        b.Property(m => m.FeatureColumns).AsJson();
+        b.Property(m => m.SensitiveAttributes).AsJson();
+        b.Property(m => m.AcceptanceCriteria).AsJson();
+        b.Property(m => m.DriftPolicy).AsJson();
+        b.Property(m => m.DataContract).AsJson();
         b.Property(m => m.CreatedBy).HasMaxLength(256).IsRequired();
+        b.Property(m => m.UpdatedBy).HasMaxLength(256).IsRequired();
         b.HasIndex(m => m.Slug).IsUnique();
+        b.HasIndex(m => m.DisplayName);
+        b.HasIndex(m => m.UpdatedAt);
+    }
+}
+
+public static class JsonColumnExtensions
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Stores the property as JSON text, compared by its JSON so that edits inside lists are saved.</summary>
+    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) where T : class
+    {
+        property.HasConversion(new ValueConverter<T, string>(
+                v => JsonSerializer.Serialize(v, Json),
+                s => JsonSerializer.Deserialize<T>(s, Json)!),
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+                v => JsonSerializer.Serialize(v, Json).GetHashCode(),
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Json), Json)!));
+        return property.IsRequired();
     }
 }

@@ -15,6 +15,10 @@ public static class Policies
     public const string ManageOwnTokens = nameof(ManageOwnTokens);
     /// <summary>Pause, resume, edit and run schedules; cancel runs; run cluster checks.</summary>
     public const string OperateJobs = nameof(OperateJobs);
+    /// <summary>Add datasets; create and edit model definitions.</summary>
+    public const string EditRegistry = nameof(EditRegistry);
+    /// <summary>Change a model's acceptance criteria (business stakeholders own them).</summary>
+    public const string EditAcceptanceCriteria = nameof(EditAcceptanceCriteria);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -23,6 +27,8 @@ public static class Policies
         [ReadAuditTrail] = [Roles.Auditor, Roles.ComplianceOfficer, Roles.Administrator],
         [ManageOwnTokens] = [.. Roles.All],
         [OperateJobs] = [Roles.MlEngineer, Roles.Administrator],
+        [EditRegistry] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
+        [EditAcceptanceCriteria] = [Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

@@ -6,7 +6,7 @@ public sealed record ProfileOptions
     public InferenceOptions Inference { get; init; } = new();
     public QuantileOptions Quantiles { get; init; } = new();
     /// <summary>How many of the most frequent categories a profile lists (the rest are summed as "other").</summary>
-    public int TopCategories { get; init; } = 50;
+    public int TopCategories { get; init; } = 100;
 }
 
 /// <summary>One column of a profile.</summary>

@@ -90,6 +90,7 @@ public static class PortalApi
             .WithSummary("Records an anchor of the current chain head.");
 
         api.MapSchedulingApi();
+        api.MapRegistryApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

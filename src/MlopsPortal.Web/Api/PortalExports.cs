@@ -1,10 +1,14 @@
 using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Exports;
 using MlopsPortal.Core.Security;
 
 namespace MlopsPortal.Web.Api;
 
-/// <summary>Browser downloads (cookie authentication), streamed straight from the database.</summary>
+/// <summary>Browser downloads and uploads (cookie authentication), streamed.</summary>
 public static class PortalExports
 {
     public static void MapPortalExports(this IEndpointRouteBuilder app)
@@ -22,5 +26,47 @@ public static class PortalExports
             http.Response.Headers.ContentDisposition = $"attachment; filename=audit-trail-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json";
             await audit.WriteJsonAsync(Actor.FromPrincipal(http.User), http.Response.Body, http.RequestAborted);
         }).RequireAuthorization(Policies.ReadAuditTrail);
+
+        app.MapGet("/exports/dataset-versions/{id:guid}/preview.csv", async (Guid id, HttpContext http, DatasetService datasets) =>
+        {
+            var actor = Actor.FromPrincipal(http.User);
+            DatasetPreview preview;
+            try
+            {
+                preview = await datasets.PreviewAsync(actor, id, DatasetService.PreviewRows, http.RequestAborted);
+            }
+            catch (PortalNotFoundException e)
+            {
+                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
+            }
+            var csv = new StringBuilder();
+            csv.AppendJoin(',', preview.Header.Select(CsvCells.Text)).Append("\r\n");
+            foreach (var row in preview.Rows)
+                csv.AppendJoin(',', row.Select(CsvCells.Value)).Append("\r\n");
+            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"preview-{id}.csv");
+        }).RequireAuthorization(Policies.SignedIn);
+
+        // The browser's upload: a plain HTTP request (not the Blazor circuit), so the file streams to
+        // disk with the XHR's progress events. Cookie-authenticated, so it checks the antiforgery token.
+        app.MapPost("/uploads/datasets", async (string? name, HttpContext http, IAntiforgery antiforgery) =>
+        {
+            try
+            {
+                await antiforgery.ValidateRequestAsync(http);
+                return await CsvUploads.ReceiveAsync(http, Actor.FromPrincipal(http.User), name, "/datasets/versions");
+            }
+            catch (AntiforgeryValidationException)
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid request", detail: "The page's security token is missing or stale: reload the page and upload again.");
+            }
+            catch (PortalValidationException e)
+            {
+                return Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message);
+            }
+            catch (PortalForbiddenException e)
+            {
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: e.Message);
+            }
+        }).RequireAuthorization(Policies.EditRegistry).DisableAntiforgery();
     }
 }

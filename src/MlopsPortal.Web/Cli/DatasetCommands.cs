@@ -42,19 +42,32 @@ public static partial class PortalCommandLine
         });
         command.Subcommands.Add(add);
 
-        var list = new Command("list", "Datasets with their latest version.");
+        var search = new Option<string?>("--search") { Description = "Only datasets whose name contains this." };
+        var skip = new Option<int>("--skip") { Description = "Skip this many (paging).", DefaultValueFactory = _ => 0 };
+        var take = new Option<int>("--take") { Description = "List at most this many (1–1000).", DefaultValueFactory = _ => 100 };
+        var list = new Command("list", "Datasets with their latest version, by name.") { search, skip, take };
         list.SetAction(async (parse, ct) =>
         {
             using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!);
-            var all = await host.Services.GetRequiredService<DatasetService>().ListAsync(ct);
+            var (items, total) = await host.Services.GetRequiredService<DatasetService>()
+                .PageAsync(parse.GetValue(search), parse.GetValue(skip), parse.GetValue(take), ct);
             if (parse.GetValue(Json))
-                await context.WriteJsonAsync(all.Select(x => new
+                await context.WriteJsonAsync(new
                 {
-                    name = x.Dataset.Name, versions = x.Versions, latest = new { id = x.Latest.Id, version = x.Latest.Version, rows = x.Latest.RowCount, columns = x.Latest.ColumnCount, sha256 = x.Latest.Sha256, addedAt = x.Latest.AddedAt },
-                }));
+                    total,
+                    items = items.Select(x => new
+                    {
+                        name = x.Name, description = x.Description, versions = x.Versions,
+                        latest = new { id = x.LatestVersionId, version = x.LatestVersion, rows = x.Rows, columns = x.Columns, sizeBytes = x.SizeBytes },
+                        updatedAt = x.UpdatedAt,
+                    }),
+                });
             else
-                foreach (var x in all)
-                    await context.Output.WriteLineAsync($"{x.Dataset.Name,-30} v{x.Latest.Version,-4} {x.Latest.RowCount,12:N0} rows {x.Latest.ColumnCount,5} cols  {x.Latest.Id}");
+            {
+                foreach (var x in items)
+                    await context.Output.WriteLineAsync($"{x.Name,-30} v{x.LatestVersion,-4} {x.Rows,12:N0} rows {x.Columns,5} cols  {x.LatestVersionId}");
+                await context.Output.WriteLineAsync($"{items.Count} of {total} dataset(s).");
+            }
             return Ok;
         });
         command.Subcommands.Add(list);

@@ -74,6 +74,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(TokenCommand(context));
         root.Subcommands.Add(AuditCommand(context));
         root.Subcommands.Add(DatasetCommand(context));
+        root.Subcommands.Add(ModelCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }
@@ -120,7 +121,11 @@ internal sealed class CliContext(TextWriter output, TextWriter error, string[] c
     public TextWriter Error { get; } = error;
     public string[] ConfigArgs { get; } = configArgs;
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));
 

@@ -35,6 +35,9 @@ public static class PortalWebExtensions
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new();
+        // Enums travel as their camelCase names ("high", "binaryClassification"), never as numbers.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         if (builder is WebApplicationBuilder web)
             web.WebHost.UseStaticWebAssets();

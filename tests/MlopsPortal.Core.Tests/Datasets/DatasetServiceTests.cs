@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
@@ -70,27 +69,45 @@ public sealed class DatasetServiceTests : IAsyncLifetime
         changed.Version.Version.ShouldBe(2);
     }
 
-    public static TheoryData<string, byte[], string> Malformed => new()
+    /// <summary>tests/data/malformed: one file per way a CSV goes wrong, with the message each must get.</summary>
+    public static TheoryData<string, string> Malformed()
     {
-        { "empty", [], "the file is empty" },
-        { "header only", "a,b,c\n"u8.ToArray(), "no data rows" },
-        { "ragged", "a,b,c\n1,2,3\n4,5\n"u8.ToArray(), "Line 3, column 3" },
-        { "unclosed quote", "a,b\n1,\"open\n"u8.ToArray(), "not closed" },
-        { "text after quote", "a,b\n1,\"x\"y\n"u8.ToArray(), "after a closing quote" },
-        { "invalid UTF-8", [.. "a,b\n1,"u8.ToArray(), 0xFF, 0xFE, .. "\n"u8.ToArray()], "not valid UTF-8" },
-        { "binary", [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x10], "binary" },
-        { "latin-1", Encoding.Latin1.GetBytes("name,city\nJosé,Zürich\n"), "Line 2, column 1" },
-    };
+        var data = new TheoryData<string, string>();
+        foreach (var line in File.ReadAllLines(RepositoryFile("malformed/expected.tsv")))
+        {
+            var parts = line.Split('\t');
+            data.Add(parts[0], parts[1]);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void ShouldHaveAtLeastTwentyMalformedFiles_WhenTheCorpusIsListed()
+    {
+        var files = Directory.GetFiles(RepositoryFile("malformed"), "*.csv").Select(Path.GetFileName).Order().ToList();
+        files.Count.ShouldBeGreaterThanOrEqualTo(20);
+        Malformed().Select(row => (string)row[0]).Order().ShouldBe(files);
+    }
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public async Task ShouldStoreNothingAndNameThePlace_WhenTheFileIsNotAcceptable(string label, byte[] bytes, string expected)
+    public async Task ShouldStoreNothingAndNameThePlace_WhenTheFileIsNotAcceptable(string file, string expected)
     {
         var before = await CountsAsync();
-        var e = await Should.ThrowAsync<PortalValidationException>(() => Service.AddAsync(Engineer, new MemoryStream(bytes), "bad", $"{label}.csv"));
-        e.Message.ShouldContain(expected);
-        e.Message.ShouldContain($"{label}.csv");
+        await using var stream = File.OpenRead(RepositoryFile($"malformed/{file}"));
+        var e = await Should.ThrowAsync<PortalValidationException>(() => Service.AddAsync(Engineer, stream, "bad", file));
+        e.Message.ShouldBe($"{file}: {expected} Nothing was stored.");
         (await CountsAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task ShouldKeepTheOtherVersionsBlob_WhenABadUploadFollowsAGoodOne()
+    {
+        await Service.AddAsync(Engineer, new MemoryStream("a,b\n1,2\n"u8.ToArray()), "kept");
+        var before = await CountsAsync();
+        await Should.ThrowAsync<PortalValidationException>(() => Service.AddAsync(Engineer, new MemoryStream("a,b\n1,2,3\n"u8.ToArray()), "kept"));
+        (await CountsAsync()).ShouldBe(before);
+        before.Blobs.ShouldBe(1);
     }
 
     /// <summary>An upload whose connection drops half-way.</summary>
@@ -125,4 +142,51 @@ public sealed class DatasetServiceTests : IAsyncLifetime
     public async Task ShouldForbidAdding_WhenTheActorIsAnAuditor() =>
         await Should.ThrowAsync<PortalForbiddenException>(() => Service.AddAsync(
             new Actor("u2", "a@x.test", new HashSet<string> { Roles.Auditor }, false), new MemoryStream("a\n1\n"u8.ToArray()), "x"));
+
+    [Fact]
+    public async Task ShouldMarkProtectedAttributesAndMaskThemForEngineers_WhenAPreviewIsAsked()
+    {
+        await using var file = File.OpenRead(RepositoryFile("compas/compas-two-years.csv"));
+        var (version, _) = await Service.AddAsync(Engineer, file, "compas");
+        JsonSerializer.Deserialize<string[]>(version.Warnings)!.ShouldContain(w => w.StartsWith("Marked as sensitive") && w.Contains("race") && w.Contains("sex"));
+
+        var masked = await Service.PreviewAsync(Engineer, version.Id);
+        masked.Rows.Count.ShouldBe(100);
+        var race = masked.Header.ToList().IndexOf("race");
+        masked.Masked[race].ShouldBeTrue();
+        masked.Rows.ShouldAllBe(r => r[race] == DatasetService.Masked);
+
+        var scientist = new Actor("u3", "ds@x.test", new HashSet<string> { Roles.DataScientist }, false);
+        var plain = await Service.PreviewAsync(scientist, version.Id);
+        plain.Rows[0][race].ShouldBe("Other");
+        plain.Rows[0][masked.Header.ToList().IndexOf("sex")].ShouldBe("Male");
+        plain.Masked.ShouldAllBe(m => !m);
+    }
+
+    [Fact]
+    public async Task ShouldChangeSensitiveColumnsWithAnAuditEvent_WhenTheDatasetIsUpdated()
+    {
+        await Service.AddAsync(Engineer, new MemoryStream("id,zip\n1,12345\n"u8.ToArray()), "zips");
+        var before = await CountsAsync();
+        var updated = await Service.UpdateAsync(Engineer, "zips", "Postcodes", ["zip"]);
+        updated.SensitiveColumns.ShouldBe(["zip"]);
+        (await CountsAsync()).Events.ShouldBe(before.Events + 1);
+        (await Should.ThrowAsync<PortalValidationException>(() => Service.UpdateAsync(Engineer, "zips", null, ["postcode"])))
+            .Message.ShouldContain("no column 'postcode'");
+        (await CountsAsync()).Events.ShouldBe(before.Events + 1);
+    }
+
+    [Fact]
+    public async Task ShouldKeepTheLatestVersionAndCount_WhenVersionsAreAdded()
+    {
+        await Service.AddAsync(Engineer, new MemoryStream("a\n1\n"u8.ToArray()), "grows");
+        var (second, _) = await Service.AddAsync(Engineer, new MemoryStream("a\n1\n2\n"u8.ToArray()), "grows");
+        await Service.AddAsync(Engineer, new MemoryStream("b\nx\n"u8.ToArray()), "other");
+        var (items, total) = await Service.PageAsync("gro", 0, 10);
+        total.ShouldBe(1);
+        items[0].LatestVersion.ShouldBe(2);
+        items[0].Versions.ShouldBe(2);
+        items[0].LatestVersionId.ShouldBe(second.Id);
+        items[0].Rows.ShouldBe(2);
+    }
 }

@@ -131,6 +131,32 @@ public sealed class RoleMatrixTests : IAsyncLifetime
     private static async Task<Guid> RetentionScheduleAsync(AsyncServiceScope scope) =>
         (await Schedules(scope).ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention).Schedule.Id;
 
+    private static MlopsPortal.Core.Datasets.DatasetService Datasets(AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Datasets.DatasetService>();
+
+    private static MlopsPortal.Core.ModelRegistry.ModelService Models(AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.ModelRegistry.ModelService>();
+
+    /// <summary>A dataset whose second column, "race", is marked sensitive when it is added.</summary>
+    private static async Task<string> MatrixDatasetAsync(AsyncServiceScope scope)
+    {
+        await Datasets(scope).AddAsync(Actor.Cli(), new MemoryStream("id,race\n1,b\n"u8.ToArray()), "matrix-sensitive");
+        return "matrix-sensitive";
+    }
+
+    private static MlopsPortal.Core.ModelRegistry.ModelDefinition MatrixModel(string? slug) => new()
+    {
+        Slug = slug, DisplayName = "Matrix", Owners = ["target@x.test"], RiskTier = "low", Task = "binaryClassification",
+        LabelColumn = "y", PositiveLabel = "1", FeatureColumns = ["a"],
+    };
+
+    private static async Task<string> MatrixModelAsync(AsyncServiceScope scope)
+    {
+        if (!(await Models(scope).PageAsync("matrix-model", null, 0, 1)).Items.Any())
+            await Models(scope).CreateAsync(Actor.Cli(), MatrixModel("matrix-model"));
+        return "matrix-model";
+    }
+
     private async Task<bool> TryAsync(string action, Actor actor, PortalUser target)
     {
         await using var scope = _host.Services.CreateAsyncScope();
@@ -163,8 +189,20 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     break;
                 case "job.cluster-check": await scope.ServiceProvider.GetRequiredService<JobService>().RequestDiagnosticAsync(actor, new DiagnosticPayload()); break;
                 case "dataset.add":
-                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Datasets.DatasetService>()
-                        .AddAsync(actor, new MemoryStream("a,b\n1,2\n"u8.ToArray()), $"matrix-{Guid.NewGuid():N}"[..20]);
+                    await Datasets(scope).AddAsync(actor, new MemoryStream("a,b\n1,2\n"u8.ToArray()), $"matrix-{Guid.NewGuid():N}"[..20]);
+                    break;
+                case "dataset.register-path":
+                    try { await Datasets(scope).RegisterPathAsync(actor, "/nowhere/file.csv", "matrix-path"); }
+                    catch (PortalValidationException) { /* got past the role check: path registration is off in this host */ }
+                    break;
+                case "dataset.update": await Datasets(scope).UpdateAsync(actor, await MatrixDatasetAsync(scope), $"described by {actor.Name}", null); break;
+                case "dataset.preview-sensitive":
+                    var version = (await Datasets(scope).GetAsync(await MatrixDatasetAsync(scope))).Versions[0];
+                    return (await Datasets(scope).PreviewAsync(actor, version.Id)).Rows[0][1] == "b";
+                case "model.create": await Models(scope).CreateAsync(actor, MatrixModel($"m-{Guid.NewGuid():N}"[..20])); break;
+                case "model.update": await Models(scope).UpdateAsync(actor, await MatrixModelAsync(scope), MatrixModel(null) with { Team = actor.Name }); break;
+                case "model.set-acceptance-criteria":
+                    await Models(scope).SetAcceptanceCriteriaAsync(actor, await MatrixModelAsync(scope), [new("auc", ">=", 0.6, Roles.BusinessStakeholder)]);
                     break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }

@@ -10,6 +10,8 @@ public static class PortalNavigation
     public static readonly IReadOnlyList<NavItem> Items =
     [
         new("Home", "/", "home", Policies.SignedIn, "Portal"),
+        new("Models", "/models", "model_training", Policies.SignedIn, "Registry"),
+        new("Datasets", "/datasets", "dataset", Policies.SignedIn, "Registry"),
         new("Jobs", "/jobs", "schedule", Policies.SignedIn, "Operations"),
         new("Workers", "/workers", "dns", Policies.SignedIn, "Operations"),
         new("Audit trail", "/audit", "verified_user", Policies.ReadAuditTrail, "Governance"),

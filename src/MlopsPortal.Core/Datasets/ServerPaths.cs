@@ -1,0 +1,54 @@
+namespace MlopsPortal.Core.Datasets;
+
+/// <summary>
+/// Judges server paths by where they really lead. .NET has no realpath(3), so this is written by hand:
+/// an open file's real path comes from /proc/self/fd (Linux), which also closes the gap between checking
+/// a path and opening it; folders are resolved one component at a time, following symbolic links.
+/// </summary>
+public static class ServerPaths
+{
+    /// <summary>The real path of a folder or file: absolute, no "." or "..", no symbolic links.</summary>
+    public static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        var parts = new Queue<string>(full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        for (var hops = 0; parts.Count > 0;)
+        {
+            var part = parts.Dequeue();
+            var next = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is { } target)
+            {
+                if (++hops > 40)
+                    throw new IOException($"{path}: too many levels of symbolic links.");
+                // Restart from the link's target, then the parts that were left.
+                var resolvedTarget = Path.GetFullPath(target, current);
+                var rest = parts.ToList();
+                parts = new Queue<string>(resolvedTarget[Path.GetPathRoot(resolvedTarget)!.Length..]
+                    .Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                current = Path.GetPathRoot(resolvedTarget)!;
+                continue;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /// <summary>The real path of the file this stream has open.</summary>
+    public static string OfOpenFile(FileStream stream)
+    {
+        var descriptor = $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+        if (File.Exists(descriptor) && new FileInfo(descriptor).LinkTarget is { } target)
+            return target;
+        return Resolve(stream.Name);
+    }
+
+    /// <summary>True when <paramref name="path"/> is strictly inside <paramref name="folder"/> (both real paths).</summary>
+    public static bool IsInside(string path, string folder)
+    {
+        var prefix = folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, StringComparison.Ordinal);
+    }
+}

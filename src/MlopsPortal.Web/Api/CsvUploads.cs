@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Security;
+
+namespace MlopsPortal.Web.Api;
+
+public sealed record DatasetVersionCreated(
+    Guid Id, string Dataset, int Version, bool Created, string Sha256, long Rows, int Columns, long SizeBytes, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Receives a CSV from a multipart/form-data request and streams its file part straight into the
+/// dataset service (and so into the artifact store): the body is never buffered, whatever its size.
+/// Shared by the browser's upload endpoint and POST /api/v1/datasets.
+/// </summary>
+public static class CsvUploads
+{
+    /// <summary>Room for the multipart boundaries and the name field on top of the file itself.</summary>
+    private const long EnvelopeBytes = 1 << 20;
+
+    public static async Task<IResult> ReceiveAsync(HttpContext http, Actor actor, string? name, string location)
+    {
+        var datasets = http.RequestServices.GetRequiredService<DatasetService>();
+        var limit = http.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value.MaxUploadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit + EnvelopeBytes;
+        if (http.Request.ContentLength is { } declared && declared > limit + EnvelopeBytes)
+            throw new PortalValidationException($"The upload is larger than the limit of {limit / (1024.0 * 1024 * 1024):0.##} GiB (Datasets:MaxUploadBytes).");
+
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
+            throw new PortalValidationException("Send multipart/form-data with a 'name' field and then a 'file' part holding the CSV.");
+
+        var reader = new MultipartReader(boundary, http.Request.Body);
+        try
+        {
+            while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                    continue;
+                if (disposition.IsFileDisposition())
+                {
+                    if (string.IsNullOrWhiteSpace(name))
+                        throw new PortalValidationException("Name the dataset: send the 'name' field before the file (or ?name= in the URL).");
+                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                    var (version, created) = await datasets.AddAsync(actor, section.Body, name, fileName, http.RequestAborted);
+                    var body = new DatasetVersionCreated(version.Id, name.Trim(), version.Version, created, version.Sha256, version.RowCount,
+                        version.ColumnCount, version.SizeBytes, System.Text.Json.JsonSerializer.Deserialize<string[]>(version.Warnings)!);
+                    return created ? Results.Created($"{location}/{version.Id}", body) : Results.Ok(body);
+                }
+                if (disposition.Name.Value == "name")
+                {
+                    using var text = new StreamReader(section.Body);
+                    var buffer = new char[201];
+                    var read = await text.ReadBlockAsync(buffer, http.RequestAborted);
+                    if (read > 200)
+                        throw new PortalValidationException("The 'name' field is longer than 200 characters.");
+                    name = new string(buffer, 0, read);
+                }
+            }
+        }
+        catch (IOException e) when (e is not EndOfStreamException && http.RequestAborted.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The client went away during the upload.", e, http.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PortalValidationException($"The multipart body is malformed: {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new PortalValidationException($"The upload is larger than the limit of {limit / (1024.0 * 1024 * 1024):0.##} GiB (Datasets:MaxUploadBytes).");
+        }
+        throw new PortalValidationException("The request has no 'file' part: send the CSV as a file field named 'file'.");
+    }
+}

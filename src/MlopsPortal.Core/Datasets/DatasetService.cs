@@ -62,7 +62,7 @@ public sealed partial class DatasetService(
         }
         catch (ArtifactTooLargeException e)
         {
-            throw new PortalValidationException($"{label} is larger than the limit of {e.Limit / (1024.0 * 1024 * 1024):0.##} GiB (Datasets:MaxUploadBytes).");
+            throw new PortalValidationException($"{label} is larger than the limit of {ByteSize.Format(e.Limit)} (Datasets:MaxUploadBytes).");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

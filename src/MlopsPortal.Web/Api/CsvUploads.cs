@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Security;
 
@@ -27,7 +28,7 @@ public static class CsvUploads
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = limit + EnvelopeBytes;
         if (http.Request.ContentLength is { } declared && declared > limit + EnvelopeBytes)
-            throw new PortalValidationException($"The upload is larger than the limit of {limit / (1024.0 * 1024 * 1024):0.##} GiB (Datasets:MaxUploadBytes).");
+            throw new PortalValidationException($"The upload is larger than the limit of {ByteSize.Format(limit)} (Datasets:MaxUploadBytes).");
 
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -72,7 +73,7 @@ public static class CsvUploads
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new PortalValidationException($"The upload is larger than the limit of {limit / (1024.0 * 1024 * 1024):0.##} GiB (Datasets:MaxUploadBytes).");
+            throw new PortalValidationException($"The upload is larger than the limit of {ByteSize.Format(limit)} (Datasets:MaxUploadBytes).");
         }
         throw new PortalValidationException("The request has no 'file' part: send the CSV as a file field named 'file'.");
     }

@@ -169,7 +169,9 @@ public sealed class CommandLineTests : IDisposable
         added.GetProperty("warnings").EnumerateArray().ShouldContain(w => w.GetString()!.Contains("priors_count_2"));
 
         var list = await RunAsync("dataset", "list", "--json");
-        JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Single().GetProperty("name").GetString().ShouldBe("compas");
+        var listed = JsonDocument.Parse(list.Out).RootElement;
+        listed.GetProperty("total").GetInt32().ShouldBe(1);
+        listed.GetProperty("items").EnumerateArray().Single().GetProperty("name").GetString().ShouldBe("compas");
 
         var show = await RunAsync("dataset", "show", added.GetProperty("id").GetString()!, "--json");
         show.Exit.ShouldBe(0, show.Err);
@@ -185,6 +187,46 @@ public sealed class CommandLineTests : IDisposable
         add.Exit.ShouldBe(1);
         var detail = JsonDocument.Parse(add.Err).RootElement.GetProperty("detail").GetString()!;
         detail.ShouldContain("ragged.csv: Line 3, column 3");
-        (await RunAsync("dataset", "list", "--json")).Out.Trim().ShouldBe("[]");
+        JsonDocument.Parse((await RunAsync("dataset", "list", "--json")).Out).RootElement.GetProperty("total").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ShouldCreateListAndShowAModel_WhenModelCommandsRun()
+    {
+        (await RunAsync("user", "add", "owner@x.test", "--role", "MlEngineer")).Exit.ShouldBe(0);
+        var definition = Path.Combine(_dir.Path, "model.json");
+        await File.WriteAllTextAsync(definition, """
+            { "displayName": "Income over 50K", "owners": ["owner@x.test"], "task": "binaryClassification", "labelColumn": "income",
+              "positiveLabel": ">50K", "acceptanceCriteria": [ { "metric": "auc", "comparator": ">=", "threshold": 0.85, "owningRole": "BusinessStakeholder" } ] }
+            """);
+        var create = await RunAsync("model", "create", "adult-income", "--definition", definition, "--risk-tier", "High",
+            "--features", "age,education,hours-per-week", "--sensitive", "race,sex", "--json");
+        create.Exit.ShouldBe(0, create.Err);
+        var created = JsonDocument.Parse(create.Out).RootElement.GetProperty("definition");
+        created.GetProperty("riskTier").GetString().ShouldBe("high");
+        created.GetProperty("featureColumns").GetArrayLength().ShouldBe(3);
+        created.GetProperty("acceptanceCriteria")[0].GetProperty("threshold").GetDouble().ShouldBe(0.85);
+
+        var list = await RunAsync("model", "list", "--risk-tier", "high", "--json");
+        JsonDocument.Parse(list.Out).RootElement.GetProperty("items")[0].GetProperty("slug").GetString().ShouldBe("adult-income");
+
+        var show = await RunAsync("model", "show", "adult-income");
+        show.Exit.ShouldBe(0, show.Err);
+        show.Out.ShouldContain("criterion        auc >= 0.85 (owned by BusinessStakeholder)");
+    }
+
+    [Fact]
+    public async Task ShouldExitWithBadInput_WhenTheModelDefinitionIsWrong()
+    {
+        var definition = Path.Combine(_dir.Path, "broken.json");
+        await File.WriteAllTextAsync(definition, "{ \"displayName\": \"x\",\n  \"owners\": [ }");
+        var broken = await RunAsync("model", "create", "x", "--definition", definition, "--json");
+        broken.Exit.ShouldBe(1);
+        JsonDocument.Parse(broken.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("broken.json: line 2");
+
+        var invalid = await RunAsync("model", "create", "x", "--owner", "ghost@x.test", "--label", "y", "--positive-label", "1", "--json");
+        invalid.Exit.ShouldBe(1);
+        JsonDocument.Parse(invalid.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("No user named 'ghost@x.test'");
+        (await RunAsync("model", "show", "x")).Exit.ShouldBe(1);
     }
 }

@@ -35,7 +35,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.ScreenshotAsync(page, "jobs-running");
 
         await page.WaitForSelectorAsync("[data-testid=no-active-jobs]", new() { Timeout = 60_000 });
-        await OpenTabAsync(page, "History", "[data-testid=history-grid]");
+        await PortalBrowserFixture.OpenTabAsync(page, "History", "[data-testid=history-grid]");
         await page.WaitForSelectorAsync("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')");
         (await page.Locator("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')").First.TextContentAsync())!.ShouldContain("Succeeded");
         await PortalBrowserFixture.ScreenshotAsync(page, "jobs-history");
@@ -45,23 +45,6 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         (await page.Locator("[data-testid=job-log]").TextContentAsync())!.ShouldContain("Step 20 of 20 done.");
         await PortalBrowserFixture.ScreenshotAsync(page, "job-run");
         await page.Context.CloseAsync();
-    }
-
-    /// <summary>Clicks a tab until its panel shows: a click that lands before the circuit is interactive is lost.</summary>
-    private static async Task OpenTabAsync(IPage page, string tab, string panel)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            await page.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
-            try
-            {
-                await page.Locator(panel).WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 3000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
     }
 
     private static async Task<double> ProgressAsync(ILocator card)
@@ -88,7 +71,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("jobs");
         await PortalBrowserFixture.WaitForShellAsync(page);
-        await OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
+        await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
         await page.ClickAsync("[data-testid=new-schedule]");
         await page.ClickAsync("[data-testid=schedule-model]");
         await page.ClickAsync(".rz-dropdown-item:has-text('credit-risk')");
@@ -121,7 +104,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
         await page.GotoAsync("jobs");
         await PortalBrowserFixture.WaitForShellAsync(page);
-        await OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
+        await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
         await page.WaitForSelectorAsync("[data-testid=schedules-grid] tr.rz-data-row:has-text('Apply retention')");
         (await page.Locator("[data-testid=schedule-pause]").CountAsync()).ShouldBe(0);
         (await page.Locator("[data-testid=run-cluster-check]").CountAsync()).ShouldBe(0);

@@ -80,6 +80,23 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         await page.WaitForSelectorAsync("[data-nav]");
     }
 
+    /// <summary>Clicks a tab until its panel shows: a click that lands before the circuit is interactive is lost.</summary>
+    public static async Task OpenTabAsync(IPage page, string tab, string panel)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
+            try
+            {
+                await page.Locator(panel).WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 

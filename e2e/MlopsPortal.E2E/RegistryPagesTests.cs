@@ -1,0 +1,202 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Testing;
+
+namespace MlopsPortal.E2E;
+
+[Collection(PortalCollection.Name)]
+public sealed class RegistryPagesTests(PortalBrowserFixture portal)
+{
+    private static string Compas => Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv");
+
+    private async Task<IPage> DatasetsPageAsync(string role, int height = 768)
+    {
+        var page = await portal.NewPageAsync(1366, height);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(role));
+        await page.GotoAsync("datasets");
+        await PortalBrowserFixture.WaitForShellAsync(page);
+        return page;
+    }
+
+    /// <summary>Opens the upload panel (retrying a click that lands before the circuit is interactive) and picks a file.</summary>
+    private static async Task ChooseFileAsync(IPage page, string name, string path)
+    {
+        for (var attempt = 0; !await page.Locator("[data-testid=dataset-upload]").IsVisibleAsync(); attempt++)
+        {
+            await page.ClickAsync("[data-testid=add-dataset]");
+            await Task.Delay(attempt < 5 ? 500 : 2000);
+        }
+        await page.Locator("[data-testid=dataset-upload] input[type=file]").SetInputFilesAsync(path);
+        // The page suggests a name from the file's; wait for it, so that typing ours is not overwritten.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=upload-name]').value !== ''");
+        await page.FillAsync("[data-testid=upload-name]", name);
+        await page.Locator("[data-testid=upload-name]").BlurAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowProgressThenTheProfiledVersion_WhenAnEngineerUploadsCompas()
+    {
+        var page = await DatasetsPageAsync(Roles.MlEngineer, height: 2400);
+        await ChooseFileAsync(page, "compas-e2e", Compas);
+
+        // Throttle the browser's upload to about 1 MB/s so that the progress bar has something to show.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 1_000_000,
+        });
+        await page.ClickAsync("[data-testid=upload-start]");
+        await page.WaitForSelectorAsync("[data-testid=upload-progress]");
+        await page.WaitForFunctionAsync(
+            "() => { const b = document.querySelector('[data-testid=upload-progress] [aria-valuenow], [data-testid=upload-progress][aria-valuenow]');" +
+            " const v = b && Number(b.getAttribute('aria-valuenow')); return v > 0 && v < 100; }");
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-uploading");
+
+        await page.WaitForURLAsync("**/datasets/versions/**", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync("[data-testid=added-alert]");
+        (await page.Locator("h1").TextContentAsync())!.ShouldStartWith("compas-e2e");
+        (await page.Locator("[data-testid=row-count]").TextContentAsync()).ShouldBe("7,214");
+        (await page.Locator("[data-testid=column-count]").TextContentAsync()).ShouldBe("49");
+        (await page.Locator("[data-testid=warning]").AllTextContentsAsync()).ShouldContain(w => w.Contains("decile_score_2"));
+        (await page.Locator("[data-testid=column-profile]").CountAsync()).ShouldBe(49);
+        // Charts draw once the browser has measured them: a histogram for a number, bars for categories.
+        await page.Locator("[data-testid=column-profile]:has-text('priors_count') svg").First.WaitForAsync();
+        await page.Locator("[data-testid=column-profile]:has-text('race') svg").First.WaitForAsync();
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version");
+
+        await PortalBrowserFixture.OpenTabAsync(page, "Preview", "[data-testid=preview]");
+        (await page.Locator("[data-testid=preview] tbody tr").CountAsync()).ShouldBe(100);
+        // An engineer sees the protected attributes masked.
+        (await page.Locator("[data-testid=preview] tbody tr").First.TextContentAsync())!.ShouldContain(DatasetService.Masked);
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-preview");
+        await PortalBrowserFixture.OpenTabAsync(page, "Schema", "[data-testid=schema-grid]");
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-schema");
+        await page.Context.CloseAsync();
+
+        // The same bytes again: the existing version, nothing new stored.
+        page = await DatasetsPageAsync(Roles.DataScientist);
+        await ChooseFileAsync(page, "compas-e2e", Compas);
+        await page.ClickAsync("[data-testid=upload-start]");
+        await page.WaitForSelectorAsync("[data-testid=existing-alert]", new() { Timeout = 60_000 });
+        await page.GotoAsync("datasets");
+        var row = page.Locator("[data-testid=datasets-grid] tr.rz-data-row:has-text('compas-e2e')");
+        await row.WaitForAsync();
+        (await row.TextContentAsync())!.ShouldContain("7,214");
+        await PortalBrowserFixture.ScreenshotAsync(page, "datasets");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldNameTheLineAndStoreNothing_WhenTheUploadedCsvIsRagged()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ragged-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "a,b,c\n1,2,3\n4,5\n");
+        var page = await DatasetsPageAsync(Roles.MlEngineer);
+        await ChooseFileAsync(page, "ragged-e2e", file);
+        await page.ClickAsync("[data-testid=upload-start]");
+        var error = page.Locator("[data-testid=upload-error]");
+        await error.WaitForAsync();
+        (await error.TextContentAsync())!.ShouldContain("Line 3, column 3: the row has 2 fields but the header has 3. Nothing was stored.");
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-upload-error");
+        var datasets = portal.Host.Services.GetRequiredService<DatasetService>();
+        (await datasets.PageAsync("ragged-e2e", 0, 10)).Total.ShouldBe(0);
+        File.Delete(file);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldHideTheAddButton_WhenABusinessStakeholderOpensDatasets()
+    {
+        var page = await DatasetsPageAsync(Roles.BusinessStakeholder);
+        await page.WaitForSelectorAsync("[data-testid=datasets-grid]");
+        (await page.Locator("[data-testid=add-dataset]").CountAsync()).ShouldBe(0);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<Guid> AdultAsync()
+    {
+        var datasets = portal.Host.Services.GetRequiredService<DatasetService>();
+        await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "adult", "adult.data"));
+        return (await datasets.AddAsync(Actor.Cli(), file, "adult-e2e", "adult.data")).Version.Id;
+    }
+
+    /// <summary>Opens a Radzen dropdown and clicks the item with this text (exactly, or containing it).</summary>
+    private static async Task PickAsync(IPage page, string dropdown, string item, bool exact = true)
+    {
+        await page.ClickAsync($"[data-testid={dropdown}]");
+        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
+        await page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First.ClickAsync();
+    }
+
+    [Fact]
+    public async Task ShouldCreateAModelWithADerivedContract_WhenAnEngineerFillsTheForm()
+    {
+        await AdultAsync();
+        var page = await portal.NewPageAsync(1366, 2200);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync("models/new");
+        await PortalBrowserFixture.WaitForShellAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=model-slug]");
+        await Task.Delay(500);
+        await page.FillAsync("[data-testid=model-slug]", "income-e2e");
+        await page.FillAsync("[data-testid=model-name]", "Income over 50K");
+        await PickAsync(page, "reference-dataset", "adult-e2e", exact: false);
+        await PickAsync(page, "model-label", "Y");
+        await page.Keyboard.PressAsync("Escape");
+        await page.FillAsync("[data-testid=model-positive]", ">50K");
+        await PickAsync(page, "model-features", "hours-per-week");
+        // A multi-select keeps its popup open; the chip shows the choice took (a click during the popup's opening can be lost).
+        await page.Locator("[data-testid=model-features] .rz-chip:has-text('hours-per-week')").WaitForAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.ClickAsync("[data-testid=derive-contract]");
+        await page.WaitForSelectorAsync("[data-testid=contract-grid] tr.rz-data-row:has-text('hours-per-week')");
+        await page.ClickAsync("[data-testid=add-criterion]");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-new");
+        await page.ClickAsync("[data-testid=save-model]");
+        await page.WaitForURLAsync("**/models/income-e2e");
+
+        var model = await portal.Host.Services.GetRequiredService<ModelService>().GetAsync("income-e2e");
+        model.LabelColumn.ShouldBe("Y");
+        model.PositiveLabel.ShouldBe(">50K");
+        model.FeatureColumns.ShouldBe(["hours-per-week"]);
+        model.DataContract.Select(c => c.Name).Order().ShouldBe(["hours-per-week", "Y"]);
+        model.AcceptanceCriteria.Single().Metric.ShouldBe("auc");
+        model.Owners.ShouldBe([PortalBrowserFixture.UserFor(Roles.MlEngineer)]);
+        await page.WaitForSelectorAsync("[data-testid=check-dataset]");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldSaveOnlyTheCriteria_WhenABusinessStakeholderEditsThem()
+    {
+        var models = portal.Host.Services.GetRequiredService<ModelService>();
+        if ((await models.PageAsync("criteria-e2e", null, 0, 1)).Total == 0)
+            await models.CreateAsync(Actor.Cli(), new ModelDefinition
+            {
+                Slug = "criteria-e2e", DisplayName = "Criteria", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)], RiskTier = "medium",
+                LabelColumn = "y", PositiveLabel = "1", FeatureColumns = ["x"],
+            });
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
+        await page.GotoAsync("models/criteria-e2e");
+        await PortalBrowserFixture.WaitForShellAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=add-criterion]");
+        (await page.Locator("[data-testid=save-model]").CountAsync()).ShouldBe(0);
+        (await page.Locator("[data-testid=model-name]").IsDisabledAsync()).ShouldBeTrue();
+        for (var attempt = 0; await page.Locator("[data-testid=criteria-grid] tr.rz-data-row").CountAsync() == 0 && attempt < 10; attempt++)
+        {
+            await page.ClickAsync("[data-testid=add-criterion]");
+            await Task.Delay(500);
+        }
+        await page.ClickAsync("[data-testid=save-criteria]");
+        await page.WaitForSelectorAsync("[data-testid=model-message]:has-text('Acceptance criteria saved.')");
+        (await models.GetAsync("criteria-e2e")).AcceptanceCriteria.Single().OwningRole.ShouldBe(Roles.BusinessStakeholder);
+        await page.Context.CloseAsync();
+    }
+}

@@ -18,11 +18,23 @@ switch (arguments.FirstOrDefault())
     case "csv-types":
         CsvReadBench.RunTypes(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
+    case "csv-generate":
+        IngestBench.Generate(arguments[1], int.Parse(Option("--rows", "1000000")));
+        return 0;
+    case "ingest":
+        await IngestBench.RunAsync(arguments[1], int.Parse(Option("--rounds", "3")));
+        return 0;
+    case "registry":
+        await RegistryBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--models", "10000")), int.Parse(Option("--versions", "100000")),
+            int.Parse(Option("--repeats", "20")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
     default:
         Console.Error.WriteLine("usage: MlopsPortal.Benchmarks scheduler [--jobs N] [--rounds N] [--kills N] [--Scheduling:Key=value …]");
-        Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-read|csv-types FILE [--rounds N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-read|csv-types|ingest FILE [--rounds N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-generate FILE [--rows N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;
 }

@@ -687,3 +687,256 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [AcceptanceCriteria] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [DataContract] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [DecisionThreshold] float NOT NULL DEFAULT 0.5E0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [Description] nvarchar(4000) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [DriftPolicy] nvarchar(max) NOT NULL DEFAULT N'{}';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [FeatureColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [KeyColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [KnownLimitations] nvarchar(4000) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [LabelColumn] nvarchar(200) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [Owners] nvarchar(2000) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [PositiveLabel] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [PrimaryMetric] nvarchar(32) NOT NULL DEFAULT N'auc';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [RiskTier] nvarchar(16) NOT NULL DEFAULT N'Medium';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [SensitiveAttributes] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [Task] nvarchar(32) NOT NULL DEFAULT N'BinaryClassification';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [Team] nvarchar(100) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [UpdatedAt] datetime2 NOT NULL DEFAULT '0001-01-01T00:00:00.0000000';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [UpdatedBy] nvarchar(256) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [UseCase] nvarchar(500) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [Description] nvarchar(4000) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [LatestVersion] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [SensitiveColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [UpdatedAt] datetime2 NOT NULL DEFAULT '0001-01-01T00:00:00.0000000';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [UpdatedBy] nvarchar(256) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    ALTER TABLE [Datasets] ADD [VersionCount] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    CREATE INDEX [IX_Models_DisplayName] ON [Models] ([DisplayName]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    CREATE INDEX [IX_Models_UpdatedAt] ON [Models] ([UpdatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    CREATE INDEX [IX_Datasets_UpdatedAt] ON [Datasets] ([UpdatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    UPDATE [Models] SET [UpdatedAt] = [CreatedAt], [UpdatedBy] = [CreatedBy]
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    UPDATE [Datasets] SET [UpdatedAt] = [CreatedAt], [UpdatedBy] = [CreatedBy], [LatestVersion] = (SELECT MAX(v.[Version]) FROM [DatasetVersions] v WHERE v.[DatasetId] = [Datasets].[Id]), [VersionCount] = (SELECT COUNT(*) FROM [DatasetVersions] v WHERE v.[DatasetId] = [Datasets].[Id])
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123185957_Registry'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123185957_Registry', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

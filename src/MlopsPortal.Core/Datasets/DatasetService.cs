@@ -17,12 +17,19 @@ public sealed class DatasetOptions
     public long MaxUploadBytes { get; set; } = 2L << 30;
     /// <summary>Rows whose field count differs from the header's that are accepted (padded or cut, with warnings).</summary>
     public int RaggedRowTolerance { get; set; }
-    public List<string> MissingTokens { get; set; } = ["", "?", "NA", "N/A", "null", "NaN"];
+    /// <summary>Cell values read as missing. Null means the defaults; a configured list replaces them
+    /// (lists with initial items would be appended to by the configuration binder, never replaced).</summary>
+    public List<string>? MissingTokens { get; set; }
     public int ExactQuantileRows { get; set; } = 250_000;
     /// <summary>Server folders whose files may be registered by path (an Administrator sets them; empty: none).</summary>
     public List<string> AllowedFolders { get; set; } = [];
-    /// <summary>Column names marked sensitive when a dataset is first added (case-insensitive; change them on the dataset page).</summary>
-    public List<string> DefaultSensitiveColumns { get; set; } =
+    /// <summary>Column names marked sensitive when a dataset is first added (case-insensitive; change them on the
+    /// dataset page). Null means the defaults; a configured list replaces them.</summary>
+    public List<string>? DefaultSensitiveColumns { get; set; }
+
+    public IReadOnlyList<string> EffectiveMissingTokens => MissingTokens ?? ["", "?", "NA", "N/A", "null", "NaN"];
+
+    public IReadOnlyList<string> EffectiveSensitiveColumns => DefaultSensitiveColumns ??
         ["race", "ethnicity", "sex", "gender", "religion", "marital_status", "marital-status", "nationality", "native-country", "disability", "age", "date_of_birth", "dob"];
 }
 
@@ -78,7 +85,7 @@ public sealed partial class DatasetService(
             profile = DatasetProfiler.Profile(read, new ProfileOptions
             {
                 Csv = new CsvReaderOptions { RaggedRowTolerance = options.Value.RaggedRowTolerance },
-                Inference = new InferenceOptions { MissingTokens = options.Value.MissingTokens },
+                Inference = new InferenceOptions { MissingTokens = options.Value.EffectiveMissingTokens },
                 Quantiles = new QuantileOptions { ExactUpTo = options.Value.ExactQuantileRows },
             });
         }
@@ -93,7 +100,7 @@ public sealed partial class DatasetService(
         if (dataset is null)
         {
             var sensitive = profile.Columns.Select(c => c.Name)
-                .Where(c => options.Value.DefaultSensitiveColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+                .Where(c => options.Value.EffectiveSensitiveColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
             if (sensitive.Count > 0)
                 warnings.Add($"Marked as sensitive (masked in previews for roles that need not see them): {string.Join(", ", sensitive)}. Change this on the dataset page.");
             dataset = new Dataset

@@ -97,6 +97,9 @@ public sealed class CsvReader : IDisposable
         // A UTF-8 byte order mark is allowed and dropped.
         if (_length - _position >= 3 && _buffer[_position] == 0xEF && _buffer[_position + 1] == 0xBB && _buffer[_position + 2] == 0xBF)
             _position += 3;
+        // UTF-16 (what some spreadsheet programs call "Unicode text") would otherwise read as NUL bytes.
+        if (_length - _position >= 2 && ((_buffer[_position] == 0xFF && _buffer[_position + 1] == 0xFE) || (_buffer[_position] == 0xFE && _buffer[_position + 1] == 0xFF)))
+            throw new CsvFormatException("the file is UTF-16 text, not UTF-8 (save it as \"CSV UTF-8\").", 1, 1);
         if (!ReadRecord())
             throw new CsvFormatException("the file is empty.", 1, 1);
         var names = new List<string>(_fieldCount);
@@ -145,7 +148,7 @@ public sealed class CsvReader : IDisposable
             {
                 if (++_raggedRows > _options.RaggedRowTolerance)
                     throw new CsvFormatException(
-                        $"the row has {_fieldCount} fields but the header has {Header.Count}" +
+                        $"the row has {_fieldCount} {(_fieldCount == 1 ? "field" : "fields")} but the header has {Header.Count}" +
                         (_options.RaggedRowTolerance > 0 ? $" (more than {_options.RaggedRowTolerance} such rows)." : "."),
                         start, Math.Min(_fieldCount, Header.Count) + 1);
                 _warnings.Add($"Line {start} has {_fieldCount} fields instead of {Header.Count}; " +

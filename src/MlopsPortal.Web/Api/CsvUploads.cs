@@ -9,7 +9,16 @@ using MlopsPortal.Core.Security;
 namespace MlopsPortal.Web.Api;
 
 public sealed record DatasetVersionCreated(
-    Guid Id, string Dataset, int Version, bool Created, string Sha256, long Rows, int Columns, long SizeBytes, IReadOnlyList<string> Warnings);
+    Guid Id, string Dataset, int Version, bool Created, string Sha256, long Rows, int Columns, long SizeBytes, IReadOnlyList<string> Warnings)
+{
+    /// <summary>201 with the new version's location, or 200 when the dataset already had these bytes.</summary>
+    public static IResult Result(DatasetVersion v, string dataset, bool created, string location)
+    {
+        var body = new DatasetVersionCreated(v.Id, dataset.Trim(), v.Version, created, v.Sha256, v.RowCount, v.ColumnCount, v.SizeBytes,
+            System.Text.Json.JsonSerializer.Deserialize<string[]>(v.Warnings)!);
+        return created ? Results.Created($"{location}/{v.Id}", body) : Results.Ok(body);
+    }
+}
 
 /// <summary>
 /// Receives a CSV from a multipart/form-data request and streams its file part straight into the
@@ -48,9 +57,7 @@ public static class CsvUploads
                         throw new PortalValidationException("Name the dataset: send the 'name' field before the file (or ?name= in the URL).");
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                     var (version, created) = await datasets.AddAsync(actor, section.Body, name, fileName, http.RequestAborted);
-                    var body = new DatasetVersionCreated(version.Id, name.Trim(), version.Version, created, version.Sha256, version.RowCount,
-                        version.ColumnCount, version.SizeBytes, System.Text.Json.JsonSerializer.Deserialize<string[]>(version.Warnings)!);
-                    return created ? Results.Created($"{location}/{version.Id}", body) : Results.Ok(body);
+                    return DatasetVersionCreated.Result(version, name, created, location);
                 }
                 if (disposition.Name.Value == "name")
                 {

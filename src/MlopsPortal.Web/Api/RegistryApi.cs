@@ -8,7 +8,12 @@ namespace MlopsPortal.Web.Api;
 
 public sealed record Page<T>(int Total, IReadOnlyList<T> Items);
 public sealed record DatasetResponse(Guid Id, string Name, string Description, IReadOnlyList<string> SensitiveColumns, int Versions,
-    string CreatedBy, DateTime CreatedAt, string UpdatedBy, DateTime UpdatedAt, IReadOnlyList<DatasetVersionRow> VersionList);
+    string CreatedBy, DateTime CreatedAt, string UpdatedBy, DateTime UpdatedAt, IReadOnlyList<DatasetVersionRow> VersionList)
+{
+    public static DatasetResponse From((Dataset Dataset, IReadOnlyList<DatasetVersionRow> Versions) x) => new(x.Dataset.Id, x.Dataset.Name,
+        x.Dataset.Description, x.Dataset.SensitiveColumns, x.Dataset.VersionCount, x.Dataset.CreatedBy, x.Dataset.CreatedAt, x.Dataset.UpdatedBy,
+        x.Dataset.UpdatedAt, x.Versions);
+}
 public sealed record DatasetUpdate(string? Description, List<string>? SensitiveColumns);
 public sealed record RegisterPathRequest(string Name, string Path);
 public sealed record DatasetVersionResponse(Guid Id, string Dataset, int Version, string Sha256, long SizeBytes, long Rows, int Columns,
@@ -46,26 +51,20 @@ public static class RegistryApi
         api.MapPost("/datasets/register", async (RegisterPathRequest request, ClaimsPrincipal principal, DatasetService datasets, CancellationToken ct) =>
             {
                 var (version, created) = await datasets.RegisterPathAsync(Actor.FromPrincipal(principal), request.Path, request.Name, ct);
-                var body = new DatasetVersionCreated(version.Id, request.Name.Trim(), version.Version, created, version.Sha256, version.RowCount,
-                    version.ColumnCount, version.SizeBytes, JsonSerializer.Deserialize<string[]>(version.Warnings)!);
-                return created ? Results.Created($"{PortalApi.Prefix}/dataset-versions/{version.Id}", body) : Results.Ok(body);
+                return DatasetVersionCreated.Result(version, request.Name, created, $"{PortalApi.Prefix}/dataset-versions");
             })
             .RequirePolicy(Policies.EditRegistry)
             .WithSummary("Adds a file already on the server, from a folder an Administrator allowed (Datasets:AllowedFolders).");
 
         api.MapGet("/datasets/{name}", async (string name, DatasetService datasets, CancellationToken ct) =>
-            {
-                var (d, versions) = await datasets.GetAsync(name, ct);
-                return new DatasetResponse(d.Id, d.Name, d.Description, d.SensitiveColumns, d.VersionCount, d.CreatedBy, d.CreatedAt, d.UpdatedBy, d.UpdatedAt, versions);
-            })
+                DatasetResponse.From(await datasets.GetAsync(name, ct)))
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("A dataset with its versions, newest first.");
 
         api.MapPatch("/datasets/{name}", async (string name, DatasetUpdate update, ClaimsPrincipal principal, DatasetService datasets, CancellationToken ct) =>
             {
                 await datasets.UpdateAsync(Actor.FromPrincipal(principal), name, update.Description, update.SensitiveColumns, ct);
-                var (d, versions) = await datasets.GetAsync(name, ct);
-                return new DatasetResponse(d.Id, d.Name, d.Description, d.SensitiveColumns, d.VersionCount, d.CreatedBy, d.CreatedAt, d.UpdatedBy, d.UpdatedAt, versions);
+                return DatasetResponse.From(await datasets.GetAsync(name, ct));
             })
             .RequirePolicy(Policies.EditRegistry)
             .WithSummary("Changes a dataset's description or sensitive columns (its versions never change).");

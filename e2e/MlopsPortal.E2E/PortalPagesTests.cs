@@ -71,7 +71,19 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
         await page.GotoAsync("audit");
         await page.WaitForSelectorAsync("[data-testid=audit-grid] tr.rz-data-row");
-        await page.ClickAsync("[data-testid=verify-chain]");
+        // A click that lands before the circuit is interactive is lost: click until the result shows.
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.ClickAsync("[data-testid=verify-chain]");
+            try
+            {
+                await page.Locator("[data-testid=verify-result]").WaitForAsync(new() { Timeout = 3000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
         var result = await page.Locator("[data-testid=verify-result]").TextContentAsync();
         result!.ShouldContain("Audit trail intact");
         await PortalBrowserFixture.ScreenshotAsync(page, "audit-trail");

@@ -128,9 +128,22 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
     /// <summary>Opens a Radzen dropdown and clicks the item with this text (exactly, or containing it).</summary>
     private static async Task PickAsync(IPage page, string dropdown, string item, bool exact = true)
     {
-        await page.ClickAsync($"[data-testid={dropdown}]");
         var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
-        await page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First.ClickAsync();
+        var option = page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First;
+        // The popup opens only once the circuit is interactive: click until it shows.
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.ClickAsync($"[data-testid={dropdown}]");
+            try
+            {
+                await option.WaitForAsync(new() { Timeout = 3000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+        await option.ClickAsync();
     }
 
     [Fact]
@@ -141,11 +154,9 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("models/new");
         await PortalBrowserFixture.WaitForShellAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=model-slug]");
-        await Task.Delay(500);
+        await PickAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
         await page.FillAsync("[data-testid=model-slug]", "income-e2e");
         await page.FillAsync("[data-testid=model-name]", "Income over 50K");
-        await PickAsync(page, "reference-dataset", "adult-e2e", exact: false);
         await PickAsync(page, "model-label", "Y");
         await page.Keyboard.PressAsync("Escape");
         await page.FillAsync("[data-testid=model-positive]", ">50K");

@@ -690,7 +690,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [AcceptanceCriteria] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -698,7 +698,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [DataContract] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -706,7 +706,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [DecisionThreshold] float NOT NULL DEFAULT 0.5E0;
@@ -714,7 +714,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [Description] nvarchar(4000) NOT NULL DEFAULT N'';
@@ -722,7 +722,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [DriftPolicy] nvarchar(max) NOT NULL DEFAULT N'{}';
@@ -730,7 +730,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [FeatureColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -738,7 +738,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [KeyColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -746,7 +746,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [KnownLimitations] nvarchar(4000) NOT NULL DEFAULT N'';
@@ -754,7 +754,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [LabelColumn] nvarchar(200) NOT NULL DEFAULT N'';
@@ -762,7 +762,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [Owners] nvarchar(2000) NOT NULL DEFAULT N'[]';
@@ -770,7 +770,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [PositiveLabel] nvarchar(200) NULL;
@@ -778,7 +778,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [PrimaryMetric] nvarchar(32) NOT NULL DEFAULT N'auc';
@@ -786,15 +786,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
-    ALTER TABLE [Models] ADD [RiskTier] nvarchar(16) NOT NULL DEFAULT N'Medium';
+    ALTER TABLE [Models] ADD [RiskTier] int NOT NULL DEFAULT 1;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [SensitiveAttributes] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -802,7 +802,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [Task] nvarchar(32) NOT NULL DEFAULT N'BinaryClassification';
@@ -810,7 +810,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [Team] nvarchar(100) NOT NULL DEFAULT N'';
@@ -818,7 +818,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [UpdatedAt] datetime2 NOT NULL DEFAULT '0001-01-01T00:00:00.0000000';
@@ -826,7 +826,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [UpdatedBy] nvarchar(256) NOT NULL DEFAULT N'';
@@ -834,7 +834,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Models] ADD [UseCase] nvarchar(500) NOT NULL DEFAULT N'';
@@ -842,7 +842,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [Description] nvarchar(4000) NOT NULL DEFAULT N'';
@@ -850,7 +850,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [LatestVersion] int NOT NULL DEFAULT 0;
@@ -858,7 +858,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [SensitiveColumns] nvarchar(max) NOT NULL DEFAULT N'[]';
@@ -866,7 +866,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [UpdatedAt] datetime2 NOT NULL DEFAULT '0001-01-01T00:00:00.0000000';
@@ -874,7 +874,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [UpdatedBy] nvarchar(256) NOT NULL DEFAULT N'';
@@ -882,7 +882,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     ALTER TABLE [Datasets] ADD [VersionCount] int NOT NULL DEFAULT 0;
@@ -890,7 +890,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     CREATE INDEX [IX_Models_DisplayName] ON [Models] ([DisplayName]);
@@ -898,7 +898,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     CREATE INDEX [IX_Models_UpdatedAt] ON [Models] ([UpdatedAt]);
@@ -906,7 +906,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     CREATE INDEX [IX_Datasets_UpdatedAt] ON [Datasets] ([UpdatedAt]);
@@ -914,7 +914,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     UPDATE [Models] SET [UpdatedAt] = [CreatedAt], [UpdatedBy] = [CreatedBy]
@@ -922,7 +922,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     UPDATE [Datasets] SET [UpdatedAt] = [CreatedAt], [UpdatedBy] = [CreatedBy], [LatestVersion] = (SELECT MAX(v.[Version]) FROM [DatasetVersions] v WHERE v.[DatasetId] = [Datasets].[Id]), [VersionCount] = (SELECT COUNT(*) FROM [DatasetVersions] v WHERE v.[DatasetId] = [Datasets].[Id])
@@ -930,11 +930,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123185957_Registry'
+    WHERE [MigrationId] = N'20261123194806_Registry'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261123185957_Registry', N'10.0.14');
+    VALUES (N'20261123194806_Registry', N'10.0.14');
 END;
 
 COMMIT;

@@ -5,14 +5,16 @@ using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Testing;
+using MlopsPortal.Web.Components;
+using Radzen;
 
 namespace MlopsPortal.Benchmarks;
 
 /// <summary>
 /// The registry grids at scale: seeds N models and M dataset versions (100 per dataset, with schema and
-/// profile JSON of a realistic size), then times the queries the Radzen grids send for a page of 25 rows —
-/// the filtered count and the sorted page (Radzen with IQueryable data runs Count(), then Skip/Take) —
-/// as the median of R repeats.
+/// profile JSON of a realistic size), then times what the grids' LoadData does for a page of 25 rows —
+/// <see cref="GridQuery.LoadAsync"/> with Radzen's filter and sort arguments: a new DbContext, the
+/// filtered COUNT and the sorted page — as the median of R repeats.
 /// </summary>
 public static class RegistryBench
 {
@@ -29,40 +31,42 @@ public static class RegistryBench
         await SeedAsync(portal, models, versions);
         Console.WriteLine($"Seeded in {clock.Elapsed.TotalSeconds:0.0} s.");
 
+        var factory = portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        Guid oneDataset;
+        await using (var db = await factory.CreateDbContextAsync())
+            oneDataset = await db.Datasets.Where(d => d.Name == "dataset-00042").Select(d => d.Id).SingleAsync();
         var datasetsCount = versions / 100;
-        var cases = new (string Name, Func<PortalDbContext, Task<int>> Run)[]
+        var cases = new (string Name, Func<Task<int>> Run)[]
         {
-            ("models: first page by slug", db => PageAsync(ModelService.Query(db).OrderBy(m => m.Slug), 0)),
-            ("models: page 200 by slug", db => PageAsync(ModelService.Query(db).OrderBy(m => m.Slug), 199)),
-            ("models: name contains \"credit\", newest first", db => PageAsync(ModelService.Query(db)
-                .Where(m => m.DisplayName.ToLower().Contains("credit")).OrderByDescending(m => m.UpdatedAt), 0)),
-            ("models: risk tier High, by team", db => PageAsync(ModelService.Query(db).Where(m => m.RiskTier == RiskTier.High).OrderBy(m => m.Team), 0)),
-            ($"datasets ({datasetsCount:N0}): first page by name", db => PageAsync(DatasetService.QueryDatasets(db).OrderBy(d => d.Name), 0)),
-            ("datasets: most rows first, page 10", db => PageAsync(DatasetService.QueryDatasets(db).OrderByDescending(d => d.Rows), 9)),
-            ("datasets: name contains \"churn\"", db => PageAsync(DatasetService.QueryDatasets(db).Where(d => d.Name.ToLower().Contains("churn")).OrderBy(d => d.Name), 0)),
-            ("versions of one dataset, newest first", async db =>
-            {
-                var id = await db.Datasets.Where(d => d.Name == "dataset-00042").Select(d => d.Id).SingleAsync();
-                return await PageAsync(DatasetService.QueryVersions(db, id).OrderByDescending(v => v.Version), 0);
-            }),
-            ("all versions, newest first", db => PageAsync(DatasetService.QueryVersions(db).OrderByDescending(v => v.AddedAt), 0)),
-            ("all versions, newest first, page 2,000", db => PageAsync(DatasetService.QueryVersions(db).OrderByDescending(v => v.AddedAt), 1999)),
-            ("all versions: dataset contains \"fraud\", newest first", db => PageAsync(DatasetService.QueryVersions(db)
-                .Where(v => v.Dataset.ToLower().Contains("fraud")).OrderByDescending(v => v.AddedAt), 0)),
+            ("models: first page by slug", () => Models(Page(0, "Slug asc"))),
+            ("models: page 200 by slug", () => Models(Page(199, "Slug asc"))),
+            ("models: name contains \"credit\", newest first", () => Models(Page(0, "UpdatedAt desc", ("DisplayName", "credit")))),
+            ("models: team contains \"risk\", by risk tier", () => Models(Page(0, "RiskTier asc", ("Team", "risk")))),
+            ($"datasets ({datasetsCount:N0}): first page by name", () => Datasets(Page(0, "Name asc"))),
+            ("datasets: most rows first, page 10", () => Datasets(Page(9, "Rows desc"))),
+            ("datasets: name contains \"churn\"", () => Datasets(Page(0, "Name asc", ("Name", "churn")))),
+            ("versions of one dataset, newest first", () => Versions(Page(0, "Version desc"), oneDataset)),
+            ("all versions, newest first", () => Versions(Page(0, "AddedAt desc"), null)),
+            ("all versions, newest first, page 2,000", () => Versions(Page(1999, "AddedAt desc"), null)),
+            ("all versions: dataset contains \"fraud\", newest first", () => Versions(Page(0, "AddedAt desc", ("Dataset", "fraud")), null)),
         };
+
+        async Task<int> Models(LoadDataArgs args) => (await GridQuery.LoadAsync(factory, ModelService.Query, args, m => m.Slug)).Count;
+        async Task<int> Datasets(LoadDataArgs args) => (await GridQuery.LoadAsync(factory, DatasetService.QueryDatasets, args, d => d.Name)).Count;
+        async Task<int> Versions(LoadDataArgs args, Guid? dataset) =>
+            (await GridQuery.LoadAsync(factory, db => DatasetService.QueryVersions(db, dataset), args, v => v.AddedAt)).Count;
+
         Console.WriteLine();
         Console.WriteLine("| grid query (count + page of 25) | rows matched | median ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|");
-        var factory = portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         foreach (var (name, run) in cases)
         {
             var times = new List<double>();
             var matched = 0;
             for (var i = 0; i <= repeats; i++)
             {
-                await using var db = await factory.CreateDbContextAsync();
                 var watch = Stopwatch.StartNew();
-                matched = await run(db);
+                matched = await run();
                 watch.Stop();
                 if (i > 0) times.Add(watch.Elapsed.TotalMilliseconds); // the first run warms caches and compiles the query
             }
@@ -71,15 +75,12 @@ public static class RegistryBench
         }
     }
 
-    /// <summary>What the grid does: count the filtered rows, then fetch one sorted page.</summary>
-    private static async Task<int> PageAsync<T>(IQueryable<T> query, int pageIndex)
+    /// <summary>What a grid asks for: a page of 25, a sort, and "contains" filters typed in column headers.</summary>
+    private static LoadDataArgs Page(int pageIndex, string orderBy, params (string Property, string Value)[] filters) => new()
     {
-        var count = await query.CountAsync();
-        var page = await query.Skip(pageIndex * PageSize).Take(PageSize).ToListAsync();
-        if (page.Count == 0 && count > pageIndex * PageSize)
-            throw new InvalidOperationException("An empty page where rows exist.");
-        return count;
-    }
+        Skip = pageIndex * PageSize, Top = PageSize, OrderBy = orderBy,
+        Filters = filters.Select(f => new FilterDescriptor { Property = f.Property, FilterValue = f.Value, FilterOperator = FilterOperator.Contains }).ToList(),
+    };
 
     private static async Task SeedAsync(PortalServices portal, int models, int versions)
     {

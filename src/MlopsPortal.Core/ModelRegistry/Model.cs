@@ -104,7 +104,8 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
         b.Property(m => m.Description).HasMaxLength(4000).IsRequired();
         b.Property(m => m.Team).HasMaxLength(100).IsRequired();
         b.Property(m => m.UseCase).HasMaxLength(500).IsRequired();
-        b.Property(m => m.RiskTier).HasConversion<string>().HasMaxLength(16);
+        // Stored as its number (Low 0 … Critical 3) so that sorting by risk tier sorts by severity.
+        b.Property(m => m.RiskTier);
         b.Property(m => m.Task).HasConversion<string>().HasMaxLength(32);
         b.Property(m => m.LabelColumn).HasMaxLength(200).IsRequired();
         b.Property(m => m.PositiveLabel).HasMaxLength(200);

@@ -687,10 +687,8 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("RiskTier")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SensitiveAttributes")
                         .IsRequired()

@@ -688,10 +688,8 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
-                    b.Property<string>("RiskTier")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("int");
 
                     b.Property<string>("SensitiveAttributes")
                         .IsRequired()

@@ -672,10 +672,8 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("RiskTier")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SensitiveAttributes")
                         .IsRequired()

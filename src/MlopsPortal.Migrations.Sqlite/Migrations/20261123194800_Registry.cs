@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MlopsPortal.Migrations.Postgres.Migrations
+namespace MlopsPortal.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Registry : Migration
@@ -14,28 +14,28 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "AcceptanceCriteria",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "DataContract",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<double>(
                 name: "DecisionThreshold",
                 table: "Models",
-                type: "double precision",
+                type: "REAL",
                 nullable: false,
                 defaultValue: 0.5);
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Models",
-                type: "character varying(4000)",
+                type: "TEXT",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -43,28 +43,28 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "DriftPolicy",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "{}");
 
             migrationBuilder.AddColumn<string>(
                 name: "FeatureColumns",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "KeyColumns",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "KnownLimitations",
                 table: "Models",
-                type: "character varying(4000)",
+                type: "TEXT",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -72,7 +72,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "LabelColumn",
                 table: "Models",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: false,
                 defaultValue: "");
@@ -80,7 +80,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Owners",
                 table: "Models",
-                type: "character varying(2000)",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: false,
                 defaultValue: "[]");
@@ -88,37 +88,36 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "PositiveLabel",
                 table: "Models",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PrimaryMetric",
                 table: "Models",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "auc");
 
-            migrationBuilder.AddColumn<string>(
+            migrationBuilder.AddColumn<int>(
                 name: "RiskTier",
                 table: "Models",
-                type: "character varying(16)",
-                maxLength: 16,
+                type: "INTEGER",
                 nullable: false,
-                defaultValue: "Medium");
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<string>(
                 name: "SensitiveAttributes",
                 table: "Models",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "Task",
                 table: "Models",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "BinaryClassification");
@@ -126,7 +125,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Team",
                 table: "Models",
-                type: "character varying(100)",
+                type: "TEXT",
                 maxLength: 100,
                 nullable: false,
                 defaultValue: "");
@@ -134,14 +133,14 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<DateTime>(
                 name: "UpdatedAt",
                 table: "Models",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
             migrationBuilder.AddColumn<string>(
                 name: "UpdatedBy",
                 table: "Models",
-                type: "character varying(256)",
+                type: "TEXT",
                 maxLength: 256,
                 nullable: false,
                 defaultValue: "");
@@ -149,7 +148,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "UseCase",
                 table: "Models",
-                type: "character varying(500)",
+                type: "TEXT",
                 maxLength: 500,
                 nullable: false,
                 defaultValue: "");
@@ -157,7 +156,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Datasets",
-                type: "character varying(4000)",
+                type: "TEXT",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -165,28 +164,28 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "LatestVersion",
                 table: "Datasets",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "SensitiveColumns",
                 table: "Datasets",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "UpdatedAt",
                 table: "Datasets",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
             migrationBuilder.AddColumn<string>(
                 name: "UpdatedBy",
                 table: "Datasets",
-                type: "character varying(256)",
+                type: "TEXT",
                 maxLength: 256,
                 nullable: false,
                 defaultValue: "");
@@ -194,7 +193,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "VersionCount",
                 table: "Datasets",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 

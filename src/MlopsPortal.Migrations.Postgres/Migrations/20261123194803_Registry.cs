@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MlopsPortal.Migrations.Sqlite.Migrations
+namespace MlopsPortal.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Registry : Migration
@@ -14,28 +14,28 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "AcceptanceCriteria",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "DataContract",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<double>(
                 name: "DecisionThreshold",
                 table: "Models",
-                type: "REAL",
+                type: "double precision",
                 nullable: false,
                 defaultValue: 0.5);
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -43,28 +43,28 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "DriftPolicy",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "{}");
 
             migrationBuilder.AddColumn<string>(
                 name: "FeatureColumns",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "KeyColumns",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "KnownLimitations",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -72,7 +72,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "LabelColumn",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(200)",
                 maxLength: 200,
                 nullable: false,
                 defaultValue: "");
@@ -80,7 +80,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Owners",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(2000)",
                 maxLength: 2000,
                 nullable: false,
                 defaultValue: "[]");
@@ -88,37 +88,36 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "PositiveLabel",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(200)",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PrimaryMetric",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "auc");
 
-            migrationBuilder.AddColumn<string>(
+            migrationBuilder.AddColumn<int>(
                 name: "RiskTier",
                 table: "Models",
-                type: "TEXT",
-                maxLength: 16,
+                type: "integer",
                 nullable: false,
-                defaultValue: "Medium");
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<string>(
                 name: "SensitiveAttributes",
                 table: "Models",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "Task",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "BinaryClassification");
@@ -126,7 +125,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Team",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(100)",
                 maxLength: 100,
                 nullable: false,
                 defaultValue: "");
@@ -134,14 +133,14 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<DateTime>(
                 name: "UpdatedAt",
                 table: "Models",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
             migrationBuilder.AddColumn<string>(
                 name: "UpdatedBy",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(256)",
                 maxLength: 256,
                 nullable: false,
                 defaultValue: "");
@@ -149,7 +148,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "UseCase",
                 table: "Models",
-                type: "TEXT",
+                type: "character varying(500)",
                 maxLength: 500,
                 nullable: false,
                 defaultValue: "");
@@ -157,7 +156,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "Datasets",
-                type: "TEXT",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -165,28 +164,28 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "LatestVersion",
                 table: "Datasets",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "SensitiveColumns",
                 table: "Datasets",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "UpdatedAt",
                 table: "Datasets",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
             migrationBuilder.AddColumn<string>(
                 name: "UpdatedBy",
                 table: "Datasets",
-                type: "TEXT",
+                type: "character varying(256)",
                 maxLength: 256,
                 nullable: false,
                 defaultValue: "");
@@ -194,7 +193,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "VersionCount",
                 table: "Datasets",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 

@@ -100,13 +100,12 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                 nullable: false,
                 defaultValue: "auc");
 
-            migrationBuilder.AddColumn<string>(
+            migrationBuilder.AddColumn<int>(
                 name: "RiskTier",
                 table: "Models",
-                type: "nvarchar(16)",
-                maxLength: 16,
+                type: "int",
                 nullable: false,
-                defaultValue: "Medium");
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<string>(
                 name: "SensitiveAttributes",

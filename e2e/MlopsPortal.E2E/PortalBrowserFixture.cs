@@ -97,6 +97,10 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the circuit has taken over a prerendered interactive page (before that, clicks and typing are lost).</summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 

@@ -14,6 +14,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("account/tokens");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await page.WaitForSelectorAsync("[data-testid=tokens-grid]");
         await page.WaitForSelectorAsync("text=You have no API tokens.");
 
@@ -70,6 +71,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
         await page.GotoAsync("audit");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await page.WaitForSelectorAsync("[data-testid=audit-grid] tr.rz-data-row");
         // A click that lands before the circuit is interactive is lost: click until the result shows.
         for (var attempt = 0; ; attempt++)

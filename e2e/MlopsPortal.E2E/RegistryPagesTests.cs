@@ -18,7 +18,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync(1366, height);
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(role));
         await page.GotoAsync("datasets");
-        await PortalBrowserFixture.WaitForShellAsync(page);
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
         return page;
     }
 
@@ -153,7 +153,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync(1366, 2200);
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("models/new");
-        await PortalBrowserFixture.WaitForShellAsync(page);
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await PickAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
         await page.FillAsync("[data-testid=model-slug]", "income-e2e");
         await page.FillAsync("[data-testid=model-name]", "Income over 50K");
@@ -197,7 +197,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
         await page.GotoAsync("models/criteria-e2e");
-        await PortalBrowserFixture.WaitForShellAsync(page);
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await page.WaitForSelectorAsync("[data-testid=add-criterion]");
         (await page.Locator("[data-testid=save-model]").CountAsync()).ShouldBe(0);
         (await page.Locator("[data-testid=model-name]").IsDisabledAsync()).ShouldBeTrue();

@@ -105,6 +105,14 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.ScreenshotAsync(page, "dataset-upload-error");
         var datasets = portal.Host.Services.GetRequiredService<DatasetService>();
         (await datasets.PageAsync("ragged-e2e", 0, 10)).Total.ShouldBe(0);
+
+        // The same session's cookie without the page's antiforgery header (a cross-site form post) is refused unread.
+        var form = page.APIRequest.CreateFormData();
+        form.Set("file", new FilePayload { Name = "forged.csv", MimeType = "text/csv", Buffer = "a,b\n1,2\n"u8.ToArray() });
+        var forged = await page.APIRequest.PostAsync("uploads/datasets?name=forged-e2e", new() { Multipart = form });
+        forged.Status.ShouldBe(400);
+        (await forged.TextAsync()).ShouldContain("security token is missing or stale");
+        (await datasets.PageAsync("forged-e2e", 0, 10)).Total.ShouldBe(0);
         File.Delete(file);
         await page.Context.CloseAsync();
     }

@@ -11,6 +11,9 @@ namespace MlopsPortal.Web.Api;
 /// <summary>Browser downloads and uploads (cookie authentication), streamed.</summary>
 public static class PortalExports
 {
+    /// <summary>The antiforgery header the upload sends (DatasetUpload.razor; the antiforgery default).</summary>
+    public const string UploadTokenHeader = "RequestVerificationToken";
+
     public static void MapPortalExports(this IEndpointRouteBuilder app)
     {
         app.MapGet("/exports/audit-trail.csv", async (HttpContext http, AuditTrailService audit) =>
@@ -52,6 +55,9 @@ public static class PortalExports
         {
             try
             {
+                // Without the header, the antiforgery check would read the whole multipart body looking for a form field.
+                if (string.IsNullOrEmpty(http.Request.Headers[UploadTokenHeader]))
+                    throw new AntiforgeryValidationException("no token header");
                 await antiforgery.ValidateRequestAsync(http);
                 return await CsvUploads.ReceiveAsync(http, Actor.FromPrincipal(http.User), name, "/datasets/versions");
             }

@@ -74,6 +74,13 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         // An engineer sees the protected attributes masked.
         (await page.Locator("[data-testid=preview] tbody tr").First.TextContentAsync())!.ShouldContain(DatasetService.Masked);
         await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-preview");
+
+        // The preview as CSV: quoted text, bare numbers, the engineer's masked columns still masked.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export-preview]"));
+        var lines = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        lines.Length.ShouldBe(101);
+        lines[0].ShouldStartWith("\"id\",\"compas_screening_date\",\"sex\",\"age\"");
+        lines[1].ShouldStartWith($"1,\"2013-08-14\",\"{DatasetService.Masked}\",\"{DatasetService.Masked}\",\"Greater than 45\"");
         await PortalBrowserFixture.OpenTabAsync(page, "Schema", "[data-testid=schema-grid]");
         await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-schema");
         await page.Context.CloseAsync();

@@ -22,8 +22,8 @@ public sealed record FeatureEncoding(string Column, FeatureKind Kind, IReadOnlyL
         : [Column];
 }
 
-/// <summary>The label's meaning: for classifiers, which value is positive (1); everything else is 0.</summary>
-public sealed record LabelEncoding(string Column, string? PositiveLabel);
+/// <summary>The label's meaning: for classifiers, which value is positive (1); everything else is 0 (the negative value, when known, names predictions).</summary>
+public sealed record LabelEncoding(string Column, string? PositiveLabel, string? NegativeLabel = null);
 
 /// <summary>Rows × inputs floats (row-major) and one label per row, ready for XGBoost.</summary>
 public sealed record EncodedTable(float[] Values, float[] Labels, int Rows, int Columns);

@@ -75,6 +75,8 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(AuditCommand(context));
         root.Subcommands.Add(DatasetCommand(context));
         root.Subcommands.Add(ModelCommand(context));
+        root.Subcommands.Add(TrainCommand(context));
+        root.Subcommands.Add(ScoreCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }
@@ -124,6 +126,8 @@ internal sealed class CliContext(TextWriter output, TextWriter error, string[] c
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        // Scripts read this output: "<=50K" stays readable instead of "\u003C=50K" (still valid JSON).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

@@ -229,4 +229,74 @@ public sealed class CommandLineTests : IDisposable
         JsonDocument.Parse(invalid.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("No user named 'ghost@x.test'");
         (await RunAsync("model", "show", "x")).Exit.ShouldBe(1);
     }
+
+    private static string Adult(string file) => Path.Combine(RepositoryRoot.Path, "tests", "data", "adult", file);
+
+    [Fact]
+    public async Task ShouldTrainTheSamePackageTwiceAndScoreInInputOrder_WhenTheOfflineCommandsRun()
+    {
+        var first = Path.Combine(_dir.Path, "a.pkg");
+        var second = Path.Combine(_dir.Path, "b.pkg");
+        var train = await RunAsync("train", "--data", Adult("adult.data"), "--label", "Y", "--seed", "7", "--param", "num_boost_round=30", "--out", first, "--json");
+        train.Exit.ShouldBe(0, train.Err);
+        var summary = JsonDocument.Parse(train.Out).RootElement;
+        summary.GetProperty("task").GetString().ShouldBe("binaryClassification");
+        summary.GetProperty("label").GetProperty("positiveLabel").GetString().ShouldBe(">50K");
+        summary.GetProperty("trainRows").GetInt32().ShouldBe(26049);
+        summary.GetProperty("rounds").GetInt32().ShouldBe(30);
+        summary.GetProperty("validation").GetProperty("auc").GetDouble().ShouldBeGreaterThan(0.85);
+        (await RunAsync("train", "--data", Adult("adult.data"), "--label", "Y", "--seed", "7", "--param", "num_boost_round=30", "--out", second)).Exit.ShouldBe(0);
+        File.ReadAllBytes(second).ShouldBe(File.ReadAllBytes(first));
+
+        var scores = Path.Combine(_dir.Path, "scores.csv");
+        var score = await RunAsync("score", "--model", first, "--data", Adult("adult.test"), "--out", scores, "--key", "age,education", "--json");
+        score.Exit.ShouldBe(0, score.Err);
+        JsonDocument.Parse(score.Out).RootElement.GetProperty("device").GetString().ShouldBe("cpu");
+        var lines = File.ReadAllLines(scores);
+        lines.Length.ShouldBe(16282);
+        lines[0].ShouldBe("age,education,score,prediction");
+        lines[1].ShouldStartWith("25,11th,"); // the test file's first row, in input order
+        lines.Skip(1).ShouldAllBe(l => l.EndsWith(",>50K") || l.EndsWith(",<=50K"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--label", "nope" }, "adult.data: The data has no label column 'nope'.")]
+    [InlineData(new[] { "--label", "Y", "--param", "objective=binary:nonsense" }, "binary:nonsense")]
+    [InlineData(new[] { "--label", "Y", "--param", "num_boost_round=0" }, "num_boost_round must be a whole number from 1 to 10,000")]
+    [InlineData(new[] { "--label", "Y", "--features", "age,fnlwgt,hours-per-week,nope" }, "no column 'nope'")]
+    [InlineData(new[] { "--label", "Y", "--param", "rounds" }, "--param 'rounds' is not key=value")]
+    public async Task ShouldExitWithBadInputAndWriteNoPackage_WhenTrainingCannotStart(string[] args, string expected)
+    {
+        var package = Path.Combine(_dir.Path, "never.pkg");
+        var result = await RunAsync(["train", "--data", Adult("adult.data"), "--seed", "1", "--out", package, "--json", .. args]);
+        result.Exit.ShouldBe(1);
+        JsonDocument.Parse(result.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain(expected);
+        File.Exists(package).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ShouldRefuseOneClassLabelsCorruptPackagesAndCuda_WhenTheyAreOffered()
+    {
+        var oneClass = Path.Combine(_dir.Path, "one-class.csv");
+        await File.WriteAllTextAsync(oneClass, "x,y\n1,yes\n2,yes\n3,yes\n");
+        var train = await RunAsync("train", "--data", oneClass, "--label", "y", "--seed", "1", "--out", Path.Combine(_dir.Path, "x.pkg"), "--json");
+        train.Exit.ShouldBe(1);
+        JsonDocument.Parse(train.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("has one class ('yes'): a classifier needs two");
+
+        var corrupt = Path.Combine(_dir.Path, "corrupt.pkg");
+        await File.WriteAllTextAsync(corrupt, "not a zip");
+        var scores = Path.Combine(_dir.Path, "s.csv");
+        var score = await RunAsync("score", "--model", corrupt, "--data", Adult("adult.test"), "--out", scores, "--json");
+        score.Exit.ShouldBe(1);
+        JsonDocument.Parse(score.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("The file is not a model package");
+        File.Exists(scores).ShouldBeFalse();
+        File.Exists(scores + ".partial").ShouldBeFalse();
+
+        if (!MlopsPortal.Engine.Training.XGBoostLibrary.HasCuda)
+        {
+            var cuda = await RunAsync("score", "--model", corrupt, "--data", Adult("adult.test"), "--out", scores, "--device", "cuda", "--json");
+            cuda.Exit.ShouldBe(1);
+            JsonDocument.Parse(cuda.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("built without CUDA");
+        }
+    }
 }

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using MlopsPortal.Engine.Datasets;
+
+namespace MlopsPortal.Engine.Training;
+
+/// <summary>
+/// Scores a CSV with a model package (contracts §2): the key columns, then <c>score</c> (the positive class's
+/// probability, or the prediction for regressors), then for classifiers <c>prediction</c> (the positive label
+/// when score ≥ threshold, else the negative one), in input order.
+/// </summary>
+public static class Scorer
+{
+    public sealed record Result(int Rows, string Task, double? Threshold);
+
+    public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0)
+    {
+        var (manifest, modelJson) = ModelPackage.Read(package);
+        var classifier = manifest.Task == "binaryClassification";
+        var cut = threshold ?? 0.5;
+        if (classifier && cut is < 0 or > 1)
+            throw new EncodingException($"The threshold {cut} must be between 0 and 1.");
+
+        EncodedTable table;
+        using (var stream = openData())
+            table = FeatureEncoder.Encode(stream, manifest.Features, label: null);
+        var scores = new float[table.Rows];
+        using (var booster = XGBoostBooster.Load(modelJson, threads))
+            booster.Predict(table.Values, table.Rows, table.Columns, scores);
+
+        using var reader = new CsvReader(openData(), new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        var keyIndexes = keys.Select(k => reader.Header.ToList().IndexOf(k) is var i and >= 0 ? i
+            : throw new EncodingException($"The data has no key column '{k}'.")).ToArray();
+        output.Write(string.Join(',', keys.Append("score").Concat(classifier ? ["prediction"] : []).Select(Quote)));
+        output.Write('\n');
+        var positive = manifest.Label.PositiveLabel ?? "1";
+        var negative = manifest.Label.NegativeLabel ?? "0";
+        var line = new StringBuilder(128);
+        for (var row = 0; reader.Read(); row++)
+        {
+            line.Clear();
+            foreach (var k in keyIndexes)
+                line.Append(Quote(reader.FieldString(k))).Append(',');
+            line.Append(scores[row].ToString("R", CultureInfo.InvariantCulture));
+            if (classifier)
+                line.Append(',').Append(Quote(scores[row] >= cut ? positive : negative));
+            line.Append('\n');
+            output.Write(line);
+        }
+        return new Result(table.Rows, manifest.Task, classifier ? cut : null);
+    }
+
+    /// <summary>RFC 4180: quote a field only when it holds a comma, quote or line break.</summary>
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using MlopsPortal.Engine.Datasets;
+using MlopsPortal.Engine.Evaluation;
+
+namespace MlopsPortal.Engine.Training;
+
+/// <summary>What to train: the label, the features (all other usable columns when empty), parameters and seed.</summary>
+public sealed record TrainingRequest(
+    string LabelColumn, IReadOnlyList<string> Features, IReadOnlyDictionary<string, string> Parameters, int Seed,
+    string TrainingDataSha256, string? PositiveLabel = null);
+
+/// <summary>One boosting round's metric on the training and validation rows.</summary>
+public sealed record RoundMetrics(int Round, string Metric, double Train, double Validation);
+
+public sealed record TrainingResult(
+    byte[] Package, string PackageSha256, ModelManifest Manifest, int TrainRows, int ValidationRows,
+    IReadOnlyList<RoundMetrics> Rounds, ClassificationMetrics? Classification, RegressionMetrics? Regression);
+
+/// <summary>
+/// Trains an XGBoost model from a CSV (contracts §2): profile the file, encode the features, split off a
+/// seeded 20 % validation set (stratified for classifiers), boost round by round, and package the result.
+/// The same file, request and seed give the same package bytes.
+/// </summary>
+public static class Trainer
+{
+    public const string RoundsParameter = "num_boost_round";
+
+    /// <summary>Defaults for tabular data; a request's parameters override them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultParameters = new Dictionary<string, string>
+    {
+        [RoundsParameter] = "100", ["eta"] = "0.1", ["max_depth"] = "6", ["min_child_weight"] = "1", ["subsample"] = "0.8",
+        ["colsample_bytree"] = "0.8", ["lambda"] = "1", ["tree_method"] = "hist",
+        // Pinned so that the same inputs give the same model on any machine (contracts §3).
+        ["nthread"] = "2",
+    };
+
+    public static TrainingResult Train(Func<Stream> openData, TrainingRequest request, Action<RoundMetrics>? onRound = null, CancellationToken ct = default)
+    {
+        DatasetProfile profile;
+        using (var stream = openData())
+            profile = DatasetProfiler.Profile(stream);
+        var labelProfile = profile.Columns.FirstOrDefault(c => c.Name == request.LabelColumn)
+                           ?? throw new EncodingException($"The data has no label column '{request.LabelColumn}'.");
+
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in DefaultParameters) parameters[k] = v;
+        foreach (var (k, v) in request.Parameters) parameters[k] = v;
+        var classifier = IsClassifier(parameters, labelProfile);
+        parameters.TryAdd("objective", classifier ? "binary:logistic" : "reg:squarederror");
+        parameters.TryAdd("eval_metric", classifier ? "logloss" : "rmse");
+        parameters["seed"] = request.Seed.ToString(CultureInfo.InvariantCulture);
+        if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
+            throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
+
+        var (positive, negative) = classifier ? Classes(labelProfile, request.PositiveLabel) : (null, null);
+        var features = request.Features.Count > 0 ? request.Features
+            : profile.Columns.Where(c => c.Name != request.LabelColumn && c.Type is not (ColumnType.Text or ColumnType.Datetime)).Select(c => c.Name).ToList();
+        var encodings = FeatureEncoder.Plan(profile.Columns, features);
+        var label = new LabelEncoding(request.LabelColumn, positive, negative);
+
+        EncodedTable table;
+        using (var stream = openData())
+            table = FeatureEncoder.Encode(stream, encodings, label);
+        var (trainRows, validRows) = FeatureEncoder.Split(table.Labels, 0.2, request.Seed, stratify: classifier);
+        var (trainValues, trainLabels) = FeatureEncoder.Take(table, trainRows);
+        var (validValues, validLabels) = FeatureEncoder.Take(table, validRows);
+
+        using var train = new XGBoostMatrix(trainValues, trainRows.Length, table.Columns, trainLabels);
+        using var valid = new XGBoostMatrix(validValues, validRows.Length, table.Columns, validLabels);
+        using var booster = XGBoostBooster.Create(train, [valid], parameters.Where(p => p.Key != RoundsParameter).ToDictionary());
+        var history = new List<RoundMetrics>(rounds);
+        for (var round = 0; round < rounds; round++)
+        {
+            ct.ThrowIfCancellationRequested();
+            booster.UpdateOneRound(round, train);
+            var metrics = booster.Evaluate(round, [("train", train), ("valid", valid)]);
+            var metric = metrics.Keys.First().Metric;
+            var entry = new RoundMetrics(round + 1, metric, metrics[("train", metric)], metrics[("valid", metric)]);
+            history.Add(entry);
+            onRound?.Invoke(entry);
+        }
+
+        var predictions = new float[validRows.Length];
+        booster.Predict(validValues, validRows.Length, table.Columns, predictions);
+        var manifest = new ModelManifest(1, classifier ? "binaryClassification" : "regression", encodings, label, parameters, request.Seed,
+            "xgboost", XGBoostLibrary.Version, request.TrainingDataSha256);
+        var package = ModelPackage.Write(manifest, booster.SaveJson());
+        return new TrainingResult(package, ModelPackage.Sha256(package), manifest, trainRows.Length, validRows.Length, history,
+            classifier ? Metrics.Classification(validLabels, predictions) : null,
+            classifier ? null : Metrics.Regression(validLabels, predictions));
+    }
+
+    /// <summary>The objective decides when given; otherwise a label with two values (or a boolean or category) is a classification.</summary>
+    private static bool IsClassifier(IDictionary<string, string> parameters, ColumnProfile label)
+    {
+        if (parameters.TryGetValue("objective", out var objective))
+            return objective.StartsWith("binary:", StringComparison.Ordinal)
+                ? true
+                : objective.StartsWith("reg:", StringComparison.Ordinal) ? false
+                : throw new EncodingException($"The objective '{objective}' is not supported: use binary:logistic or a reg: objective.");
+        return label.Type is ColumnType.Boolean or ColumnType.Categorical || label.Categories.Count == 2;
+    }
+
+    /// <summary>
+    /// The positive and negative label values. The positive one is the caller's, else "1" or "true" when
+    /// present, else the less frequent value (the event a classifier usually predicts).
+    /// </summary>
+    private static (string Positive, string Negative) Classes(ColumnProfile label, string? requested)
+    {
+        var values = label.Categories.Select(c => c.Key).ToList();
+        if (values.Count < 2)
+            throw new EncodingException($"The label '{label.Name}' has {(values.Count == 0 ? "no values" : $"one class ('{values[0]}')")}: a classifier needs two.");
+        if (values.Count > 2)
+            throw new EncodingException($"The label '{label.Name}' has {values.Count} classes ({string.Join(", ", values.Take(5).Select(v => $"'{v}'"))}…): only binary classification is supported.");
+        var positive = requested
+                       ?? values.FirstOrDefault(v => v is "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase))
+                       ?? label.Categories.OrderBy(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).First().Key;
+        if (!values.Contains(positive))
+            throw new EncodingException($"The positive label '{positive}' does not occur in '{label.Name}' (values: {string.Join(", ", values.Select(v => $"'{v}'"))}).");
+        return (positive, values.Single(v => v != positive));
+    }
+}

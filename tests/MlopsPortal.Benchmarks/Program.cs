@@ -28,6 +28,9 @@ switch (arguments.FirstOrDefault())
         await RegistryBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--models", "10000")), int.Parse(Option("--versions", "100000")),
             int.Parse(Option("--repeats", "20")));
         return 0;
+    case "xgboost":
+        XGBoostBench.Run(arguments.ElementAtOrDefault(1) ?? "/tmp/xgb-bench", Option("--adult", "tests/data/adult/adult.data"), int.Parse(Option("--repeats", "5")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -35,6 +38,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("usage: MlopsPortal.Benchmarks scheduler [--jobs N] [--rounds N] [--kills N] [--Scheduling:Key=value …]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-read|csv-types|ingest FILE [--rounds N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-generate FILE [--rows N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;
 }

@@ -70,6 +70,14 @@ public sealed class PortalTestHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>A client that sends a personal API token, as a CI pipeline would.</summary>
+    public HttpClient CreateClient(string bearerToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        return client;
+    }
+
     public HttpClient CreateClient()
     {
         if (_app.Services.GetService<IServer>() is TestServer server)

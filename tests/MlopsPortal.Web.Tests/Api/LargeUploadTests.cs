@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -65,12 +64,7 @@ public sealed class LargeUploadTests : IAsyncLifetime
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private HttpClient Client()
-    {
-        var client = _host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        return client;
-    }
+    private HttpClient Client() => _host.CreateClient(_token);
 
     private static MultipartFormDataContent Form(Stream csv) =>
         new() { { new StringContent("large"), "name" }, { new StreamContent(csv), "file", "large.csv" } };

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -26,12 +25,7 @@ public sealed class RegistryApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private HttpClient Client(string token)
-    {
-        var client = _host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private HttpClient Client(string token) => _host.CreateClient(token);
 
     private static MultipartFormDataContent Upload(string name, byte[] bytes, string fileName = "data.csv")
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core;
 using MlopsPortal.Core.ApiTokens;
@@ -118,6 +119,14 @@ public sealed class PortalTestHost : IAsyncDisposable
         var created = await scope.ServiceProvider.GetRequiredService<ApiTokenService>()
             .CreateAsync(Actor.Cli(), user.Id, name, 30, readOnly);
         return created.Secret;
+    }
+
+    /// <summary>Dataset versions and audit events: what a refused or interrupted upload must leave unchanged.</summary>
+    public async Task<(int Versions, int Events)> DatasetCountsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        return (await db.DatasetVersions.CountAsync(), await db.AuditEvents.CountAsync());
     }
 
     public async ValueTask DisposeAsync()

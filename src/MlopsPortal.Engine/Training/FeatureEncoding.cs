@@ -108,7 +108,7 @@ public static class FeatureEncoder
                 }
                 offset += encoding.Width;
             }
-            foreach (var v in row) values.Add(v);
+            values.AddRange(row);
             if (labelIndex >= 0)
             {
                 var cell = reader.Field(labelIndex);

@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
 
@@ -69,13 +66,6 @@ public sealed class LargeUploadTests : IAsyncLifetime
     private static MultipartFormDataContent Form(Stream csv) =>
         new() { { new StringContent("large"), "name" }, { new StreamContent(csv), "file", "large.csv" } };
 
-    private async Task<(int Versions, int Events)> CountsAsync()
-    {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        return (await db.DatasetVersions.CountAsync(), await db.AuditEvents.CountAsync());
-    }
-
     private string[] Blobs() => Directory.Exists(Path.Combine(_host.DataDirectory, "artifacts"))
         ? Directory.GetFiles(Path.Combine(_host.DataDirectory, "artifacts"), "*", SearchOption.AllDirectories)
         : [];
@@ -93,12 +83,12 @@ public sealed class LargeUploadTests : IAsyncLifetime
     [Fact]
     public async Task ShouldLeaveNothingBehind_WhenTheClientCrashesHalfWay()
     {
-        var before = await CountsAsync();
+        var before = await _host.DatasetCountsAsync();
         await Should.ThrowAsync<Exception>(() => Client().PostAsync("api/v1/datasets", Form(new GeneratedCsv(40, failAfterBytes: 10_000_000))));
         // The server notices the dropped connection and cleans up; give it the moment that takes.
         for (var i = 0; i < 50 && Blobs().Length > 0; i++)
             await Task.Delay(100);
         Blobs().ShouldBeEmpty();
-        (await CountsAsync()).ShouldBe(before);
+        (await _host.DatasetCountsAsync()).ShouldBe(before);
     }
 }

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
 
@@ -32,13 +29,6 @@ public sealed class RegistryApiTests : IAsyncLifetime
         var form = new MultipartFormDataContent { { new StringContent(name), "name" } };
         form.Add(new ByteArrayContent(bytes), "file", fileName);
         return form;
-    }
-
-    private async Task<(int Versions, int Events)> CountsAsync()
-    {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        return (await db.DatasetVersions.CountAsync(), await db.AuditEvents.CountAsync());
     }
 
     [Fact]
@@ -74,17 +64,17 @@ public sealed class RegistryApiTests : IAsyncLifetime
     [InlineData("empty", "", "the file is empty")]
     public async Task ShouldAnswer400AndStoreNothing_WhenTheCsvIsBad(string name, string content, string expected)
     {
-        var before = await CountsAsync();
+        var before = await _host.DatasetCountsAsync();
         var response = await Client(_engineer).PostAsync("api/v1/datasets", Upload(name, System.Text.Encoding.UTF8.GetBytes(content), $"{name}.csv"));
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain(expected);
-        (await CountsAsync()).ShouldBe(before);
+        (await _host.DatasetCountsAsync()).ShouldBe(before);
     }
 
     [Fact]
     public async Task ShouldAnswer400_WhenTheUploadIsOverTheLimitOrHasNoNameOrFile()
     {
-        var before = await CountsAsync();
+        var before = await _host.DatasetCountsAsync();
         var big = new byte[3_100_000];
         Array.Fill(big, (byte)'1');
         big[0] = (byte)'a'; big[1] = (byte)'\n';
@@ -102,7 +92,7 @@ public sealed class RegistryApiTests : IAsyncLifetime
 
         var json = await Client(_engineer).PostAsync("api/v1/datasets", JsonContent.Create(new { name = "x" }));
         json.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await CountsAsync()).ShouldBe(before);
+        (await _host.DatasetCountsAsync()).ShouldBe(before);
         Directory.GetFiles(Path.Combine(_host.DataDirectory, "artifacts"), "*", SearchOption.AllDirectories).ShouldBeEmpty();
     }
 

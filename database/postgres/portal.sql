@@ -845,3 +845,137 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE TABLE "ModelVersions" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "Number" integer NOT NULL,
+        "PackageSha256" character varying(64) NOT NULL,
+        "PackageSize" bigint NOT NULL,
+        "Task" character varying(32) NOT NULL,
+        "Features" text NOT NULL,
+        "Engine" character varying(32) NOT NULL,
+        "EngineVersion" character varying(32) NOT NULL,
+        "Seed" integer,
+        "Hyperparameters" text NOT NULL,
+        "TrainingDataSha256" character varying(64),
+        "TrainingDatasetVersionId" uuid,
+        "TrainingRunId" uuid,
+        "ExternallyTrained" boolean NOT NULL,
+        "Source" character varying(2000),
+        "CodeVersion" character varying(200),
+        "Stage" character varying(16) NOT NULL,
+        "ValidationMetrics" text,
+        "TrainedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ModelVersions" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_ModelVersions_Models_ModelId" FOREIGN KEY ("ModelId") REFERENCES "Models" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE TABLE "TrainingRounds" (
+        "RunId" uuid NOT NULL,
+        "Round" integer NOT NULL,
+        "Metric" character varying(32) NOT NULL,
+        "Train" double precision NOT NULL,
+        "Validation" double precision NOT NULL,
+        CONSTRAINT "PK_TrainingRounds" PRIMARY KEY ("RunId", "Round")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE TABLE "TrainingRuns" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "DatasetVersionId" uuid NOT NULL,
+        "DataSha256" character varying(64) NOT NULL,
+        "Parameters" text NOT NULL,
+        "Seed" integer NOT NULL,
+        "CodeVersion" character varying(200),
+        "Trigger" character varying(32) NOT NULL,
+        "Reason" character varying(500),
+        "RequestedBy" character varying(256) NOT NULL,
+        "NodeId" character varying(200) NOT NULL,
+        "EngineVersion" character varying(32) NOT NULL,
+        "StartedAt" timestamp with time zone NOT NULL,
+        "TrainRows" integer,
+        "ValidationRows" integer,
+        "PrepareSeconds" double precision,
+        "BoostSeconds" double precision,
+        "ModelVersionId" uuid,
+        CONSTRAINT "PK_TrainingRuns" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE TABLE "ModelEvaluations" (
+        "Id" uuid NOT NULL,
+        "ModelVersionId" uuid NOT NULL,
+        "DatasetVersionId" uuid NOT NULL,
+        "Threshold" double precision,
+        "Rows" integer NOT NULL,
+        "Result" text NOT NULL,
+        "Criteria" text NOT NULL,
+        "CriteriaPassed" boolean,
+        "ChampionVersionId" uuid,
+        "ChampionResult" text,
+        "ChampionCriteria" text NOT NULL,
+        "RequestedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ModelEvaluations" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_ModelEvaluations_ModelVersions_ModelVersionId" FOREIGN KEY ("ModelVersionId") REFERENCES "ModelVersions" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE INDEX "IX_ModelEvaluations_ModelVersionId_CreatedAt" ON "ModelEvaluations" ("ModelVersionId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE UNIQUE INDEX "IX_ModelVersions_ModelId_Number" ON "ModelVersions" ("ModelId", "Number");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE UNIQUE INDEX "IX_ModelVersions_ModelId_PackageSha256" ON "ModelVersions" ("ModelId", "PackageSha256");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    CREATE INDEX "IX_TrainingRuns_ModelId_StartedAt" ON "TrainingRuns" ("ModelId", "StartedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123204159_Training') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261123204159_Training', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

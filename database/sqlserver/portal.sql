@@ -940,3 +940,147 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE TABLE [ModelVersions] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [Number] int NOT NULL,
+        [PackageSha256] nvarchar(64) NOT NULL,
+        [PackageSize] bigint NOT NULL,
+        [Task] nvarchar(32) NOT NULL,
+        [Features] nvarchar(max) NOT NULL,
+        [Engine] nvarchar(32) NOT NULL,
+        [EngineVersion] nvarchar(32) NOT NULL,
+        [Seed] int NULL,
+        [Hyperparameters] nvarchar(max) NOT NULL,
+        [TrainingDataSha256] nvarchar(64) NULL,
+        [TrainingDatasetVersionId] uniqueidentifier NULL,
+        [TrainingRunId] uniqueidentifier NULL,
+        [ExternallyTrained] bit NOT NULL,
+        [Source] nvarchar(2000) NULL,
+        [CodeVersion] nvarchar(200) NULL,
+        [Stage] nvarchar(16) NOT NULL,
+        [ValidationMetrics] nvarchar(max) NULL,
+        [TrainedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ModelVersions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ModelVersions_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE TABLE [TrainingRounds] (
+        [RunId] uniqueidentifier NOT NULL,
+        [Round] int NOT NULL,
+        [Metric] nvarchar(32) NOT NULL,
+        [Train] float NOT NULL,
+        [Validation] float NOT NULL,
+        CONSTRAINT [PK_TrainingRounds] PRIMARY KEY ([RunId], [Round])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE TABLE [TrainingRuns] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [DatasetVersionId] uniqueidentifier NOT NULL,
+        [DataSha256] nvarchar(64) NOT NULL,
+        [Parameters] nvarchar(max) NOT NULL,
+        [Seed] int NOT NULL,
+        [CodeVersion] nvarchar(200) NULL,
+        [Trigger] nvarchar(32) NOT NULL,
+        [Reason] nvarchar(500) NULL,
+        [RequestedBy] nvarchar(256) NOT NULL,
+        [NodeId] nvarchar(200) NOT NULL,
+        [EngineVersion] nvarchar(32) NOT NULL,
+        [StartedAt] datetime2 NOT NULL,
+        [TrainRows] int NULL,
+        [ValidationRows] int NULL,
+        [PrepareSeconds] float NULL,
+        [BoostSeconds] float NULL,
+        [ModelVersionId] uniqueidentifier NULL,
+        CONSTRAINT [PK_TrainingRuns] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE TABLE [ModelEvaluations] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [DatasetVersionId] uniqueidentifier NOT NULL,
+        [Threshold] float NULL,
+        [Rows] int NOT NULL,
+        [Result] nvarchar(max) NOT NULL,
+        [Criteria] nvarchar(max) NOT NULL,
+        [CriteriaPassed] bit NULL,
+        [ChampionVersionId] uniqueidentifier NULL,
+        [ChampionResult] nvarchar(max) NULL,
+        [ChampionCriteria] nvarchar(max) NOT NULL,
+        [RequestedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ModelEvaluations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ModelEvaluations_ModelVersions_ModelVersionId] FOREIGN KEY ([ModelVersionId]) REFERENCES [ModelVersions] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE INDEX [IX_ModelEvaluations_ModelVersionId_CreatedAt] ON [ModelEvaluations] ([ModelVersionId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ModelVersions_ModelId_Number] ON [ModelVersions] ([ModelId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ModelVersions_ModelId_PackageSha256] ON [ModelVersions] ([ModelId], [PackageSha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    CREATE INDEX [IX_TrainingRuns_ModelId_StartedAt] ON [TrainingRuns] ([ModelId], [StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123204201_Training'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123204201_Training', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -66,6 +66,7 @@ public static class PortalCoreExtensions
         services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
         services.AddSingleton<Datasets.DatasetService>();
         services.AddSingleton<ModelRegistry.ModelService>();
+        services.AddSingleton<Training.TrainingService>();
         return builder;
     }
 

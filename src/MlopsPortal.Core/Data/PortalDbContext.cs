@@ -9,6 +9,7 @@ using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
 
 namespace MlopsPortal.Core.Data;
@@ -38,6 +39,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<JobLogLine> JobLogLines => Set<JobLogLine>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
     public DbSet<WorkerNode> WorkerNodes => Set<WorkerNode>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
+    public DbSet<TrainingRound> TrainingRounds => Set<TrainingRound>();
+    public DbSet<ModelEvaluation> ModelEvaluations => Set<ModelEvaluation>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>
@@ -129,5 +134,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         // Operational telemetry: a node's check-ins and a run's log lines. Job requests, cancels and
         // outcomes are JobRun changes, which are audited; claims and heartbeats are not (ADR-008).
         typeof(WorkerNode), typeof(JobLogLine),
+        // A training run's per-round metrics: progress like log lines; the run's start and outcome are audited.
+        typeof(TrainingRound),
     };
 }

@@ -81,20 +81,44 @@ public sealed partial class DatasetService(
         DatasetProfile profile;
         try
         {
-            await using var read = store.OpenRead(blob.Sha256);
-            profile = DatasetProfiler.Profile(read, new ProfileOptions
-            {
-                Csv = new CsvReaderOptions { RaggedRowTolerance = options.Value.RaggedRowTolerance },
-                Inference = new InferenceOptions { MissingTokens = options.Value.EffectiveMissingTokens },
-                Quantiles = new QuantileOptions { ExactUpTo = options.Value.ExactQuantileRows },
-            });
+            profile = Profile(blob.Sha256);
         }
         catch (CsvFormatException e)
         {
             await DeleteIfUnreferencedAsync(db, blob.Sha256, ct);
             throw new PortalValidationException($"{label}: {e.Message} Nothing was stored.");
         }
+        var version = Stage(db, actor.AuditName, name, dataset, blob, profile, sourceFileName);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone added a version of this dataset at the same moment (a unique index refused the number).
+            throw new PortalValidationException($"Another version of '{name}' was being added at the same time; try again.");
+        }
+        return (version, true);
+    }
 
+    /// <summary>Profiles stored bytes with the configured CSV and inference settings.</summary>
+    internal DatasetProfile Profile(string sha256)
+    {
+        using var read = store.OpenRead(sha256);
+        return DatasetProfiler.Profile(read, new ProfileOptions
+        {
+            Csv = new CsvReaderOptions { RaggedRowTolerance = options.Value.RaggedRowTolerance },
+            Inference = new InferenceOptions { MissingTokens = options.Value.EffectiveMissingTokens },
+            Quantiles = new QuantileOptions { ExactUpTo = options.Value.ExactQuantileRows },
+        });
+    }
+
+    /// <summary>
+    /// Adds the next version of <paramref name="name"/> (and the dataset, when <paramref name="dataset"/> is
+    /// null) to the context with their audit events; the caller saves, so a job can commit it with its outcome.
+    /// </summary>
+    internal DatasetVersion Stage(PortalDbContext db, string actor, string name, Dataset? dataset, ArtifactRef blob, DatasetProfile profile, string? sourceFileName)
+    {
         var now = DateTime.UtcNow;
         var warnings = profile.Warnings.ToList();
         if (dataset is null)
@@ -106,16 +130,16 @@ public sealed partial class DatasetService(
             dataset = new Dataset
             {
                 Id = Guid.NewGuid(), Name = name, SensitiveColumns = sensitive,
-                CreatedBy = actor.AuditName, CreatedAt = now, UpdatedBy = actor.AuditName, UpdatedAt = now,
+                CreatedBy = actor, CreatedAt = now, UpdatedBy = actor, UpdatedAt = now,
             };
             db.Datasets.Add(dataset);
-            db.Audit(actor.AuditName, "dataset.created", "dataset", dataset.Id.ToString(), new { name, sensitiveColumns = sensitive });
+            db.Audit(actor, "dataset.created", "dataset", dataset.Id.ToString(), new { name, sensitiveColumns = sensitive });
         }
         var number = dataset.LatestVersion + 1;
         dataset.LatestVersion = number;
         dataset.VersionCount += 1;
         dataset.UpdatedAt = now;
-        dataset.UpdatedBy = actor.AuditName;
+        dataset.UpdatedBy = actor;
         var version = new DatasetVersion
         {
             Id = Guid.NewGuid(), DatasetId = dataset.Id, Version = number, Sha256 = blob.Sha256, SizeBytes = blob.Length,
@@ -124,24 +148,15 @@ public sealed partial class DatasetService(
             Profile = JsonSerializer.Serialize(profile.Columns, Json),
             Warnings = JsonSerializer.Serialize(warnings, Json),
             SourceFileName = sourceFileName is null ? null : Path.GetFileName(sourceFileName),
-            AddedBy = actor.AuditName, AddedAt = now,
+            AddedBy = actor, AddedAt = now,
         };
         db.DatasetVersions.Add(version);
-        db.Audit(actor.AuditName, "dataset-version.added", "dataset-version", version.Id.ToString(), new
+        db.Audit(actor, "dataset-version.added", "dataset-version", version.Id.ToString(), new
         {
             dataset = name, version = number, sha256 = blob.Sha256, rows = profile.Rows, columns = profile.Columns.Count,
             warnings = warnings.Count,
         });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone added a version of this dataset at the same moment (a unique index refused the number).
-            throw new PortalValidationException($"Another version of '{name}' was being added at the same time; try again.");
-        }
-        return (version, true);
+        return version;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MlopsPortal.Core.Scheduling.Jobs;
+using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Core.Scheduling;
 

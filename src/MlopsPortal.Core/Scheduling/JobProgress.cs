@@ -13,6 +13,7 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private readonly List<JobLogLine> _pendingLines = [];
+    private readonly List<object> _pendingRows = [];
     private readonly CancellationTokenSource _stop = new();
     private double? _fraction;
     private string? _text;
@@ -44,6 +45,19 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
                 JobRunId = runId, At = DateTime.UtcNow, Level = level,
                 Message = message.Length > 2000 ? message[..2000] : message,
             });
+            _dirty = true;
+        }
+    }
+
+    /// <summary>
+    /// A row the job reports as it goes (a training round), written with the next flush. Like log lines these
+    /// are progress, not results: results go in the outcome's transaction.
+    /// </summary>
+    public void Record(object row)
+    {
+        lock (_gate)
+        {
+            _pendingRows.Add(row);
             _dirty = true;
         }
     }
@@ -87,29 +101,37 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
     internal async Task FlushAsync(CancellationToken ct, bool final = false)
     {
         List<JobLogLine> lines;
+        List<object> rows;
         double? fraction;
         string? text;
         lock (_gate)
         {
             lines = [.. _pendingLines];
             _pendingLines.Clear();
+            rows = [.. _pendingRows];
+            _pendingRows.Clear();
             fraction = _fraction;
             text = _text;
             _dirty = false;
         }
         var now = DateTime.UtcNow;
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
-        if (lines.Count > 0)
+        if (lines.Count > 0 || rows.Count > 0)
         {
             try
             {
                 db.JobLogLines.AddRange(lines);
+                db.AddRange(rows);
                 await db.SaveChangesAsync(ct);
             }
             catch
             {
                 // Keep them for the next flush, in order.
-                lock (_gate) _pendingLines.InsertRange(0, lines);
+                lock (_gate)
+                {
+                    _pendingLines.InsertRange(0, lines);
+                    _pendingRows.InsertRange(0, rows);
+                }
                 throw;
             }
         }

@@ -10,6 +10,10 @@ namespace MlopsPortal.Core.Scheduling;
 /// <summary>What a job kind returns: a summary for history, what it produced, and the rows to commit with the outcome.</summary>
 public sealed record JobOutcome(string Summary, string? OutputEntityType = null, string? OutputEntityId = null)
 {
+    /// <summary>Settable so that <see cref="Persist"/> can name what it wrote (a version number known only in its transaction).</summary>
+    public string Summary { get; set; } = Summary;
+    public string? OutputEntityId { get; set; } = OutputEntityId;
+
     /// <summary>
     /// Adds the job's database results (with their audit events) to the context that also records
     /// the outcome: one transaction, so nothing the job wrote is visible before it succeeded.
@@ -163,6 +167,9 @@ public abstract class PortalJob(JobServices services) : IJob
 
     private async Task FinishAsync(JobRun claimed, JobOutcome? outcome, Exception? error, JobProgress progress, CancellationToken ct)
     {
+        // What the job reported (log lines, rounds) is written before the outcome, so that a reader who sees
+        // the run finished also sees all of its progress.
+        await progress.FlushAsync(ct, final: true);
         await using var db = await Services.DbFactory.CreateDbContextAsync(ct);
         // One transaction from the job's own reads in Persist to the outcome: nothing half-written.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -173,6 +180,12 @@ public abstract class PortalJob(JobServices services) : IJob
             : outcome is null ? JobRunStatus.Cancelled
             : outcome.NotAvailable ? JobRunStatus.NotAvailable
             : JobRunStatus.Succeeded;
+        if (status == JobRunStatus.Succeeded)
+        {
+            run.Progress = 1;
+            if (outcome?.Persist is { } persist)
+                await persist(db, ct);
+        }
         run.Status = status;
         run.FinishedAt = DateTime.UtcNow;
         run.LastHeartbeatAt = run.FinishedAt;
@@ -180,12 +193,6 @@ public abstract class PortalJob(JobServices services) : IJob
         run.Error = Truncate(error?.Message, 4000);
         run.OutputEntityType = outcome?.OutputEntityType;
         run.OutputEntityId = outcome?.OutputEntityId;
-        if (status == JobRunStatus.Succeeded)
-        {
-            run.Progress = 1;
-            if (outcome?.Persist is { } persist)
-                await persist(db, ct);
-        }
         db.Audit(Security.Actor.Job(run.JobKey).AuditName, $"job.{status.ToString().ToLowerInvariant()}", "job-run", run.Id.ToString(), new
         {
             kind = run.Kind, node = run.NodeId, attempts = run.Attempts, summary = run.Summary, error = run.Error,

@@ -65,7 +65,7 @@ public sealed class ScheduleService(
         {
             Id = Guid.NewGuid(), Name = $"Retrain {model.Slug}", Kind = JobKinds.Training,
             SubjectType = "model", SubjectId = model.Id.ToString(),
-            Payload = new RetrainingPayload(model.Slug).ToJson(),
+            Payload = new Training.TrainingPayload(model.Slug).ToJson(),
             CreatedBy = actor.AuditName, CreatedByUserId = actor.UserId, CreatedAt = now,
         }).Entity;
         var before = new { schedule.CronExpression, schedule.TimeZoneId };
@@ -230,4 +230,4 @@ public sealed class ScheduleService(
 }
 
 /// <summary>What a retraining schedule passes to the training kind.</summary>
-public sealed record RetrainingPayload(string Model) : JobPayload;
+// Retraining schedules pass a Training.TrainingPayload holding only the model.

@@ -52,7 +52,7 @@ public static class Trainer
         if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
             throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
 
-        var (positive, negative) = classifier ? Classes(labelProfile, request.PositiveLabel) : (null, null);
+        var (positive, negative) = classifier ? Classes(request.LabelColumn, LabelValues(labelProfile, openData), request.PositiveLabel) : (null, null);
         var features = request.Features.Count > 0 ? request.Features
             : profile.Columns.Where(c => c.Name != request.LabelColumn && c.Type is not (ColumnType.Text or ColumnType.Datetime)).Select(c => c.Name).ToList();
         var encodings = FeatureEncoder.Plan(profile.Columns, features);
@@ -72,7 +72,10 @@ public static class Trainer
         for (var round = 0; round < rounds; round++)
         {
             ct.ThrowIfCancellationRequested();
-            booster.UpdateOneRound(round, train);
+            if (round == 0)
+                FirstRound(booster, train);
+            else
+                booster.UpdateOneRound(round, train);
             var metrics = booster.Evaluate(round, [("train", train), ("valid", valid)]);
             var metric = metrics.Keys.First().Metric;
             var entry = new RoundMetrics(round + 1, metric, metrics[("train", metric)], metrics[("valid", metric)]);
@@ -90,6 +93,35 @@ public static class Trainer
             classifier ? null : Metrics.Regression(validLabels, predictions));
     }
 
+    /// <summary>
+    /// Checks hyperparameters before any data is read: one round on a four-row matrix, so that a misspelled
+    /// name or a bad value is refused in XGBoost's own words while nothing has been queued or written.
+    /// </summary>
+    public static void CheckParameters(IReadOnlyDictionary<string, string> requested)
+    {
+        var parameters = DefaultParameters.Concat(requested).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
+            throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
+        if (parameters.TryGetValue("objective", out var objective) && !objective.StartsWith("binary:", StringComparison.Ordinal) && !objective.StartsWith("reg:", StringComparison.Ordinal))
+            throw new EncodingException($"The objective '{objective}' is not supported: use binary:logistic or a reg: objective.");
+        parameters.Remove(RoundsParameter);
+        using var matrix = new XGBoostMatrix([0f, 1f, 2f, 3f], 4, 1, [0f, 1f, 0f, 1f]);
+        using var booster = XGBoostBooster.Create(matrix, [], parameters);
+        FirstRound(booster, matrix);
+    }
+
+    /// <summary>The first round configures the booster: XGBoost reports unused parameters then, as a warning we turn into an error.</summary>
+    private static void FirstRound(XGBoostBooster booster, XGBoostMatrix train)
+    {
+        using var log = XGBoostLog.Start();
+        booster.UpdateOneRound(0, train);
+        var unused = log.Lines.FirstOrDefault(l => l.Contains("are not used", StringComparison.Ordinal));
+        if (unused is not null)
+            throw new XGBoostException("XGBoost does not know a parameter: " + unused[unused.IndexOf("Parameters:", StringComparison.Ordinal)..]
+                .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Where(l => !l.StartsWith("This could be", StringComparison.Ordinal) && !l.StartsWith("but getting flagged", StringComparison.Ordinal)).Aggregate((a, b) => a + " " + b));
+    }
+
     /// <summary>The objective decides when given; otherwise a label with two values (or a boolean or category) is a classification.</summary>
     private static bool IsClassifier(IDictionary<string, string> parameters, ColumnProfile label)
     {
@@ -105,18 +137,38 @@ public static class Trainer
     /// The positive and negative label values. The positive one is the caller's, else "1" or "true" when
     /// present, else the less frequent value (the event a classifier usually predicts).
     /// </summary>
-    private static (string Positive, string Negative) Classes(ColumnProfile label, string? requested)
+    private static (string Positive, string Negative) Classes(string column, IReadOnlyList<KeyValuePair<string, long>> counts, string? requested)
     {
-        var values = label.Categories.Select(c => c.Key).ToList();
+        var values = counts.Select(c => c.Key).ToList();
         if (values.Count < 2)
-            throw new EncodingException($"The label '{label.Name}' has {(values.Count == 0 ? "no values" : $"one class ('{values[0]}')")}: a classifier needs two.");
+            throw new EncodingException($"The label '{column}' has {(values.Count == 0 ? "no values" : $"one class ('{values[0]}')")}: a classifier needs two.");
         if (values.Count > 2)
-            throw new EncodingException($"The label '{label.Name}' has {values.Count} classes ({string.Join(", ", values.Take(5).Select(v => $"'{v}'"))}…): only binary classification is supported.");
+            throw new EncodingException($"The label '{column}' has {values.Count} classes ({string.Join(", ", values.Take(5).Select(v => $"'{v}'"))}…): only binary classification is supported.");
         var positive = requested
                        ?? values.FirstOrDefault(v => v is "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase))
-                       ?? label.Categories.OrderBy(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).First().Key;
+                       ?? counts.OrderBy(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).First().Key;
         if (!values.Contains(positive))
-            throw new EncodingException($"The positive label '{positive}' does not occur in '{label.Name}' (values: {string.Join(", ", values.Select(v => $"'{v}'"))}).");
+            throw new EncodingException($"The positive label '{positive}' does not occur in '{column}' (values: {string.Join(", ", values.Select(v => $"'{v}'"))}).");
         return (positive, values.Single(v => v != positive));
+    }
+
+    /// <summary>
+    /// The label's value counts. The profile keeps them for categorical and boolean columns; a numeric label
+    /// (0 and 1) is counted in one more pass, stopping at the third distinct value.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, long>> LabelValues(ColumnProfile label, Func<Stream> openData)
+    {
+        if (label.Categories.Count > 0 || label.Type is not (ColumnType.Integer or ColumnType.Float))
+            return label.Categories;
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var reader = new CsvReader(openData(), new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        var index = reader.Header.ToList().IndexOf(label.Name);
+        while (reader.Read() && counts.Count <= 2)
+        {
+            var value = reader.FieldString(index);
+            if (value.Length == 0) continue;
+            counts[value] = counts.GetValueOrDefault(value) + 1;
+        }
+        return counts.ToList();
     }
 }

@@ -186,6 +186,32 @@ public sealed class XGBoostBooster : IDisposable
     private const string PredictConfig =
         "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
 
+    private const string ContributionsConfig =
+        "{\"type\":2,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
+
+    /// <summary>
+    /// SHAP contributions (Python's <c>pred_contribs=True</c>): rows × (columns + 1) margins, the last one of each
+    /// row the bias. A row's contributions add up to its margin (the log-odds for binary:logistic).
+    /// </summary>
+    public unsafe float[] Contributions(ReadOnlySpan<float> values, int rows, int columns)
+    {
+        if (values.Length != (long)rows * columns)
+            throw new ArgumentException($"{values.Length} values do not make {rows} rows × {columns} columns.", nameof(values));
+        var output = new float[(long)rows * (columns + 1)];
+        if (rows == 0) return output;
+        fixed (float* data = values)
+        {
+            var arrayInterface = string.Create(CultureInfo.InvariantCulture,
+                $"{{\"data\":[{(ulong)data},true],\"shape\":[{rows},{columns}],\"typestr\":\"<f4\",\"version\":3}}");
+            XGBoostNative.Check(XGBoostNative.XGBoosterPredictFromDense(Handle, arrayInterface, ContributionsConfig, 0,
+                out var shape, out var dimensions, out var result));
+            if (dimensions != 2 || shape[0] != (ulong)rows || shape[1] != (ulong)(columns + 1))
+                throw new XGBoostException($"Expected {rows} × {columns + 1} contributions; the model gave another shape (a multi-class model?).");
+            new ReadOnlySpan<float>(result, output.Length).CopyTo(output);
+        }
+        return output;
+    }
+
     /// <summary>The model as XGBoost's JSON (what Python's xgboost.Booster.load_model reads).</summary>
     public unsafe byte[] SaveJson()
     {

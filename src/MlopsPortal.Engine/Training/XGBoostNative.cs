@@ -73,6 +73,9 @@ internal static partial class XGBoostNative
     [LibraryImport(Library)]
     internal static unsafe partial int XGBoosterLoadModelFromBuffer(nint handle, byte* data, ulong length);
 
+    [LibraryImport(Library)]
+    internal static unsafe partial int XGBRegisterLogCallback(delegate* unmanaged<byte*, void> callback);
+
     /// <summary>Throws XGBoost's own message (without its timestamp, source location and stack trace) when a call failed.</summary>
     public static void Check(int result)
     {

@@ -127,3 +127,38 @@ public sealed class XGBoostTests
             [("train", "logloss")] = 0.51, [("valid", "logloss")] = 0.55, [("valid", "auc")] = 0.9,
         });
 }
+
+public sealed class TrainerParameterTests
+{
+    [Fact]
+    public void ShouldRefuseAMisspelledParameter_InXGBoostsWords()
+    {
+        var error = Should.Throw<XGBoostException>(() => Trainer.CheckParameters(new Dictionary<string, string> { ["max_dept"] = "4", ["objective"] = "binary:logistic" }));
+        error.Message.ShouldContain("max_dept");
+        error.Message.ShouldContain("not used");
+    }
+
+    [Fact]
+    public void ShouldAcceptKnownParameters()
+    {
+        Should.NotThrow(() => Trainer.CheckParameters(new Dictionary<string, string> { ["max_depth"] = "4", ["eta"] = "0.3", ["num_boost_round"] = "5" }));
+    }
+
+    [Fact]
+    public void ShouldRefuseABadValue_WithXGBoostsMessage()
+    {
+        Should.Throw<XGBoostException>(() => Trainer.CheckParameters(new Dictionary<string, string> { ["eta"] = "fast" }))
+            .Message.ShouldContain("could not be parsed");
+    }
+}
+
+public sealed class TrainerParameterOrderTests
+{
+    [Fact]
+    public void ShouldStillReportAMisspelledParameter_AfterAnEarlierCheckFailed()
+    {
+        Should.Throw<XGBoostException>(() => Trainer.CheckParameters(new Dictionary<string, string> { ["eta"] = "fast" }));
+        Should.Throw<XGBoostException>(() => Trainer.CheckParameters(new Dictionary<string, string> { ["max_dept"] = "4" }))
+            .Message.ShouldContain("max_dept");
+    }
+}

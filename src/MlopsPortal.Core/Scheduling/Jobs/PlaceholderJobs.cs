@@ -3,18 +3,6 @@ namespace MlopsPortal.Core.Scheduling.Jobs;
 // Kinds whose work lands with later issues. Each is a real Quartz job with its key, payload and
 // recovery settings, and says plainly that it did nothing: history shows "not available", never success.
 
-public sealed class TrainModelJob(JobServices services) : PortalJob(services)
-{
-    protected override Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct) =>
-        Task.FromResult(JobOutcome.Placeholder("Training", 5));
-}
-
-public sealed class EvaluateModelJob(JobServices services) : PortalJob(services)
-{
-    protected override Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct) =>
-        Task.FromResult(JobOutcome.Placeholder("Evaluation", 5));
-}
-
 public sealed class AuditFairnessJob(JobServices services) : PortalJob(services)
 {
     protected override Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct) =>
@@ -25,12 +13,6 @@ public sealed class ReportDriftJob(JobServices services) : PortalJob(services)
 {
     protected override Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct) =>
         Task.FromResult(JobOutcome.Placeholder("The drift report", 8));
-}
-
-public sealed class ScoreBatchJob(JobServices services) : PortalJob(services)
-{
-    protected override Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct) =>
-        Task.FromResult(JobOutcome.Placeholder("Batch scoring", 5));
 }
 
 public sealed class GenerateReportJob(JobServices services) : PortalJob(services)

@@ -1,0 +1,21 @@
+using MlopsPortal.Core.Scheduling;
+
+namespace MlopsPortal.Core.Training;
+
+/// <summary>
+/// What the training kind runs. A retraining schedule passes only the model; the job then trains on the
+/// newest version of the dataset the champion (else the newest version) was trained on (contracts §2).
+/// A user's request fixes the dataset version, label, features and parameters when it is made.
+/// </summary>
+public sealed record TrainingPayload(string Model) : JobPayload
+{
+    public Guid? DatasetVersionId { get; init; }
+    public Dictionary<string, string> Parameters { get; init; } = [];
+    public int? Seed { get; init; }
+    public string? CodeVersion { get; init; }
+    public string? Trigger { get; init; }
+}
+
+public sealed record EvaluationPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold) : JobPayload;
+
+public sealed record ScoringPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold) : JobPayload;

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MlopsPortal.Core.ModelRegistry;
+
+namespace MlopsPortal.Core.Training;
+
+/// <summary>What started a training run.</summary>
+public static class TrainingTriggers
+{
+    public const string User = "user";
+    public const string Schedule = "schedule";
+    public const string DriftAlert = "drift-alert";
+    public static readonly IReadOnlyList<string> All = [User, Schedule, DriftAlert];
+}
+
+/// <summary>
+/// The record of a training run. Its id is its job run's id: status, node, attempts and timings live on
+/// the job run; this holds what only training has. Written when the job starts (so a failed run is
+/// listed with its inputs) and completed with the version in the job's outcome transaction.
+/// </summary>
+public sealed class TrainingRun
+{
+    public Guid Id { get; set; }
+    public Guid ModelId { get; set; }
+    public Guid DatasetVersionId { get; set; }
+    public string DataSha256 { get; set; } = "";
+    /// <summary>The parameters as requested; the version holds the effective ones (defaults filled in).</summary>
+    public Dictionary<string, string> Parameters { get; set; } = [];
+    public int Seed { get; set; }
+    public string? CodeVersion { get; set; }
+    public string Trigger { get; set; } = TrainingTriggers.User;
+    public string? Reason { get; set; }
+    public string RequestedBy { get; set; } = "";
+    public string NodeId { get; set; } = "";
+    public string EngineVersion { get; set; } = "";
+    public DateTime StartedAt { get; set; }
+    public int? TrainRows { get; set; }
+    public int? ValidationRows { get; set; }
+    /// <summary>Seconds spent reading and encoding the data, and boosting.</summary>
+    public double? PrepareSeconds { get; set; }
+    public double? BoostSeconds { get; set; }
+    public Guid? ModelVersionId { get; set; }
+}
+
+/// <summary>One boosting round's training and validation metric, written while the run goes (the live chart reads them).</summary>
+public sealed class TrainingRound
+{
+    public Guid RunId { get; set; }
+    public int Round { get; set; }
+    public string Metric { get; set; } = "";
+    public double Train { get; set; }
+    public double Validation { get; set; }
+}
+
+public sealed class TrainingRunConfiguration : IEntityTypeConfiguration<TrainingRun>
+{
+    public void Configure(EntityTypeBuilder<TrainingRun> b)
+    {
+        b.ToTable("TrainingRuns");
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.DataSha256).HasMaxLength(64).IsRequired();
+        b.Property(r => r.Parameters).AsJson();
+        b.Property(r => r.CodeVersion).HasMaxLength(200);
+        b.Property(r => r.Trigger).HasMaxLength(32).IsRequired();
+        b.Property(r => r.Reason).HasMaxLength(500);
+        b.Property(r => r.RequestedBy).HasMaxLength(256).IsRequired();
+        b.Property(r => r.NodeId).HasMaxLength(200).IsRequired();
+        b.Property(r => r.EngineVersion).HasMaxLength(32).IsRequired();
+        b.HasIndex(r => new { r.ModelId, r.StartedAt });
+    }
+}
+
+public sealed class TrainingRoundConfiguration : IEntityTypeConfiguration<TrainingRound>
+{
+    public void Configure(EntityTypeBuilder<TrainingRound> b)
+    {
+        b.ToTable("TrainingRounds");
+        b.HasKey(r => new { r.RunId, r.Round });
+        b.Property(r => r.Metric).HasMaxLength(32).IsRequired();
+    }
+}

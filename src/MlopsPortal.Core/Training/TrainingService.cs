@@ -1,0 +1,303 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.Artifacts;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Engine.Training;
+
+namespace MlopsPortal.Core.Training;
+
+public sealed record TrainingRunRequest(
+    string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null,
+    string? CodeVersion = null, string? Reason = null);
+
+public sealed record ExternalVersionRequest(
+    string Model, byte[] ModelJson, List<string> Features, Guid? TrainingDatasetVersionId = null,
+    string? Source = null, string? CodeVersion = null);
+
+/// <summary>A training run as the run page and the API show it: the job run, the training record (once started) and its rounds.</summary>
+public sealed record TrainingRunView(JobRun Job, TrainingRun? Training, string ModelSlug, IReadOnlyList<TrainingRound> Rounds);
+
+/// <summary>A version with its model's slug and the number of its training dataset, for lists.</summary>
+public sealed record ModelVersionView(ModelVersion Version, string ModelSlug, string? TrainingDataset, int? TrainingDatasetVersion);
+
+/// <summary>
+/// Starts training, evaluation and scoring runs (each a scheduler job) after checking everything that can be
+/// checked up front, so that a bad request is refused with a clear message and queues nothing; registers
+/// externally trained versions; and reads versions, runs and evaluations.
+/// </summary>
+public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory, JobService jobs, IArtifactStore store)
+{
+    public static readonly string[] RunRoles = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator];
+    public const int DefaultSeed = 42;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<JobRun> StartRunAsync(Actor actor, TrainingRunRequest request, CancellationToken ct = default)
+    {
+        actor.Require(RunRoles);
+        if (request.CodeVersion is { Length: > 200 })
+            throw new PortalValidationException("The code version is longer than 200 characters.");
+        if (request.Reason is { Length: > 500 })
+            throw new PortalValidationException("The reason is longer than 500 characters.");
+        if (request.Seed is < 0)
+            throw new PortalValidationException("The seed must be zero or a positive whole number.");
+        var parameters = request.Parameters ?? [];
+        if (parameters.Keys.FirstOrDefault(k => k is "seed" or "random_state") is { } seedKey)
+            throw new PortalValidationException($"Set the seed with the seed field, not the parameter '{seedKey}'.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var model = await FindModelAsync(db, request.Model, ct);
+        var schema = await SchemaAsync(db, request.DatasetVersionId, ct);
+        CheckInputs(model, schema, needsLabel: true);
+        if (model.Task == ModelTask.BinaryClassification
+            && schema.First(c => c.Name == model.LabelColumn).Categories is { Count: 1 } only)
+            throw new PortalValidationException($"The label '{model.LabelColumn}' has one class ('{only[0]}') in this dataset version: a classifier needs two.");
+        try
+        {
+            Trainer.CheckParameters(WithObjective(parameters, model.Task));
+        }
+        catch (EncodingException e)
+        {
+            throw new PortalValidationException(e.Message);
+        }
+        catch (XGBoostException e)
+        {
+            // XGBoost's message does not always name the parameter: name what was asked for.
+            throw new PortalValidationException(parameters.Count == 0 ? e.Message
+                : $"XGBoost refused the parameters ({string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))}): {e.Message}");
+        }
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.Training, new TrainingPayload(model.Slug)
+        {
+            DatasetVersionId = request.DatasetVersionId, Parameters = parameters, Seed = request.Seed ?? DefaultSeed,
+            CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(), Trigger = TrainingTriggers.User,
+        }, string.IsNullOrWhiteSpace(request.Reason) ? $"Train {model.Slug}" : request.Reason.Trim()), ct);
+    }
+
+    /// <summary>The model's task picks the objective unless the parameters name one.</summary>
+    internal static Dictionary<string, string> WithObjective(IReadOnlyDictionary<string, string> parameters, ModelTask task)
+    {
+        var all = new Dictionary<string, string>(parameters);
+        all.TryAdd("objective", task == ModelTask.Regression ? "reg:squarederror" : "binary:logistic");
+        return all;
+    }
+
+    public async Task<JobRun> StartEvaluationAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, CancellationToken ct = default)
+    {
+        actor.Require(RunRoles);
+        var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: true, ct);
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.Evaluation,
+            new EvaluationPayload(versionId, datasetVersionId, threshold), $"Evaluate {model.Slug} v{version.Number}"), ct);
+    }
+
+    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, CancellationToken ct = default)
+    {
+        actor.Require(RunRoles);
+        var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: false, ct);
+        if (model.KeyColumns.Count == 0)
+            throw new PortalValidationException($"The model '{model.Slug}' has no key columns: scores need them to identify rows (set them on the model's page).");
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.BatchScoring,
+            new ScoringPayload(versionId, datasetVersionId, threshold), $"Score with {model.Slug} v{version.Number}"), ct);
+    }
+
+    private async Task<(Model Model, ModelVersion Version)> CheckVersionInputsAsync(
+        Guid versionId, Guid datasetVersionId, double? threshold, bool needsLabel, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var version = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, ct)
+                      ?? throw new PortalNotFoundException($"No model version {versionId}.");
+        var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == version.ModelId, ct);
+        if (threshold is < 0 or > 1 or double.NaN)
+            throw new PortalValidationException($"The threshold {threshold} must be between 0 and 1.");
+        var schema = await SchemaAsync(db, datasetVersionId, ct);
+        CheckContract(model, schema);
+        var missing = version.Features.Append(needsLabel ? model.LabelColumn : null).OfType<string>()
+            .Where(c => schema.All(s => s.Name != c)).ToList();
+        if (missing.Count > 0)
+            throw new PortalValidationException($"The dataset version has no column {string.Join(", ", missing.Select(c => $"'{c}'"))}, which version {version.Number} of '{model.Slug}' needs.");
+        return (model, version);
+    }
+
+    /// <summary>Registers a model trained elsewhere: XGBoost's JSON model and its feature list, packaged like the portal's own.</summary>
+    public async Task<(ModelVersion Version, bool Created)> RegisterExternalAsync(Actor actor, ExternalVersionRequest request, CancellationToken ct = default)
+    {
+        actor.Require(RunRoles);
+        var features = (request.Features ?? []).Select(f => f.Trim()).ToList();
+        if (features.Count == 0 || features.Any(f => f.Length == 0))
+            throw new PortalValidationException("List the model's features, in the order the model reads them.");
+        if (features.Distinct(StringComparer.Ordinal).Count() != features.Count)
+            throw new PortalValidationException("A feature is listed twice.");
+        if (request.Source is { Length: > 2000 } || request.CodeVersion is { Length: > 200 })
+            throw new PortalValidationException("The source is limited to 2,000 characters and the code version to 200.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var model = await FindModelAsync(db, request.Model, ct);
+        var (task, engineVersion, featureCount) = ReadXGBoostModel(request.ModelJson);
+        if (featureCount != features.Count)
+            throw new PortalValidationException($"The model reads {featureCount} features; {features.Count} are listed.");
+        if (task != ModelService.TaskName(model.Task))
+            throw new PortalValidationException($"The model file is a {task} model; '{model.Slug}' is a {ModelService.TaskName(model.Task)} model.");
+        string? dataSha = null;
+        if (request.TrainingDatasetVersionId is { } dv)
+            dataSha = await db.DatasetVersions.Where(v => v.Id == dv).Select(v => v.Sha256).SingleOrDefaultAsync(ct)
+                      ?? throw new PortalNotFoundException($"No dataset version {dv}.");
+        var classifier = model.Task == ModelTask.BinaryClassification;
+        var manifest = new ModelManifest(1, task, features.Select(f => new FeatureEncoding(f, FeatureKind.Numeric, [])).ToList(),
+            new LabelEncoding(model.LabelColumn, classifier ? model.PositiveLabel ?? "1" : null, classifier ? null : null),
+            new SortedDictionary<string, string>(), 0, "xgboost", engineVersion, dataSha ?? "");
+        var package = ModelPackage.Write(manifest, request.ModelJson);
+        var sha = ModelPackage.Sha256(package);
+        if (await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == sha, ct) is { } existing)
+            return (existing, false);
+        var blob = await store.PutAsync(new MemoryStream(package), ct: ct);
+        var version = new ModelVersion
+        {
+            Id = Guid.NewGuid(), ModelId = model.Id, PackageSha256 = blob.Sha256, PackageSize = blob.Length, Task = task,
+            Features = features, EngineVersion = engineVersion, TrainingDataSha256 = dataSha, TrainingDatasetVersionId = request.TrainingDatasetVersionId,
+            ExternallyTrained = true, Source = string.IsNullOrWhiteSpace(request.Source) ? null : request.Source.Trim(),
+            CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
+            TrainedBy = actor.AuditName, CreatedAt = DateTime.UtcNow,
+        };
+        await AddVersionAsync(db, version, ct);
+        db.Audit(actor.AuditName, "model-version.registered", EntityKinds.ModelVersion, version.Id.ToString(), new
+        {
+            model = model.Slug, version = version.Number, sha256 = sha, features = features.Count, source = version.Source,
+            trainingDatasetVersion = request.TrainingDatasetVersionId?.ToString(), externallyTrained = true,
+        });
+        if (request.TrainingDatasetVersionId is { } trainedOn)
+            db.AddLineage(EntityKinds.DatasetVersion, trainedOn.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "trained-on (declared)");
+        await db.SaveChangesAsync(ct);
+        return (version, true);
+    }
+
+    /// <summary>Gives the version its number (one more than the model's newest) and adds it.</summary>
+    internal static async Task AddVersionAsync(PortalDbContext db, ModelVersion version, CancellationToken ct)
+    {
+        version.Number = (await db.ModelVersions.Where(v => v.ModelId == version.ModelId).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
+        db.ModelVersions.Add(version);
+    }
+
+    /// <summary>The task, engine version and feature count of an XGBoost JSON model; anything else is refused in a sentence.</summary>
+    private static (string Task, string EngineVersion, int Features) ReadXGBoostModel(byte[] json)
+    {
+        if (json is null || json.Length == 0)
+            throw new PortalValidationException("The model file is empty.");
+        try
+        {
+            using (XGBoostBooster.Load(json)) { }
+        }
+        catch (XGBoostException e)
+        {
+            throw new PortalValidationException(e.Message);
+        }
+        var root = JsonNode.Parse(json)!;
+        var objective = (string?)root["learner"]?["objective"]?["name"] ?? "";
+        var task = objective.StartsWith("binary:", StringComparison.Ordinal) ? "binaryClassification"
+            : objective.StartsWith("reg:", StringComparison.Ordinal) ? "regression"
+            : throw new PortalValidationException($"The model's objective '{objective}' is not supported: binary:logistic or a reg: objective.");
+        var version = root["version"] is JsonArray parts ? string.Join('.', parts.Select(p => (int?)p)) : "unknown";
+        var features = int.Parse((string?)root["learner"]?["learner_model_param"]?["num_feature"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        return (task, version, features);
+    }
+
+    internal static void CheckInputs(Model model, IReadOnlyList<SchemaColumn> schema, bool needsLabel)
+    {
+        CheckContract(model, schema);
+        var needed = model.FeatureColumns.Concat(needsLabel ? [model.LabelColumn] : []).Where(c => c.Length > 0).ToList();
+        var missing = needed.Where(c => schema.All(s => s.Name != c)).ToList();
+        if (missing.Count > 0)
+            throw new PortalValidationException($"The dataset version has no column {string.Join(", ", missing.Select(c => $"'{c}'"))}, which the model '{model.Slug}' needs.");
+    }
+
+    /// <summary>A dataset version that breaks the model's data contract is refused, with every violation.</summary>
+    internal static void CheckContract(Model model, IReadOnlyList<SchemaColumn> schema)
+    {
+        if (model.DataContract.Count == 0) return;
+        var violations = DataContractCheck.Check(model.DataContract, schema);
+        if (violations.Count > 0)
+            throw new PortalValidationException($"The dataset version breaks the data contract of '{model.Slug}': " +
+                                                string.Join(" ", violations.Select(v => v.Message)));
+    }
+
+    private static async Task<Model> FindModelAsync(PortalDbContext db, string slug, CancellationToken ct) =>
+        await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == slug, ct)
+        ?? throw new PortalNotFoundException($"No model with the slug '{slug}'.");
+
+    internal static async Task<List<SchemaColumn>> SchemaAsync(PortalDbContext db, Guid datasetVersionId, CancellationToken ct)
+    {
+        var schema = await db.DatasetVersions.AsNoTracking().Where(v => v.Id == datasetVersionId).Select(v => v.Schema).SingleOrDefaultAsync(ct)
+                     ?? throw new PortalNotFoundException($"No dataset version {datasetVersionId}.");
+        return JsonSerializer.Deserialize<List<SchemaColumn>>(schema, Json)!;
+    }
+
+    public async Task<IReadOnlyList<ModelVersionView>> VersionsAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var model = await FindModelAsync(db, slug, ct);
+        return await ViewsAsync(db, db.ModelVersions.Where(v => v.ModelId == model.Id).OrderByDescending(v => v.Number), ct);
+    }
+
+    public async Task<ModelVersionView> GetVersionAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await ViewsAsync(db, db.ModelVersions.Where(v => v.Id == id), ct)).SingleOrDefault()
+               ?? throw new PortalNotFoundException($"No model version {id}.");
+    }
+
+    private static async Task<List<ModelVersionView>> ViewsAsync(PortalDbContext db, IQueryable<ModelVersion> versions, CancellationToken ct)
+    {
+        var rows = await versions.AsNoTracking().Select(v => new
+        {
+            Version = v,
+            Slug = db.Models.Where(m => m.Id == v.ModelId).Select(m => m.Slug).First(),
+            Data = db.DatasetVersions.Where(d => d.Id == v.TrainingDatasetVersionId)
+                .Select(d => new { d.Version, Name = db.Datasets.Where(s => s.Id == d.DatasetId).Select(s => s.Name).First() }).FirstOrDefault(),
+        }).ToListAsync(ct);
+        return rows.Select(r => new ModelVersionView(r.Version, r.Slug, r.Data?.Name, r.Data?.Version)).ToList();
+    }
+
+    /// <summary>The package's bytes, for download and for jobs.</summary>
+    public Stream OpenPackage(ModelVersion version) => store.OpenRead(version.PackageSha256);
+
+    /// <summary>A training run; rounds after <paramref name="afterRound"/> only, so that a live page fetches what is new.</summary>
+    public async Task<TrainingRunView> GetRunAsync(Guid id, int afterRound = 0, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var job = await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Kind == JobKinds.Training, ct)
+                  ?? throw new PortalNotFoundException($"No training run {id}.");
+        var training = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        var slug = training is null
+            ? JobPayload.Read<TrainingPayload>(job.Payload, job.PayloadVersion).Model
+            : await db.Models.Where(m => m.Id == training.ModelId).Select(m => m.Slug).SingleAsync(ct);
+        var rounds = await db.TrainingRounds.AsNoTracking().Where(r => r.RunId == id && r.Round > afterRound).OrderBy(r => r.Round).ToListAsync(ct);
+        return new TrainingRunView(job, training, slug, rounds);
+    }
+
+    /// <summary>The model's training runs, newest first, with their job runs.</summary>
+    public async Task<IReadOnlyList<(TrainingRun Training, JobRun Job)>> RunsAsync(string slug, int take = 50, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var model = await FindModelAsync(db, slug, ct);
+        var rows = await (from t in db.TrainingRuns.AsNoTracking()
+                          join j in db.JobRuns.AsNoTracking() on t.Id equals j.Id
+                          where t.ModelId == model.Id
+                          orderby t.StartedAt descending
+                          select new { t, j }).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return rows.Select(r => (r.t, r.j)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ModelEvaluation>> EvaluationsAsync(Guid versionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ModelEvaluations.AsNoTracking().Where(e => e.ModelVersionId == versionId).OrderByDescending(e => e.CreatedAt).ToListAsync(ct);
+    }
+
+    public async Task<ModelEvaluation> GetEvaluationAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ModelEvaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct)
+               ?? throw new PortalNotFoundException($"No evaluation {id}.");
+    }
+}

@@ -1,0 +1,62 @@
+using MlopsPortal.Engine.Training;
+
+namespace MlopsPortal.Engine.Evaluation;
+
+/// <summary>A feature's global importance: the mean over rows of |its SHAP contribution| (one-hot columns summed first).</summary>
+public sealed record FeatureImportance(string Feature, double MeanAbsContribution);
+
+public sealed record EvaluationResult(
+    string Task, int Rows, double? Threshold, ClassificationMetrics? Classification, RegressionMetrics? Regression,
+    IReadOnlyList<FeatureImportance> Importance);
+
+/// <summary>Evaluates a model package on a labelled CSV: the task's metrics and global feature importance.</summary>
+public static class Evaluator
+{
+    public static EvaluationResult Evaluate(Stream package, Func<Stream> openData, double threshold, int threads = 0, CancellationToken ct = default)
+    {
+        var (manifest, modelJson) = ModelPackage.Read(package);
+        var classifier = manifest.Task == "binaryClassification";
+        if (classifier && threshold is < 0 or > 1)
+            throw new EncodingException($"The threshold {threshold} must be between 0 and 1.");
+        EncodedTable table;
+        using (var stream = openData())
+            table = FeatureEncoder.Encode(stream, manifest.Features, manifest.Label);
+        if (table.Rows == 0)
+            throw new EncodingException("The holdout data has no rows.");
+        ct.ThrowIfCancellationRequested();
+        using var booster = XGBoostBooster.Load(modelJson, threads);
+        var scores = new float[table.Rows];
+        booster.Predict(table.Values, table.Rows, table.Columns, scores);
+        ct.ThrowIfCancellationRequested();
+        var contributions = booster.Contributions(table.Values, table.Rows, table.Columns);
+        return new EvaluationResult(manifest.Task, table.Rows, classifier ? threshold : null,
+            classifier ? Metrics.Classification(table.Labels, scores, threshold) : null,
+            classifier ? null : Metrics.Regression(table.Labels, scores),
+            Importance(manifest.Features, contributions, table.Rows, table.Columns));
+    }
+
+    /// <summary>
+    /// SHAP values are additive, so a one-hot encoded feature's contribution in a row is the sum of its
+    /// columns' contributions; the importance is the mean of its absolute value, largest first.
+    /// </summary>
+    internal static IReadOnlyList<FeatureImportance> Importance(IReadOnlyList<FeatureEncoding> features, ReadOnlySpan<float> contributions, int rows, int columns)
+    {
+        var totals = new double[features.Count];
+        var stride = columns + 1;
+        for (var row = 0; row < rows; row++)
+        {
+            var line = contributions.Slice(row * stride, columns);
+            var offset = 0;
+            for (var f = 0; f < features.Count; f++)
+            {
+                double sum = 0;
+                foreach (var value in line.Slice(offset, features[f].Width))
+                    sum += value;
+                totals[f] += Math.Abs(sum);
+                offset += features[f].Width;
+            }
+        }
+        return features.Select((f, i) => new FeatureImportance(f.Column, rows == 0 ? 0 : totals[i] / rows))
+            .OrderByDescending(f => f.MeanAbsContribution).ThenBy(f => f.Feature, StringComparer.Ordinal).ToList();
+    }
+}

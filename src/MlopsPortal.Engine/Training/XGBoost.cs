@@ -187,7 +187,7 @@ public sealed class XGBoostBooster : IDisposable
         "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
 
     private const string ContributionsConfig =
-        "{\"type\":2,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
+        "{\"type\":2,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false}";
 
     /// <summary>
     /// SHAP contributions (Python's <c>pred_contribs=True</c>): rows × (columns + 1) margins, the last one of each
@@ -199,16 +199,13 @@ public sealed class XGBoostBooster : IDisposable
             throw new ArgumentException($"{values.Length} values do not make {rows} rows × {columns} columns.", nameof(values));
         var output = new float[(long)rows * (columns + 1)];
         if (rows == 0) return output;
-        fixed (float* data = values)
-        {
-            var arrayInterface = string.Create(CultureInfo.InvariantCulture,
-                $"{{\"data\":[{(ulong)data},true],\"shape\":[{rows},{columns}],\"typestr\":\"<f4\",\"version\":3}}");
-            XGBoostNative.Check(XGBoostNative.XGBoosterPredictFromDense(Handle, arrayInterface, ContributionsConfig, 0,
-                out var shape, out var dimensions, out var result));
-            if (dimensions != 2 || shape[0] != (ulong)rows || shape[1] != (ulong)(columns + 1))
-                throw new XGBoostException($"Expected {rows} × {columns + 1} contributions; the model gave another shape (a multi-class model?).");
-            new ReadOnlySpan<float>(result, output.Length).CopyTo(output);
-        }
+        // In-place prediction does not compute contributions (XGBoost 1.7): they need a DMatrix.
+        using var matrix = new XGBoostMatrix(values, rows, columns);
+        XGBoostNative.Check(XGBoostNative.XGBoosterPredictFromDMatrix(Handle, matrix.Handle, ContributionsConfig,
+            out var shape, out var dimensions, out var result));
+        if (dimensions != 2 || shape[0] != (ulong)rows || shape[1] != (ulong)(columns + 1))
+            throw new XGBoostException($"Expected {rows} × {columns + 1} contributions; the model gave another shape (a multi-class model?).");
+        new ReadOnlySpan<float>(result, output.Length).CopyTo(output);
         return output;
     }
 

@@ -68,6 +68,10 @@ internal static partial class XGBoostNative
         out ulong* shape, out ulong dimensions, out float* result);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int XGBoosterPredictFromDMatrix(nint handle, nint matrix, string config,
+        out ulong* shape, out ulong dimensions, out float* result);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int XGBoosterSaveModelToBuffer(nint handle, string config, out ulong length, out byte* data);
 
     [LibraryImport(Library)]

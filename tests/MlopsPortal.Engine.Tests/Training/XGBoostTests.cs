@@ -162,3 +162,29 @@ public sealed class TrainerParameterOrderTests
             .Message.ShouldContain("max_dept");
     }
 }
+
+public sealed class ContributionTests
+{
+    [Fact]
+    public void ShouldAddUpToTheMargin_ForEveryRow()
+    {
+        float[] values = [1, 0, 2, 1, 3, 0, 4, 1, 5, 0, 6, 1, 7, 0, 8, 1];
+        float[] labels = [0, 0, 0, 1, 1, 1, 1, 1];
+        using var train = new XGBoostMatrix(values, 8, 2, labels);
+        using var booster = XGBoostBooster.Create(train, [], new Dictionary<string, string>
+        {
+            ["objective"] = "binary:logistic", ["max_depth"] = "2", ["min_child_weight"] = "0", ["nthread"] = "1", ["seed"] = "1",
+        });
+        for (var round = 0; round < 5; round++) booster.UpdateOneRound(round, train);
+        var contributions = booster.Contributions(values, 8, 2);
+        var probabilities = new float[8];
+        booster.Predict(values, 8, 2, probabilities);
+
+        contributions.Length.ShouldBe(8 * 3);
+        for (var row = 0; row < 8; row++)
+        {
+            var margin = contributions[row * 3] + contributions[row * 3 + 1] + contributions[row * 3 + 2];
+            (1 / (1 + Math.Exp(-margin))).ShouldBe(probabilities[row], 1e-5);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Engine.Training;
+
+namespace MlopsPortal.Web.Tests.Training;
+
+[Collection(nameof(TrainingCollection))]
+public sealed class EvaluationAndScoringTests(TrainingFixture f)
+{
+    private async Task<ModelVersion> TrainAsync(string slug, int seed)
+    {
+        var done = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest(slug, f.Compas, TrainingFixture.FewRounds(), seed)));
+        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
+        return (await f.Training.GetVersionAsync(Guid.Parse(done.OutputEntityId!))).Version;
+    }
+
+    [Fact]
+    public async Task ShouldEvaluateEveryCriterionAndTheChampion_OnTheSameHoldout()
+    {
+        await f.CreateModelAsync("recid-eval");
+        var champion = await TrainAsync("recid-eval", 1);
+        await f.QueryAsync(db => db.ModelVersions.Where(v => v.Id == champion.Id).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VersionStage.Production)));
+        var challenger = await TrainAsync("recid-eval", 2);
+
+        var done = await f.FinishAsync(await f.Training.StartEvaluationAsync(Actor.Cli(), challenger.Id, f.Compas, 0.4));
+        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
+        done.Summary!.ShouldContain("1 of 2 acceptance criteria met");
+        var evaluation = await f.Training.GetEvaluationAsync(done.Id);
+        evaluation.Rows.ShouldBe(7214);
+        evaluation.Threshold.ShouldBe(0.4);
+        var result = TrainingJson.ReadResult(evaluation.Result).ShouldNotBeNull();
+        var metrics = result.Classification.ShouldNotBeNull();
+        metrics.Auc!.Value.ShouldBeInRange(0.6, 0.9);
+        metrics.Confusion.Total.ShouldBe(7214);
+        metrics.Calibration.Count.ShouldBe(10);
+        result.Importance.Select(i => i.Feature).ShouldBe(["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"], ignoreOrder: true);
+        result.Importance[0].MeanAbsContribution.ShouldBeGreaterThan(result.Importance[^1].MeanAbsContribution);
+        evaluation.Criteria.Single(c => c.Metric == "auc").Passed.ShouldBeTrue();
+        evaluation.Criteria.Single(c => c.Metric == "accuracy").Passed.ShouldBeFalse();
+        evaluation.CriteriaPassed.ShouldBe(false);
+        evaluation.ChampionVersionId.ShouldBe(champion.Id);
+        TrainingJson.ReadResult(evaluation.ChampionResult).ShouldNotBeNull().Rows.ShouldBe(7214);
+        evaluation.ChampionCriteria.Count.ShouldBe(2);
+        (await f.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == "evaluation.completed" && e.EntityId == done.Id.ToString()))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ShouldWriteTheScoresAsANewDatasetVersion_WithLineageToBothInputs()
+    {
+        await f.CreateModelAsync("recid-score");
+        var version = await TrainAsync("recid-score", 3);
+        var done = await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null));
+
+        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
+        done.OutputEntityType.ShouldBe(EntityKinds.DatasetVersion);
+        var output = await f.QueryAsync(db => db.DatasetVersions.SingleAsync(v => v.Id == Guid.Parse(done.OutputEntityId!)));
+        output.RowCount.ShouldBe(7214);
+        output.ColumnCount.ShouldBe(3);
+        var dataset = await f.QueryAsync(db => db.Datasets.SingleAsync(d => d.Id == output.DatasetId));
+        dataset.Name.ShouldBe("recid-score-scores");
+        var edges = await f.QueryAsync(db => db.LineageEdges.Where(e => e.ToId == output.Id.ToString()).ToListAsync());
+        edges.ShouldContain(e => e.FromKind == EntityKinds.DatasetVersion && e.FromId == f.Compas.ToString());
+        edges.ShouldContain(e => e.FromKind == EntityKinds.ModelVersion && e.FromId == version.Id.ToString());
+
+        // The stored scores equal the offline scorer's on the same package and data, in input order.
+        var store = f.Host.Services.GetRequiredService<MlopsPortal.Core.Artifacts.IArtifactStore>();
+        string stored;
+        using (var reader = new StreamReader(store.OpenRead(output.Sha256)))
+            stored = await reader.ReadToEndAsync();
+        var expected = new StringWriter();
+        await using (var package = f.Training.OpenPackage(version))
+            Scorer.Score(package, () => File.OpenRead(TrainingFixture.CompasFile), expected, ["id"], 0.5);
+        stored.ShouldBe(expected.ToString());
+        stored.Split('\n')[0].ShouldBe("id,score,prediction");
+    }
+
+    [Fact]
+    public async Task ShouldRefuseScoring_WhenTheModelHasNoKeyColumnsOrTheThresholdIsOutOfRange()
+    {
+        await f.CreateModelAsync("recid-nokey", d => d with { KeyColumns = [] });
+        var version = await TrainAsync("recid-nokey", 4);
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null)))
+            .Message.ShouldContain("no key columns");
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartEvaluationAsync(Actor.Cli(), version.Id, f.Compas, 1.5)))
+            .Message.ShouldContain("between 0 and 1");
+    }
+
+    [Fact]
+    public async Task ShouldRegisterAnExternallyTrainedModel_AndRefuseACorruptOne()
+    {
+        await f.CreateModelAsync("recid-external");
+        var trained = await TrainAsync("recid-external", 5);
+        byte[] modelJson;
+        await using (var package = f.Training.OpenPackage(trained))
+            modelJson = ModelPackage.Read(package).ModelJson;
+        var features = new List<string> { "age", "priors_count", "c_charge_degree=F", "c_charge_degree=M", "c_charge_degree=__other__", "juv_fel_count", "sex=Male", "sex=Female", "sex=__other__" };
+        var before = await f.QueryAsync(db => db.ModelVersions.CountAsync());
+
+        var corrupt = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", Encoding.UTF8.GetBytes("{\"learner\": nonsense"), features)));
+        corrupt.Message.ShouldContain("not a valid XGBoost model");
+        var wrongCount = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", modelJson, ["age"])));
+        wrongCount.Message.ShouldContain("reads 9 features; 1 are listed");
+        (await f.QueryAsync(db => db.ModelVersions.CountAsync())).ShouldBe(before);
+
+        var (version, created) = await f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", modelJson, features, f.Compas, "notebook: risk/fit.ipynb", "git:feed"));
+        created.ShouldBeTrue();
+        version.ExternallyTrained.ShouldBeTrue();
+        version.Number.ShouldBe(2);
+        version.Source.ShouldBe("notebook: risk/fit.ipynb");
+        version.Features.Count.ShouldBe(9);
+        var again = await f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", modelJson, features, f.Compas, "notebook: risk/fit.ipynb", "git:feed"));
+        again.Created.ShouldBeFalse();
+        again.Version.Id.ShouldBe(version.Id);
+        (await f.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == "model-version.registered" && e.EntityId == version.Id.ToString()))).ShouldBe(1);
+    }
+}

@@ -19,6 +19,8 @@ public static class Policies
     public const string EditRegistry = nameof(EditRegistry);
     /// <summary>Change a model's acceptance criteria (business stakeholders own them).</summary>
     public const string EditAcceptanceCriteria = nameof(EditAcceptanceCriteria);
+    /// <summary>Start training, evaluation and scoring runs; register externally trained versions.</summary>
+    public const string TrainModels = nameof(TrainModels);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -29,6 +31,7 @@ public static class Policies
         [OperateJobs] = [Roles.MlEngineer, Roles.Administrator],
         [EditRegistry] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [EditAcceptanceCriteria] = [Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
+        [TrainModels] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

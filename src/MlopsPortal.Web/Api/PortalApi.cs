@@ -91,6 +91,7 @@ public static class PortalApi
 
         api.MapSchedulingApi();
         api.MapRegistryApi();
+        api.MapTrainingApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+
+namespace MlopsPortal.Web.Api;
+
+public sealed record RunRequest(
+    string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null, string? CodeVersion = null, string? Reason = null);
+
+public sealed record RunResponse(JobRunResponse Job, TrainingRun? Training, string Model, IReadOnlyList<TrainingRound> Rounds)
+{
+    public static RunResponse From(TrainingRunView v) => new(JobRunResponse.From(v.Job), v.Training, v.ModelSlug, v.Rounds);
+}
+
+/// <summary>An externally trained model: XGBoost's JSON model as a JSON value, and the features it reads, in order.</summary>
+public sealed record ExternalVersionBody(
+    JsonElement ModelJson, List<string> Features, Guid? TrainingDatasetVersionId = null, string? Source = null, string? CodeVersion = null);
+
+public sealed record VersionResponse(
+    Guid Id, string Model, int Number, string PackageSha256, long PackageSize, string Task, IReadOnlyList<string> Features, string Engine,
+    string EngineVersion, int? Seed, IReadOnlyDictionary<string, string> Hyperparameters, string? TrainingDataSha256, Guid? TrainingDatasetVersionId,
+    string? TrainingDataset, int? TrainingDatasetVersion, Guid? TrainingRunId, bool ExternallyTrained, string? Source, string? CodeVersion,
+    string Stage, JsonElement? ValidationMetrics, string TrainedBy, DateTime CreatedAt)
+{
+    public static VersionResponse From(ModelVersionView x)
+    {
+        var v = x.Version;
+        return new(v.Id, x.ModelSlug, v.Number, v.PackageSha256, v.PackageSize, v.Task, v.Features, v.Engine, v.EngineVersion, v.Seed,
+            v.Hyperparameters, v.TrainingDataSha256, v.TrainingDatasetVersionId, x.TrainingDataset, x.TrainingDatasetVersion, v.TrainingRunId,
+            v.ExternallyTrained, v.Source, v.CodeVersion, JsonNaming.Camel(v.Stage.ToString()),
+            v.ValidationMetrics is null ? null : JsonDocument.Parse(v.ValidationMetrics).RootElement, v.TrainedBy, v.CreatedAt);
+    }
+}
+
+public sealed record VersionJobRequest(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold = null);
+
+public sealed record EvaluationResponse(
+    Guid Id, Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, int Rows, JsonElement Result, IReadOnlyList<CriterionResult> Criteria,
+    bool? CriteriaPassed, Guid? ChampionVersionId, JsonElement? ChampionResult, IReadOnlyList<CriterionResult> ChampionCriteria,
+    string RequestedBy, DateTime CreatedAt)
+{
+    public static EvaluationResponse From(ModelEvaluation e) => new(e.Id, e.ModelVersionId, e.DatasetVersionId, e.Threshold, e.Rows,
+        JsonDocument.Parse(e.Result).RootElement, e.Criteria, e.CriteriaPassed, e.ChampionVersionId,
+        e.ChampionResult is null ? null : JsonDocument.Parse(e.ChampionResult).RootElement, e.ChampionCriteria, e.RequestedBy, e.CreatedAt);
+}
+
+internal static class JsonNaming
+{
+    public static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>/api/v1 for training runs, model versions, evaluations and scoring jobs. Runs are jobs: 202 with the job's address.</summary>
+public static class TrainingApi
+{
+    public static void MapTrainingApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/runs", async (RunRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
+            {
+                var job = await training.StartRunAsync(Actor.FromPrincipal(principal), new TrainingRunRequest(
+                    request.Model, request.DatasetVersionId, request.Parameters, request.Seed, request.CodeVersion, request.Reason), ct);
+                return Results.Accepted($"{PortalApi.Prefix}/runs/{job.Id}", RunResponse.From(await training.GetRunAsync(job.Id, ct: ct)));
+            })
+            .RequirePolicy(Policies.TrainModels)
+            .WithSummary("Starts a training run (a job): parameters are checked by XGBoost first; 202 with the run's address. Cancel with POST /jobs/{id}/cancel.");
+
+        api.MapGet("/runs/{id:guid}", async (Guid id, int? afterRound, TrainingService training, CancellationToken ct) =>
+                RunResponse.From(await training.GetRunAsync(id, afterRound ?? 0, ct)))
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("A training run: status, progress, what it recorded, and its rounds (only those after afterRound).");
+
+        api.MapGet("/models/{slug}/versions", async (string slug, TrainingService training, CancellationToken ct) =>
+                (await training.VersionsAsync(slug, ct)).Select(VersionResponse.From).ToList())
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("A model's versions, newest first.");
+
+        api.MapPost("/models/{slug}/versions", async (string slug, ExternalVersionBody body, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
+            {
+                if (body.ModelJson.ValueKind != JsonValueKind.Object)
+                    throw new PortalValidationException("modelJson must be XGBoost's JSON model (the object Booster.save_model writes to a .json file).");
+                var (version, created) = await training.RegisterExternalAsync(Actor.FromPrincipal(principal), new ExternalVersionRequest(
+                    slug, Encoding.UTF8.GetBytes(body.ModelJson.GetRawText()), body.Features ?? [], body.TrainingDatasetVersionId, body.Source, body.CodeVersion), ct);
+                var response = VersionResponse.From(await training.GetVersionAsync(version.Id, ct));
+                return created ? Results.Created($"{PortalApi.Prefix}/model-versions/{version.Id}", response) : Results.Ok(response);
+            })
+            .RequirePolicy(Policies.TrainModels)
+            .WithSummary("Registers a model trained elsewhere (marked externally trained). 201 when new, 200 when the model already has this package.");
+
+        api.MapGet("/model-versions/{id:guid}", async (Guid id, TrainingService training, CancellationToken ct) =>
+                VersionResponse.From(await training.GetVersionAsync(id, ct)))
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("A model version: its package hash, manifest fields and lineage ids.");
+
+        api.MapGet("/model-versions/{id:guid}/package", async (Guid id, TrainingService training, CancellationToken ct) =>
+            {
+                var view = await training.GetVersionAsync(id, ct);
+                return Results.File(training.OpenPackage(view.Version), "application/zip", $"{view.ModelSlug}-v{view.Version.Number}.zip");
+            })
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("The model package (zip of manifest.json and XGBoost's model.json); its SHA-256 is the version's packageSha256.");
+
+        api.MapGet("/model-versions/{id:guid}/evaluations", async (Guid id, TrainingService training, CancellationToken ct) =>
+                (await training.EvaluationsAsync(id, ct)).Select(EvaluationResponse.From).ToList())
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("A version's evaluations, newest first.");
+
+        api.MapPost("/evaluations", async (VersionJobRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
+            {
+                var job = await training.StartEvaluationAsync(Actor.FromPrincipal(principal), request.ModelVersionId, request.DatasetVersionId, request.Threshold, ct);
+                return Results.Accepted($"{PortalApi.Prefix}/jobs/{job.Id}", JobRunResponse.From(job));
+            })
+            .RequirePolicy(Policies.TrainModels)
+            .WithSummary("Evaluates a version on a holdout dataset version (a job; the evaluation's id is the job's). With a Production version, compares the two.");
+
+        api.MapGet("/evaluations/{id:guid}", async (Guid id, TrainingService training, CancellationToken ct) =>
+                EvaluationResponse.From(await training.GetEvaluationAsync(id, ct)))
+            .RequirePolicy(Policies.SignedIn)
+            .WithSummary("An evaluation: metrics, calibration, confusion matrix, importance, criteria, and the champion's side.");
+
+        api.MapPost("/scoring-jobs", async (VersionJobRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
+            {
+                var job = await training.StartScoringAsync(Actor.FromPrincipal(principal), request.ModelVersionId, request.DatasetVersionId, request.Threshold, ct);
+                return Results.Accepted($"{PortalApi.Prefix}/jobs/{job.Id}", JobRunResponse.From(job));
+            })
+            .RequirePolicy(Policies.TrainModels)
+            .WithSummary("Scores a dataset version on the CPU (a job); its output is a new version of '<model>-scores' (outputEntityId).");
+    }
+}

@@ -12,7 +12,7 @@ public static partial class PortalCommandLine
 
     private static Command ModelCommand(CliContext context)
     {
-        var command = new Command("model", "Define, list and show models in the inventory.");
+        var command = new Command("model", "Define, list and show models in the inventory; register and list their versions.");
 
         var slug = new Argument<string>("SLUG") { Description = "The model's unique slug: lowercase letters, digits and dashes." };
         var definition = new Option<FileInfo?>("--definition") { Description = "A JSON file with the definition (the shape of POST /api/v1/models); options below override its fields." };
@@ -120,6 +120,50 @@ public static partial class PortalCommandLine
             return Ok;
         });
         command.Subcommands.Add(show);
+
+        var registerSlug = new Argument<string>("SLUG") { Description = "The model the version belongs to." };
+        var modelFile = new Option<FileInfo>("--file") { Description = "XGBoost's JSON model (Booster.save_model to a .json file).", Required = true };
+        var registerFeatures = new Option<string>("--features") { Description = "The features the model reads, in order, comma-separated.", Required = true };
+        var trainedOn = new Option<Guid?>("--training-dataset") { Description = "The dataset version it was trained on, when it is in the portal (lineage)." };
+        var source = new Option<string?>("--source") { Description = "Where it was trained: a repository, notebook or pipeline run." };
+        var registerCode = new Option<string?>("--code-version") { Description = "The version of the code that trained it." };
+        var register = new Command("register", "Register a model trained elsewhere as a new version (marked externally trained).")
+            { registerSlug, modelFile, registerFeatures, trainedOn, source, registerCode };
+        register.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(modelFile)!;
+            if (!file.Exists)
+                throw new PortalValidationException($"{file.FullName} does not exist.");
+            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
+            var training = host.Services.GetRequiredService<Core.Training.TrainingService>();
+            var (version, created) = await training.RegisterExternalAsync(Actor.Cli(), new Core.Training.ExternalVersionRequest(
+                parse.GetValue(registerSlug)!, await File.ReadAllBytesAsync(file.FullName, ct),
+                [.. parse.GetValue(registerFeatures)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+                parse.GetValue(trainedOn), parse.GetValue(source), parse.GetValue(registerCode)), ct);
+            if (parse.GetValue(Json)) await context.WriteJsonAsync(VersionResponse.From(await training.GetVersionAsync(version.Id, ct)));
+            else await context.Output.WriteLineAsync(created
+                ? $"Registered version {version.Number} of {parse.GetValue(registerSlug)} ({version.Id}), externally trained: package sha256 {version.PackageSha256}."
+                : $"{parse.GetValue(registerSlug)} already has this package as version {version.Number} ({version.Id}); nothing new was stored.");
+            return Ok;
+        });
+        command.Subcommands.Add(register);
+
+        var versionsSlug = new Argument<string>("SLUG") { Description = "The model's slug." };
+        var versions = new Command("versions", "A model's versions, newest first.") { versionsSlug };
+        versions.SetAction(async (parse, ct) =>
+        {
+            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
+            var list = await host.Services.GetRequiredService<Core.Training.TrainingService>().VersionsAsync(parse.GetValue(versionsSlug)!, ct);
+            if (parse.GetValue(Json)) await context.WriteJsonAsync(list.Select(VersionResponse.From).ToList());
+            else
+            {
+                foreach (var v in list.Select(x => x.Version))
+                    await context.Output.WriteLineAsync($"v{v.Number,-4} {v.Id} {v.Stage,-10} {v.PackageSha256[..12]}  {(v.ExternallyTrained ? "external" : "trained "),-9} {v.CreatedAt:u} by {v.TrainedBy}");
+                await context.Output.WriteLineAsync($"{list.Count} version(s).");
+            }
+            return Ok;
+        });
+        command.Subcommands.Add(versions);
         return command;
     }
 }

@@ -41,14 +41,7 @@ public static partial class PortalCommandLine
         train.SetAction(async (parse, ct) =>
         {
             var file = Existing(parse.GetValue(data)!);
-            var pairs = new Dictionary<string, string>();
-            foreach (var p in parse.GetValue(parameters) ?? [])
-            {
-                var equals = p.IndexOf('=');
-                if (equals <= 0)
-                    throw new PortalValidationException($"--param '{p}' is not key=value.");
-                pairs[p[..equals].Trim()] = p[(equals + 1)..].Trim();
-            }
+            var pairs = ParseParameters(parse.GetValue(parameters));
             string sha;
             await using (var stream = file.OpenRead())
                 sha = await Sha256Hex.OfStreamAsync(stream, ct);

@@ -75,6 +75,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(AuditCommand(context));
         root.Subcommands.Add(DatasetCommand(context));
         root.Subcommands.Add(ModelCommand(context));
+        root.Subcommands.Add(RunCommand(context));
         root.Subcommands.Add(TrainCommand(context));
         root.Subcommands.Add(ScoreCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));

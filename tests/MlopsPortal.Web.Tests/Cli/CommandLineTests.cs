@@ -299,4 +299,47 @@ public sealed class CommandLineTests : IDisposable
             JsonDocument.Parse(cuda.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("built without CUDA");
         }
     }
+
+    [Fact]
+    public async Task ShouldQueueFollowAndRegisterVersions_WhenRunAndModelCommandsRunBesideAPortal()
+    {
+        var compas = Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv");
+        (await RunAsync("user", "add", "owner@x.test", "--role", "MlEngineer")).Exit.ShouldBe(0);
+        var added = await RunAsync("dataset", "add", compas, "--name", "compas", "--json");
+        var datasetVersion = JsonDocument.Parse(added.Out).RootElement.GetProperty("id").GetString()!;
+        (await RunAsync("model", "create", "recid-cli", "--owner", "owner@x.test", "--label", "two_year_recid", "--positive-label", "1",
+            "--features", "age,priors_count,sex", "--keys", "id")).Exit.ShouldBe(0);
+        var bad = await RunAsync("run", "start", "--model", "recid-cli", "--dataset", datasetVersion, "--param", "max_dept=3", "--json");
+        bad.Exit.ShouldBe(1);
+        JsonDocument.Parse(bad.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("max_dept");
+
+        // The portal on the same data directory is the node that trains.
+        await using (await PortalTestHost.StartAsync(dataDirectory: _dir.Path))
+        {
+            var run = await RunAsync("run", "start", "--model", "recid-cli", "--dataset", datasetVersion, "--param", "num_boost_round=8",
+                "--seed", "5", "--code-version", "git:cli", "--wait");
+            run.Exit.ShouldBe(0, run.Err);
+            run.Out.ShouldContain("round 1: train logloss");
+            run.Out.ShouldContain("Version 1 of recid-cli: 8 rounds");
+        }
+
+        var versions = await RunAsync("model", "versions", "recid-cli", "--json");
+        versions.Exit.ShouldBe(0, versions.Err);
+        var version = JsonDocument.Parse(versions.Out).RootElement.EnumerateArray().Single();
+        version.GetProperty("seed").GetInt32().ShouldBe(5);
+        version.GetProperty("codeVersion").GetString().ShouldBe("git:cli");
+
+        // Its model.json, registered as if trained elsewhere.
+        var packageFile = Path.Combine(_dir.Path, "artifacts", "sha256", version.GetProperty("packageSha256").GetString()![..2], version.GetProperty("packageSha256").GetString()!);
+        var modelJson = Path.Combine(_dir.Path, "model.json");
+        await using (var package = File.OpenRead(packageFile))
+            await File.WriteAllBytesAsync(modelJson, MlopsPortal.Engine.Training.ModelPackage.Read(package).ModelJson);
+        var register = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age,priors_count,sex=Male,sex=Female,sex=__other__",
+            "--source", "notebook", "--json");
+        register.Exit.ShouldBe(0, register.Err);
+        JsonDocument.Parse(register.Out).RootElement.GetProperty("externallyTrained").GetBoolean().ShouldBeTrue();
+        var wrong = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age");
+        wrong.Exit.ShouldBe(1);
+        wrong.Err.ShouldContain("reads 5 features; 1 are listed");
+    }
 }

@@ -141,7 +141,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
     }
 
     /// <summary>Opens a Radzen dropdown and clicks the item with this text (exactly, or containing it).</summary>
-    private static async Task PickAsync(IPage page, string dropdown, string item, bool exact = true)
+    internal static async Task PickAsync(IPage page, string dropdown, string item, bool exact = true)
     {
         var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
         var option = page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First;

@@ -49,6 +49,20 @@ public static class PortalExports
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"preview-{id}.csv");
         }).RequireAuthorization(Policies.SignedIn);
 
+        // A version's package for the browser (the API's /package needs a token).
+        app.MapGet("/exports/model-versions/{id:guid}/package", async (Guid id, MlopsPortal.Core.Training.TrainingService training, HttpContext http) =>
+        {
+            try
+            {
+                var view = await training.GetVersionAsync(id, http.RequestAborted);
+                return Results.File(training.OpenPackage(view.Version), "application/zip", $"{view.ModelSlug}-v{view.Version.Number}.zip");
+            }
+            catch (PortalNotFoundException e)
+            {
+                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
+            }
+        }).RequireAuthorization(Policies.SignedIn);
+
         // The browser's upload: a plain HTTP request (not the Blazor circuit), so the file streams to
         // disk with the XHR's progress events. Cookie-authenticated, so it checks the antiforgery token.
         app.MapPost("/uploads/datasets", async (string? name, HttpContext http, IAntiforgery antiforgery) =>

@@ -1,0 +1,179 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Testing;
+
+namespace MlopsPortal.E2E;
+
+/// <summary>Training from the model page, the live run page, the version page, evaluation and champion comparison.</summary>
+[Collection(PortalCollection.Name)]
+public sealed class TrainingPagesTests(PortalBrowserFixture portal)
+{
+    private static readonly SemaphoreSlim Setup = new(1, 1);
+
+    private T Get<T>() where T : notnull => portal.Host.Services.GetRequiredService<T>();
+
+    /// <summary>COMPAS as a dataset and a recidivism model owned by the engineer, once per portal.</summary>
+    private async Task<(Guid Data, string Slug)> ModelAsync()
+    {
+        await Setup.WaitAsync();
+        try
+        {
+            await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv"));
+            var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-train-e2e", "compas-two-years.csv")).Version.Id;
+            if (!(await Get<ModelService>().PageAsync("recid-e2e", null, 0, 1)).Items.Any())
+                await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
+                {
+                    Slug = "recid-e2e", DisplayName = "Two-year recidivism", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)],
+                    RiskTier = "high", Task = "binaryClassification", KeyColumns = ["id"], LabelColumn = "two_year_recid", PositiveLabel = "1",
+                    FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"],
+                    AcceptanceCriteria = [new("auc", ">=", 0.6, Roles.BusinessStakeholder), new("accuracy", ">=", 0.99, Roles.BusinessStakeholder)],
+                });
+            return (data, "recid-e2e");
+        }
+        finally
+        {
+            Setup.Release();
+        }
+    }
+
+    private async Task<IPage> EngineerAsync(string path, int height = 1400)
+    {
+        var page = await portal.NewPageAsync(1366, height);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync(path);
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        return page;
+    }
+
+    private static async Task FillNumericAsync(IPage page, string testId, string value)
+    {
+        var input = page.Locator($"[data-testid={testId}] input, input[data-testid={testId}]").First;
+        await input.FillAsync(value);
+        await input.BlurAsync();
+    }
+
+    private static async Task<int> RoundCountAsync(IPage page) =>
+        int.Parse(Regex.Match(await page.InnerTextAsync("[data-testid=round-count]"), @"\d+").Value);
+
+    [Fact]
+    public async Task ShouldDrawRoundsWhileTheRunGoes_AndCancelIt_WhenAnEngineerTrainsFromTheModelPage()
+    {
+        var (_, slug) = await ModelAsync();
+        var page = await EngineerAsync($"models/{slug}");
+        await page.ClickAsync("[data-testid=train-version]");
+        await page.WaitForURLAsync($"**/models/{slug}/train");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await RegistryPagesTests.PickAsync(page, "train-dataset", "compas-train-e2e", exact: false);
+        await FillNumericAsync(page, "train-rounds", "10000");
+        await FillNumericAsync(page, "train-seed", "17");
+        await PortalBrowserFixture.ScreenshotAsync(page, "train-form");
+        await page.ClickAsync("[data-testid=train-start]");
+        await page.WaitForURLAsync("**/runs/**");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+
+        // The chart grows: a first count of rounds, then a larger one, while the run is still running.
+        await page.WaitForFunctionAsync("() => /\\((\\d+) rounds\\)/.test(document.querySelector('[data-testid=round-count]')?.innerText ?? '') && Number(/\\((\\d+)/.exec(document.querySelector('[data-testid=round-count]').innerText)[1]) > 0",
+            null, new() { Timeout = 60_000 });
+        var first = await RoundCountAsync(page);
+        await page.WaitForFunctionAsync($"() => Number(/\\((\\d+)/.exec(document.querySelector('[data-testid=round-count]').innerText)[1]) > {first}",
+            null, new() { Timeout = 60_000 });
+        (await page.Locator("[data-testid=rounds-chart] path").CountAsync()).ShouldBeGreaterThan(1);
+        (await page.InnerTextAsync("[data-testid=job-status]")).ShouldContain("Running");
+        await PortalBrowserFixture.ScreenshotAsync(page, "training-run-live");
+
+        await page.ClickAsync("[data-testid=cancel-run]");
+        await page.WaitForSelectorAsync("[data-testid=job-status]:has-text('Cancelled')", new() { Timeout = 60_000 });
+        (await page.Locator("[data-testid=open-version]").CountAsync()).ShouldBe(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowTheVersionAndAnEvaluationWithEveryCriterion_WhenAnEngineerEvaluatesOnAHoldout()
+    {
+        var (data, slug) = await ModelAsync();
+        var page = await EngineerAsync($"models/{slug}/train");
+        await RegistryPagesTests.PickAsync(page, "train-dataset", "compas-train-e2e", exact: false);
+        await FillNumericAsync(page, "train-rounds", "40");
+        await page.ClickAsync("[data-testid=train-start]");
+        await page.WaitForURLAsync("**/runs/**");
+        await page.WaitForSelectorAsync("[data-testid=run-summary]:has-text('rounds')", new() { Timeout = 60_000 });
+        (await RoundCountAsync(page)).ShouldBe(40);
+        await PortalBrowserFixture.ScreenshotAsync(page, "training-run-done");
+
+        await page.ClickAsync("[data-testid=open-version]");
+        await page.WaitForURLAsync("**/model-versions/**");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var versionId = Guid.Parse(page.Url.Split('/')[^1]);
+        var version = (await Get<TrainingService>().GetVersionAsync(versionId)).Version;
+        (await page.InnerTextAsync("[data-testid=version-sha]")).ShouldBe(version.PackageSha256);
+        await page.WaitForSelectorAsync("[data-testid=version-features] tr:has-text('c_charge_degree')");
+        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-version");
+        await page.ClickAsync("[data-testid=evaluate]");
+        await page.ClickAsync("[data-testid=version-message] a");
+        await page.WaitForURLAsync("**/evaluations/**");
+        await page.WaitForSelectorAsync("[data-testid=criteria-table]", new() { Timeout = 60_000 });
+
+        (await page.InnerTextAsync("[data-testid=criteria-table] tr[data-metric=auc]")).ShouldContain("pass");
+        (await page.InnerTextAsync("[data-testid=criteria-table] tr[data-metric=accuracy]")).ShouldContain("fail");
+        (await page.InnerTextAsync("[data-testid=criteria-verdict]")).ShouldContain("Not all met");
+        (await page.Locator("[data-testid=calibration-chart] path").CountAsync()).ShouldBeGreaterThan(1);
+        (await page.Locator("[data-testid=importance-chart]").InnerTextAsync()).ShouldContain("priors_count");
+        var matrix = await page.InnerTextAsync("[data-testid=confusion-matrix]");
+        var counts = Regex.Matches(matrix, @"\d[\d,]*").Select(m => int.Parse(m.Value.Replace(",", ""))).ToList();
+        counts.Sum().ShouldBe(7214);
+        await PortalBrowserFixture.ScreenshotAsync(page, "evaluation");
+
+        // Scoring from the version page: the job's output links to the new dataset version.
+        await page.GotoAsync($"model-versions/{versionId}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
+        await page.ClickAsync("[data-testid=score]");
+        await page.ClickAsync("[data-testid=version-message] a");
+        await page.WaitForURLAsync("**/jobs/**");
+        await page.WaitForSelectorAsync("[data-testid=job-output] a", new() { Timeout = 60_000 });
+        await page.ClickAsync("[data-testid=job-output] a");
+        await page.WaitForURLAsync("**/datasets/versions/**");
+        await page.WaitForSelectorAsync("text=recid-e2e-scores");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldMarkTheDifferencesWithTheChampion_WhenAProductionVersionExists()
+    {
+        var (data, slug) = await ModelAsync();
+        var training = Get<TrainingService>();
+        async Task<Guid> TrainAsync(int seed, int depth)
+        {
+            var job = await training.StartRunAsync(Actor.Cli(), new TrainingRunRequest(slug, data,
+                new() { ["num_boost_round"] = "30", ["max_depth"] = depth.ToString() }, seed));
+            for (var i = 0; i < 600 && (await Get<JobService>().GetAsync(job.Id)).IsActive; i++) await Task.Delay(200);
+            return Guid.Parse((await Get<JobService>().GetAsync(job.Id)).OutputEntityId!);
+        }
+        var champion = await TrainAsync(101, 2);
+        await using (var db = await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            await db.ModelVersions.Where(v => v.ModelId == (db.ModelVersions.Single(x => x.Id == champion).ModelId) && v.Stage == VersionStage.Production)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VersionStage.Archived));
+        await using (var db = await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            await db.ModelVersions.Where(v => v.Id == champion).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VersionStage.Production));
+        var challenger = await TrainAsync(102, 6);
+        var evaluation = await training.StartEvaluationAsync(Actor.Cli(), challenger, data, null);
+
+        var page = await EngineerAsync($"evaluations/{evaluation.Id}", height: 1600);
+        await page.WaitForSelectorAsync("[data-testid=metrics-table] [data-testid=metric-difference]", new() { Timeout = 60_000 });
+        (await page.InnerTextAsync("[data-testid=metrics-table] thead")).ShouldContain("Champion v");
+        var marked = await page.Locator("[data-testid=metrics-table] td.portal-better, [data-testid=metrics-table] td.portal-worse").CountAsync();
+        marked.ShouldBeGreaterThan(0);
+        (await page.Locator("[data-testid=criteria-table] th:has-text('Champion')").CountAsync()).ShouldBe(1);
+        await PortalBrowserFixture.ScreenshotAsync(page, "evaluation-champion");
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Engine.Evaluation;
+
+namespace MlopsPortal.Web.Components.Pages.Training;
+
+/// <summary>A dataset version as a dropdown shows it.</summary>
+public sealed record VersionChoice(Guid Id, string Text);
+
+/// <summary>Shared formatting and lookups of the training pages.</summary>
+public static class TrainingFormat
+{
+    /// <summary>Every dataset version (newest first within a dataset), for the train, evaluate and score forms.</summary>
+    public static async Task<List<VersionChoice>> DatasetVersionsAsync(IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await (from v in db.DatasetVersions.AsNoTracking()
+                          join d in db.Datasets on v.DatasetId equals d.Id
+                          orderby d.Name, v.Version descending
+                          select new { v.Id, d.Name, v.Version, v.RowCount }).Take(2000).ToListAsync(ct);
+        return rows.Select(r => new VersionChoice(r.Id, $"{r.Name} v{r.Version} · {r.RowCount:N0} rows")).ToList();
+    }
+
+    /// <summary>Names of metrics as the pages show them, in the order of ModelRegistry.Metrics.</summary>
+    public static string MetricName(string metric) => metric switch
+    {
+        "auc" => "AUC", "accuracy" => "Accuracy", "precision" => "Precision", "recall" => "Recall", "f1" => "F1",
+        "logLoss" => "Log loss", "brierScore" => "Brier score", "rmse" => "RMSE", "mae" => "MAE", "r2" => "R²",
+        _ => metric,
+    };
+
+    /// <summary>True when a larger value is better (AUC, accuracy, …); false for losses and errors.</summary>
+    public static bool HigherIsBetter(string metric) => metric is not ("logLoss" or "brierScore" or "rmse" or "mae");
+
+    public static IReadOnlyList<string> MetricsOf(EvaluationResult result) =>
+        result.Classification is not null ? Core.ModelRegistry.Metrics.Classification : Core.ModelRegistry.Metrics.Regression;
+
+    public static string Value(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "—";
+
+    public static string Stage(VersionStage stage) => stage == VersionStage.None ? "No stage" : stage.ToString();
+}

@@ -10,6 +10,7 @@ It writes tests/data/expected/:
   xgb-data.csv        six features (NaN for missing) and a label
   xgb-model.json      a model trained by Python's xgboost on xgb-data.csv
   xgb-predictions.csv Python's xgboost predictions (inplace_predict) of that model on that data
+  xgb-importance.json mean |pred_contribs| per feature of that model on that data (global SHAP importance)
 """
 import json
 import os
@@ -93,4 +94,7 @@ with open(f"{out}/xgb-predictions.csv", "w") as f:
     f.write("score\n")
     for s in predicted:
         f.write(f"{s:.9g}\n")
+contributions = reloaded.predict(xgboost.DMatrix(features, missing=np.nan), pred_contribs=True)
+with open(f"{out}/xgb-importance.json", "w") as f:
+    json.dump({f"f{i}": float(np.abs(contributions[:, i].astype(np.float64)).mean()) for i in range(6)}, f, indent=2)
 print(f"wrote {out}: sklearn {sklearn.__version__}, xgboost {xgboost.__version__}")

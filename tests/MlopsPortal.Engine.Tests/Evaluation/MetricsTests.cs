@@ -93,4 +93,22 @@ public sealed class MetricsTests
         for (var i = 0; i < actual.Length; i++)
             Math.Abs(actual[i] - expected[i]).ShouldBeLessThanOrEqualTo(1e-6f, $"row {i}");
     }
+
+    [Fact]
+    public void ShouldGiveTheSameGlobalShapImportanceAsPythonXGBoost_OnTheSameModelJson()
+    {
+        var lines = File.ReadAllLines(Expected("xgb-data.csv")).Skip(1).ToList();
+        var values = lines.SelectMany(l => l.Split(',').Take(6).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        var expected = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Expected("xgb-importance.json")))!;
+        using var booster = XGBoostBooster.Load(File.ReadAllBytes(Expected("xgb-model.json")), threads: 2);
+        var contributions = booster.Contributions(values, lines.Count, 6);
+        var features = Enumerable.Range(0, 6).Select(i => new FeatureEncoding($"f{i}", FeatureKind.Numeric, [])).ToList();
+
+        var importance = Evaluator.Importance(features, contributions, lines.Count, 6);
+
+        importance.Count.ShouldBe(6);
+        foreach (var f in importance)
+            f.MeanAbsContribution.ShouldBe(expected[f.Feature], 1e-6, f.Feature);
+        importance.Select(f => f.MeanAbsContribution).ShouldBeInOrder(SortDirection.Descending);
+    }
 }

@@ -143,6 +143,12 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=job-output] a");
         await page.WaitForURLAsync("**/datasets/versions/**");
         await page.WaitForSelectorAsync("text=recid-e2e-scores");
+
+        // The model page lists the version and the runs.
+        await page.GotoAsync($"models/{slug}");
+        await page.WaitForSelectorAsync($"[data-testid=versions-grid] a[href='/model-versions/{versionId}']");
+        await page.WaitForSelectorAsync("[data-testid=runs-grid] tr:has-text('Succeeded')");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-versions");
         await page.Context.CloseAsync();
     }
 

@@ -9,12 +9,22 @@ internal static partial class XGBoostNative
 {
     private const string Library = "xgboost";
 
+    /// <summary>
+    /// Names the library file to load instead of Debian's (a CUDA build of libxgboost on a GPU node). When it
+    /// cannot be loaded, nothing else is tried: the portal says so rather than silently using another build.
+    /// </summary>
+    public const string OverrideVariable = "MLOPS_XGBOOST_LIBRARY";
+
     static XGBoostNative() =>
-        // Load by soname: the unversioned libxgboost.so exists only with libxgboost-dev installed.
         NativeLibrary.SetDllImportResolver(typeof(XGBoostNative).Assembly, static (name, _, _) =>
-            name == Library && (NativeLibrary.TryLoad("libxgboost.so.0", out var handle) || NativeLibrary.TryLoad("libxgboost.so", out handle))
-                ? handle
-                : IntPtr.Zero);
+        {
+            if (name != Library) return IntPtr.Zero;
+            if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } path)
+                return NativeLibrary.TryLoad(path, out var chosen) ? chosen
+                    : throw new DllNotFoundException($"{OverrideVariable} names '{path}', which could not be loaded");
+            // Load by soname: the unversioned libxgboost.so exists only with libxgboost-dev installed.
+            return NativeLibrary.TryLoad("libxgboost.so.0", out var handle) || NativeLibrary.TryLoad("libxgboost.so", out handle) ? handle : IntPtr.Zero;
+        });
 
     /// <summary>Called before the first native call, so that a missing library gets a sentence, not a stack trace.</summary>
     public static void EnsureLoaded()
@@ -22,6 +32,10 @@ internal static partial class XGBoostNative
         try
         {
             XGBoostVersion(out _, out _, out _);
+        }
+        catch (DllNotFoundException e) when (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 })
+        {
+            throw new XGBoostException($"XGBoost's native library could not be loaded: {e.Message.TrimEnd('.')}. Unset {OverrideVariable} to use Debian's libxgboost0.", e);
         }
         catch (DllNotFoundException e)
         {

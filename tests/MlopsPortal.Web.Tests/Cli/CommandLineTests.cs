@@ -342,4 +342,23 @@ public sealed class CommandLineTests : IDisposable
         wrong.Exit.ShouldBe(1);
         wrong.Err.ShouldContain("reads 5 features; 1 are listed");
     }
+
+    [Fact]
+    public async Task ShouldSayWhichLibraryIsMissing_WhenXGBoostCannotBeLoaded()
+    {
+        // A separate process: the library is resolved once per process.
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[WorkerProcess.PortalDll, "train", "--data", Path.Combine(RepositoryRoot.Path, "tests", "data", "adult", "adult.test"),
+                     "--label", "Y", "--seed", "1", "--out", Path.Combine(_dir.Path, "m.zip")])
+            info.ArgumentList.Add(a);
+        info.Environment["MLOPS_XGBOOST_LIBRARY"] = Path.Combine(_dir.Path, "libxgboost-missing.so");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.ShouldBe(1, error);
+        error.ShouldContain("libxgboost-missing.so");
+        error.ShouldContain("Unset MLOPS_XGBOOST_LIBRARY to use Debian's libxgboost0");
+        File.Exists(Path.Combine(_dir.Path, "m.zip")).ShouldBeFalse();
+    }
 }

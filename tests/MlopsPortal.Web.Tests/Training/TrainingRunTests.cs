@@ -1,4 +1,7 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
@@ -129,5 +132,44 @@ public sealed class TrainingRunTests(TrainingFixture f)
             f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-one-class", f.Compas)));
         oneClass.Message.ShouldContain("one class");
         (await f.QueryAsync(db => db.JobRuns.CountAsync())).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task ShouldRetrainOnTheNewestVersionOfTheChampionsDataset_WhenTheScheduleFires()
+    {
+        await f.CreateModelAsync("recid-retrain");
+        var datasets = f.Host.Services.GetRequiredService<DatasetService>();
+        var lines = await File.ReadAllLinesAsync(TrainingFixture.CompasFile);
+        Guid Add(int rows) => datasets.AddAsync(Actor.Cli(), new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines.Take(rows + 1)) + "\n")),
+            "compas-retrain").GetAwaiter().GetResult().Version.Id;
+        var older = Add(5000);
+        var first = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-retrain", older, TrainingFixture.FewRounds())));
+        first.Status.ShouldBe(JobRunStatus.Succeeded, first.Error);
+        var newer = Add(6000);
+        var schedules = f.Host.Services.GetRequiredService<ScheduleService>();
+        var schedule = await schedules.SetRetrainingAsync(Actor.Cli(), "recid-retrain", "0 3 * * *", "UTC");
+
+        await schedules.RunNowAsync(Actor.Cli(), schedule.Id);
+        var fired = await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(f.Host,
+            r => r.Kind == JobKinds.Training && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
+
+        fired.Status.ShouldBe(JobRunStatus.Succeeded, fired.Error);
+        var run = (await f.Training.GetRunAsync(fired.Id)).Training.ShouldNotBeNull();
+        run.Trigger.ShouldBe(TrainingTriggers.Schedule);
+        run.DatasetVersionId.ShouldBe(newer);
+        (await f.Training.VersionsAsync("recid-retrain")).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ShouldFailSayingWhy_WhenAScheduleFiresForAModelWithoutAVersion()
+    {
+        await f.CreateModelAsync("recid-never-trained");
+        var schedules = f.Host.Services.GetRequiredService<ScheduleService>();
+        var schedule = await schedules.SetRetrainingAsync(Actor.Cli(), "recid-never-trained", "0 3 * * *", "UTC");
+        await schedules.RunNowAsync(Actor.Cli(), schedule.Id);
+        var fired = await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(f.Host,
+            r => r.Kind == JobKinds.Training && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
+        fired.Status.ShouldBe(JobRunStatus.Failed);
+        fired.Error!.ShouldContain("start the first run by hand");
     }
 }

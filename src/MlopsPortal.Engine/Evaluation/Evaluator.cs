@@ -7,11 +7,21 @@ public sealed record FeatureImportance(string Feature, double MeanAbsContributio
 
 public sealed record EvaluationResult(
     string Task, int Rows, double? Threshold, ClassificationMetrics? Classification, RegressionMetrics? Regression,
-    IReadOnlyList<FeatureImportance> Importance);
+    IReadOnlyList<FeatureImportance> Importance)
+{
+    /// <summary>How many rows the importance was computed on (the first ones, up to <see cref="Evaluator.ImportanceRows"/>).</summary>
+    public int ImportanceRowCount { get; init; }
+}
 
 /// <summary>Evaluates a model package on a labelled CSV: the task's metrics and global feature importance.</summary>
 public static class Evaluator
 {
+    /// <summary>
+    /// SHAP contributions take rows × (columns + 1) floats: importance reads at most this many rows (the first
+    /// ones, so the same holdout gives the same importance); the metrics read every row.
+    /// </summary>
+    public const int ImportanceRows = 100_000;
+
     public static EvaluationResult Evaluate(Stream package, Func<Stream> openData, double threshold, int threads = 0, CancellationToken ct = default)
     {
         var (manifest, modelJson) = ModelPackage.Read(package);
@@ -28,11 +38,12 @@ public static class Evaluator
         var scores = new float[table.Rows];
         booster.Predict(table.Values, table.Rows, table.Columns, scores);
         ct.ThrowIfCancellationRequested();
-        var contributions = booster.Contributions(table.Values, table.Rows, table.Columns);
+        var shapRows = Math.Min(table.Rows, ImportanceRows);
+        var contributions = booster.Contributions(table.Values.AsSpan(0, shapRows * table.Columns), shapRows, table.Columns);
         return new EvaluationResult(manifest.Task, table.Rows, classifier ? threshold : null,
             classifier ? Metrics.Classification(table.Labels, scores, threshold) : null,
             classifier ? null : Metrics.Regression(table.Labels, scores),
-            Importance(manifest.Features, contributions, table.Rows, table.Columns));
+            Importance(manifest.Features, contributions, shapRows, table.Columns)) { ImportanceRowCount = shapRows };
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         metrics.Calibration.Count.ShouldBe(10);
         result.Importance.Select(i => i.Feature).ShouldBe(["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"], ignoreOrder: true);
         result.Importance[0].MeanAbsContribution.ShouldBeGreaterThan(result.Importance[^1].MeanAbsContribution);
+        result.ImportanceRowCount.ShouldBe(7214);
         evaluation.Criteria.Single(c => c.Metric == "auc").Passed.ShouldBeTrue();
         evaluation.Criteria.Single(c => c.Metric == "accuracy").Passed.ShouldBeFalse();
         evaluation.CriteriaPassed.ShouldBe(false);

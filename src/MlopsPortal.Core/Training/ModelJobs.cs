@@ -148,6 +148,22 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
     }
 }
 
+/// <summary>What evaluation and scoring read first: the version, its model and the dataset version, or a sentence saying which is gone.</summary>
+internal static class VersionInputs
+{
+    public static async Task<(ModelVersion Version, Model Model, DatasetVersion Data)> LoadAsync(
+        JobServices services, Guid versionId, Guid datasetVersionId, CancellationToken ct)
+    {
+        await using var db = await services.DbFactory.CreateDbContextAsync(ct);
+        var version = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, ct)
+                      ?? throw new PortalNotFoundException($"The model version {versionId} no longer exists.");
+        var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == version.ModelId, ct);
+        var data = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == datasetVersionId, ct)
+                   ?? throw new PortalNotFoundException($"The dataset version {datasetVersionId} no longer exists.");
+        return (version, model, data);
+    }
+}
+
 /// <summary>How evaluation results and validation metrics are stored (camelCase, like the API).</summary>
 public static class TrainingJson
 {
@@ -188,21 +204,12 @@ public sealed class EvaluateModelJob(JobServices services, IArtifactStore store)
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var payload = context.Payload<EvaluationPayload>();
-        ModelVersion version;
+        var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         ModelVersion? champion;
-        Model model;
-        DatasetVersion data;
         await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
-        {
-            version = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == payload.ModelVersionId, ct)
-                      ?? throw new PortalNotFoundException($"The model version {payload.ModelVersionId} no longer exists.");
-            model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == version.ModelId, ct);
-            data = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == payload.DatasetVersionId, ct)
-                   ?? throw new PortalNotFoundException($"The dataset version {payload.DatasetVersionId} no longer exists.");
             champion = await db.ModelVersions.AsNoTracking()
                 .Where(v => v.ModelId == model.Id && v.Stage == VersionStage.Production && v.Id != version.Id)
                 .OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
-        }
         var threshold = payload.Threshold ?? model.DecisionThreshold;
         context.Progress.Report(0.1, "evaluating");
         var result = await Task.Run(() => Evaluate(version, data, threshold, ct), ct);
@@ -261,17 +268,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var payload = context.Payload<ScoringPayload>();
-        ModelVersion version;
-        Model model;
-        DatasetVersion data;
-        await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
-        {
-            version = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == payload.ModelVersionId, ct)
-                      ?? throw new PortalNotFoundException($"The model version {payload.ModelVersionId} no longer exists.");
-            model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == version.ModelId, ct);
-            data = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == payload.DatasetVersionId, ct)
-                   ?? throw new PortalNotFoundException($"The dataset version {payload.DatasetVersionId} no longer exists.");
-        }
+        var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         var threshold = payload.Threshold ?? model.DecisionThreshold;
         var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(scratch)!);

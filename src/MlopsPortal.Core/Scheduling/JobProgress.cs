@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using MlopsPortal.Core.Data;
 
 namespace MlopsPortal.Core.Scheduling;
 
@@ -115,6 +116,7 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
             _dirty = false;
         }
         var now = DateTime.UtcNow;
+        Exception? writeError = null;
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
         if (lines.Count > 0 || rows.Count > 0)
         {
@@ -124,7 +126,7 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
                 db.AddRange(rows);
                 await db.SaveChangesAsync(ct);
             }
-            catch
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Keep them for the next flush, in order.
                 lock (_gate)
@@ -132,11 +134,28 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
                     _pendingLines.InsertRange(0, lines);
                     _pendingRows.InsertRange(0, rows);
                 }
-                throw;
+                if (final) throw;
+                // The heartbeat still goes out: rows that cannot be written must not make the run look dead.
+                db.ChangeTracker.Clear();
+                writeError = e;
             }
         }
         if (final)
             return;
+        try
+        {
+            await BeatAsync(db, now, fraction, text, ct);
+        }
+        finally
+        {
+            if (writeError is not null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeError);
+        }
+    }
+
+    /// <summary>The heartbeat and progress, then the run's cancel request.</summary>
+    private async Task BeatAsync(PortalDbContext db, DateTime now, double? fraction, string? text, CancellationToken ct)
+    {
         // Only while this node holds the run: a heartbeat never touches a finished or taken-over run.
         var nodeId = services.Node.Id;
         var held = await db.JobRuns.Where(r => r.Id == runId && r.Status == JobRunStatus.Running && r.NodeId == nodeId)

@@ -169,7 +169,7 @@ public abstract class PortalJob(JobServices services) : IJob
     {
         // What the job reported (log lines, rounds) is written before the outcome, so that a reader who sees
         // the run finished also sees all of its progress.
-        await progress.FlushAsync(ct, final: true);
+        await FlushLastAsync(progress, claimed.Id);
         await using var db = await Services.DbFactory.CreateDbContextAsync(ct);
         // One transaction from the job's own reads in Persist to the outcome: nothing half-written.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -200,7 +200,20 @@ public abstract class PortalJob(JobServices services) : IJob
         });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await progress.FlushAsync(CancellationToken.None, final: true);
+        await FlushLastAsync(progress, claimed.Id);
+    }
+
+    /// <summary>Telemetry that cannot be written never keeps a run from getting its outcome.</summary>
+    private async Task FlushLastAsync(JobProgress progress, Guid runId)
+    {
+        try
+        {
+            await progress.FlushAsync(CancellationToken.None, final: true);
+        }
+        catch (Exception e)
+        {
+            Services.Logger.LogWarning(e, "Could not write the last log lines or progress rows of job run {RunId}.", runId);
+        }
     }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..(max - 1)] + "…";

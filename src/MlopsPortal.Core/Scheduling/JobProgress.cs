@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using MlopsPortal.Core.Data;
@@ -116,41 +117,43 @@ public sealed class JobProgress(Guid runId, JobServices services, CancellationTo
             _dirty = false;
         }
         var now = DateTime.UtcNow;
-        Exception? writeError = null;
+        ExceptionDispatchInfo? writeError = null;
         await using var db = await services.DbFactory.CreateDbContextAsync(ct);
-        if (lines.Count > 0 || rows.Count > 0)
+        if (rows.Count > 0)
         {
             try
             {
-                db.JobLogLines.AddRange(lines);
                 db.AddRange(rows);
                 await db.SaveChangesAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Keep them for the next flush, in order.
-                lock (_gate)
-                {
-                    _pendingLines.InsertRange(0, lines);
-                    _pendingRows.InsertRange(0, rows);
-                }
-                if (final) throw;
-                // The heartbeat still goes out: rows that cannot be written must not make the run look dead.
+                // Progress rows are telemetry: ones that cannot be written (a restarted attempt's clash, a value the
+                // database refuses) are dropped, so that they never hold back log lines, heartbeats or the outcome.
                 db.ChangeTracker.Clear();
-                writeError = e;
+                services.Logger.LogWarning(e, "Dropped {Count} progress row(s) of job run {RunId} that could not be written.", rows.Count, runId);
+            }
+        }
+        if (lines.Count > 0)
+        {
+            try
+            {
+                db.JobLogLines.AddRange(lines);
+                await db.SaveChangesAsync(ct);
+            }
+            catch (Exception e)
+            {
+                // Keep them for the next flush, in order; the heartbeat still goes out first.
+                db.ChangeTracker.Clear();
+                lock (_gate) _pendingLines.InsertRange(0, lines);
+                if (final) throw;
+                writeError = ExceptionDispatchInfo.Capture(e);
             }
         }
         if (final)
             return;
-        try
-        {
-            await BeatAsync(db, now, fraction, text, ct);
-        }
-        finally
-        {
-            if (writeError is not null)
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeError);
-        }
+        await BeatAsync(db, now, fraction, text, ct);
+        writeError?.Throw();
     }
 
     /// <summary>The heartbeat and progress, then the run's cancel request.</summary>

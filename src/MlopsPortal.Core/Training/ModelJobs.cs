@@ -47,13 +47,17 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
             round =>
             {
                 prepareSeconds ??= clock.Elapsed.TotalSeconds;
-                context.Progress.Record(new TrainingRound
-                {
-                    RunId = context.Run.Id, Round = round.Round, Metric = round.Metric, Train = round.Train, Validation = round.Validation,
-                });
+                // Some metrics (rmsle on negative targets) can be NaN; no database stores NaN the same way: skip the point.
+                if (double.IsFinite(round.Train) && double.IsFinite(round.Validation))
+                    context.Progress.Record(new TrainingRound
+                    {
+                        RunId = context.Run.Id, Round = round.Round, Metric = round.Metric, Train = round.Train, Validation = round.Validation,
+                    });
                 context.Progress.Report((double)round.Round / Math.Max(1, rounds), $"round {round.Round} of {rounds}");
             }, ct), ct);
         var boostSeconds = clock.Elapsed.TotalSeconds - (prepareSeconds ?? 0);
+        if (result.Manifest.Task != ModelService.TaskName(model.Task))
+            throw new PortalValidationException($"The run trained a {result.Manifest.Task} model; '{model.Slug}' is a {ModelService.TaskName(model.Task)} model. Check the objective.");
         var blob = await store.PutAsync(new MemoryStream(result.Package), ct: ct);
         context.Progress.Log($"Package {result.PackageSha256} ({result.Package.Length:N0} bytes) after {clock.Elapsed.TotalSeconds:0.0} s.");
 
@@ -63,6 +67,7 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
         {
             Persist = async (db, token) =>
             {
+                await TrainingService.LockModelAsync(db, model.Id, token);
                 var run = await db.TrainingRuns.SingleAsync(r => r.Id == context.Run.Id, token);
                 var version = await db.ModelVersions.SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == blob.Sha256, token);
                 var reused = version is not null;
@@ -214,10 +219,21 @@ public sealed class EvaluateModelJob(JobServices services, IArtifactStore store)
         context.Progress.Report(0.1, "evaluating");
         var result = await Task.Run(() => Evaluate(version, data, threshold, ct), ct);
         EvaluationResult? championResult = null;
+        string? championProblem = null;
         if (champion is not null)
         {
             context.Progress.Report(0.55, $"evaluating the champion, version {champion.Number}");
-            championResult = await Task.Run(() => Evaluate(champion, data, threshold, ct), ct);
+            try
+            {
+                championResult = await Task.Run(() => Evaluate(champion, data, threshold, ct), ct);
+            }
+            catch (Exception e) when (e is EncodingException or XGBoostException)
+            {
+                // The challenger's evaluation stands; the comparison is left out and the page says why.
+                championProblem = $"The champion, version {champion.Number}, could not be evaluated on this holdout: {e.Message}";
+                context.Progress.Log(championProblem, "warn");
+                champion = null;
+            }
         }
         var criteria = TrainingJson.Criteria(model, result);
         var evaluation = new ModelEvaluation
@@ -234,7 +250,7 @@ public sealed class EvaluateModelJob(JobServices services, IArtifactStore store)
         return new JobOutcome(
             $"Version {version.Number} of {model.Slug} on {result.Rows:N0} holdout rows: " +
             (criteria.Count == 0 ? "the model has no acceptance criteria." : $"{passed} of {criteria.Count} acceptance criteria met.") +
-            (champion is null ? "" : $" Compared with the champion, version {champion.Number}."),
+            (champion is null ? "" : $" Compared with the champion, version {champion.Number}.") + (championProblem is null ? "" : " " + championProblem),
             "evaluation", evaluation.Id.ToString())
         {
             Persist = (db, _) =>
@@ -270,7 +286,8 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
         var payload = context.Payload<ScoringPayload>();
         var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         var threshold = payload.Threshold ?? model.DecisionThreshold;
-        var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}.csv");
+        // Per attempt and node: a node taken for dead may still be writing its own file.
+        var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}-{context.Run.Attempts}-{Services.Node.Id}.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(scratch)!);
         try
         {
@@ -279,7 +296,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
             {
                 using var package = store.OpenRead(version.PackageSha256);
                 using var output = new StreamWriter(scratch, false, new System.Text.UTF8Encoding(false), 1 << 16);
-                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold);
+                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct);
             }, ct);
             ct.ThrowIfCancellationRequested();
             context.Progress.Report(0.8, "storing the scores");
@@ -294,6 +311,8 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
             {
                 Persist = async (db, token) =>
                 {
+                    // One scoring output of a model at a time: the next version number of its scores dataset is ours.
+                    await TrainingService.LockModelAsync(db, model.Id, token);
                     var actor = Actor.Job(context.Run.JobKey).AuditName;
                     var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Name == name, token);
                     var output = dataset is null ? null

@@ -58,6 +58,8 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException($"The label '{model.LabelColumn}' has one class ('{only[0]}') in this dataset version: a classifier needs two.");
         try
         {
+            if (parameters.TryGetValue("objective", out var objective) && Trainer.IsClassifierObjective(objective) != (model.Task == ModelTask.BinaryClassification))
+                throw new EncodingException($"The objective '{objective}' does not fit '{model.Slug}', a {ModelService.TaskName(model.Task)} model.");
             Trainer.CheckParameters(WithObjective(parameters, model.Task));
         }
         catch (EncodingException e)
@@ -99,6 +101,13 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: false, ct);
         if (model.KeyColumns.Count == 0)
             throw new PortalValidationException($"The model '{model.Slug}' has no key columns: scores need them to identify rows (set them on the model's page).");
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var schema = await SchemaAsync(db, datasetVersionId, ct);
+            var missing = model.KeyColumns.Where(k => schema.All(c => c.Name != k)).ToList();
+            if (missing.Count > 0)
+                throw new PortalValidationException($"The dataset version has no key column {string.Join(", ", missing.Select(k => $"'{k}'"))}: the scores could not be matched to rows.");
+        }
         return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.BatchScoring,
             new ScoringPayload(versionId, datasetVersionId, threshold), $"Score with {model.Slug} v{version.Number}"), ct);
     }
@@ -144,14 +153,20 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             dataSha = await db.DatasetVersions.Where(v => v.Id == dv).Select(v => v.Sha256).SingleOrDefaultAsync(ct)
                       ?? throw new PortalNotFoundException($"No dataset version {dv}.");
         var classifier = model.Task == ModelTask.BinaryClassification;
+        var positive = model.PositiveLabel ?? "1";
         var manifest = new ModelManifest(1, task, features.Select(f => new FeatureEncoding(f, FeatureKind.Numeric, [])).ToList(),
-            new LabelEncoding(model.LabelColumn, classifier ? model.PositiveLabel ?? "1" : null, classifier ? null : null),
+            new LabelEncoding(model.LabelColumn, classifier ? positive : null,
+                classifier ? await NegativeLabelAsync(db, model.LabelColumn, positive, request.TrainingDatasetVersionId, ct) : null),
             new SortedDictionary<string, string>(), 0, "xgboost", engineVersion, dataSha ?? "");
         var package = ModelPackage.Write(manifest, request.ModelJson);
         var sha = ModelPackage.Sha256(package);
         if (await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == sha, ct) is { } existing)
             return (existing, false);
         var blob = await store.PutAsync(new MemoryStream(package), ct: ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockModelAsync(db, model.Id, ct);
+        if (await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == sha, ct) is { } registered)
+            return (registered, false);
         var version = new ModelVersion
         {
             Id = Guid.NewGuid(), ModelId = model.Id, PackageSha256 = blob.Sha256, PackageSize = blob.Length, Task = task,
@@ -169,7 +184,28 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         if (request.TrainingDatasetVersionId is { } trainedOn)
             db.AddLineage(EntityKinds.DatasetVersion, trainedOn.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "trained-on (declared)");
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return (version, true);
+    }
+
+    /// <summary>
+    /// Serializes the writers of one model's versions and scores inside the caller's transaction (a no-op
+    /// update takes the row's lock), so that "the next number" is read and written by one of them at a time.
+    /// </summary>
+    internal static Task LockModelAsync(PortalDbContext db, Guid modelId, CancellationToken ct) =>
+        db.Models.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Slug, m => m.Slug), ct);
+
+    /// <summary>
+    /// The label value a registered classifier predicts below the threshold: 0 for 1, false for true, else the
+    /// other class of the declared training data's label, else "not &lt;positive&gt;".
+    /// </summary>
+    private static async Task<string> NegativeLabelAsync(PortalDbContext db, string label, string positive, Guid? trainedOn, CancellationToken ct)
+    {
+        if (positive == "1") return "0";
+        if (positive.Equals("true", StringComparison.OrdinalIgnoreCase)) return positive == "true" ? "false" : "False";
+        if (trainedOn is { } id && (await SchemaAsync(db, id, ct)).FirstOrDefault(c => c.Name == label)?.Categories is { Count: 2 } values && values.Contains(positive))
+            return values.Single(v => v != positive);
+        return $"not {positive}";
     }
 
     /// <summary>Gives the version its number (one more than the model's newest) and adds it.</summary>
@@ -192,14 +228,29 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         {
             throw new PortalValidationException(e.Message);
         }
-        var root = JsonNode.Parse(json)!;
-        var objective = (string?)root["learner"]?["objective"]?["name"] ?? "";
-        var task = objective.StartsWith("binary:", StringComparison.Ordinal) ? "binaryClassification"
-            : objective.StartsWith("reg:", StringComparison.Ordinal) ? "regression"
-            : throw new PortalValidationException($"The model's objective '{objective}' is not supported: binary:logistic or a reg: objective.");
-        var version = root["version"] is JsonArray parts ? string.Join('.', parts.Select(p => (int?)p)) : "unknown";
-        var features = int.Parse((string?)root["learner"]?["learner_model_param"]?["num_feature"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        return (task, version, features);
+        JsonNode root;
+        try
+        {
+            root = JsonNode.Parse(json) ?? throw new JsonException("empty");
+        }
+        catch (JsonException)
+        {
+            throw new PortalValidationException("The model file is not XGBoost's JSON format: save it with Booster.save_model(\"model.json\") (UBJSON and the binary format are not accepted).");
+        }
+        var objective = root["learner"]?["objective"]?["name"]?.ToString() ?? "";
+        bool classifier;
+        try
+        {
+            classifier = Trainer.IsClassifierObjective(objective);
+        }
+        catch (EncodingException e)
+        {
+            throw new PortalValidationException($"The model file's objective: {e.Message}");
+        }
+        var version = root["version"] is JsonArray parts ? string.Join('.', parts.Select(p => p?.ToString())) : "unknown";
+        if (!int.TryParse(root["learner"]?["learner_model_param"]?["num_feature"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var features))
+            throw new PortalValidationException("The model file does not say how many features it reads (learner.learner_model_param.num_feature).");
+        return (classifier ? "binaryClassification" : "regression", version, features);
     }
 
     internal static void CheckInputs(Model model, IReadOnlyList<SchemaColumn> schema, bool needsLabel)

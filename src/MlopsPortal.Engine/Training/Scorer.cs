@@ -13,7 +13,8 @@ public static class Scorer
 {
     public sealed record Result(int Rows, string Task, double? Threshold);
 
-    public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0)
+    public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0,
+        CancellationToken ct = default)
     {
         var (manifest, modelJson) = ModelPackage.Read(package);
         var classifier = manifest.Task == "binaryClassification";
@@ -28,7 +29,9 @@ public static class Scorer
         using (var booster = XGBoostBooster.Load(modelJson, threads))
             booster.Predict(table.Values, table.Rows, table.Columns, scores);
 
-        using var reader = new CsvReader(openData(), new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        ct.ThrowIfCancellationRequested();
+        using var data = openData();
+        using var reader = new CsvReader(data, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
         var keyIndexes = keys.Select(k => reader.Header.ToList().IndexOf(k) is var i and >= 0 ? i
             : throw new EncodingException($"The data has no key column '{k}'.")).ToArray();
         output.Write(string.Join(',', keys.Append("score").Concat(classifier ? ["prediction"] : []).Select(Quote)));
@@ -38,6 +41,7 @@ public static class Scorer
         var line = new StringBuilder(128);
         for (var row = 0; reader.Read(); row++)
         {
+            if ((row & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
             line.Clear();
             foreach (var k in keyIndexes)
                 line.Append(Quote(reader.FieldString(k))).Append(',');

@@ -102,8 +102,8 @@ public static class Trainer
         var parameters = DefaultParameters.Concat(requested).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
             throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
-        if (parameters.TryGetValue("objective", out var objective) && !objective.StartsWith("binary:", StringComparison.Ordinal) && !objective.StartsWith("reg:", StringComparison.Ordinal))
-            throw new EncodingException($"The objective '{objective}' is not supported: use binary:logistic or a reg: objective.");
+        if (parameters.TryGetValue("objective", out var objective))
+            IsClassifierObjective(objective);
         parameters.Remove(RoundsParameter);
         using var matrix = new XGBoostMatrix([0f, 1f, 2f, 3f], 4, 1, [0f, 1f, 0f, 1f]);
         using var booster = XGBoostBooster.Create(matrix, [], parameters);
@@ -117,7 +117,7 @@ public static class Trainer
         booster.UpdateOneRound(0, train);
         var unused = log.Lines.FirstOrDefault(l => l.Contains("are not used", StringComparison.Ordinal));
         if (unused is not null)
-            throw new XGBoostException("XGBoost does not know a parameter: " + unused[unused.IndexOf("Parameters:", StringComparison.Ordinal)..]
+            throw new XGBoostException("XGBoost does not use a parameter (misspelled, or not one that applies to this objective and booster): " + unused[unused.IndexOf("Parameters:", StringComparison.Ordinal)..]
                 .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Where(l => !l.StartsWith("This could be", StringComparison.Ordinal) && !l.StartsWith("but getting flagged", StringComparison.Ordinal)).Aggregate((a, b) => a + " " + b));
     }
@@ -126,12 +126,18 @@ public static class Trainer
     private static bool IsClassifier(IDictionary<string, string> parameters, ColumnProfile label)
     {
         if (parameters.TryGetValue("objective", out var objective))
-            return objective.StartsWith("binary:", StringComparison.Ordinal)
-                ? true
-                : objective.StartsWith("reg:", StringComparison.Ordinal) ? false
-                : throw new EncodingException($"The objective '{objective}' is not supported: use binary:logistic or a reg: objective.");
+            return IsClassifierObjective(objective);
         return label.Type is ColumnType.Boolean or ColumnType.Categorical || label.Categories.Count == 2;
     }
+
+    /// <summary>
+    /// binary:logistic (scores are probabilities: thresholds, log loss and calibration mean something) or a
+    /// reg: objective; binary:logitraw and binary:hinge would make the scores margins or 0/1.
+    /// </summary>
+    public static bool IsClassifierObjective(string objective) =>
+        objective == "binary:logistic" ? true
+        : objective.StartsWith("reg:", StringComparison.Ordinal) ? false
+        : throw new EncodingException($"The objective '{objective}' is not supported: use binary:logistic for a classifier or a reg: objective for a regressor.");
 
     /// <summary>
     /// The positive and negative label values. The positive one is the caller's, else "1" or "true" when
@@ -161,7 +167,8 @@ public static class Trainer
         if (label.Categories.Count > 0 || label.Type is not (ColumnType.Integer or ColumnType.Float))
             return label.Categories;
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var reader = new CsvReader(openData(), new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        using var stream = openData();
+        using var reader = new CsvReader(stream, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
         var index = reader.Header.ToList().IndexOf(label.Name);
         while (reader.Read() && counts.Count <= 2)
         {

@@ -210,9 +210,14 @@ public sealed class XGBoostBooster : IDisposable
     }
 
     /// <summary>The model as XGBoost's JSON (what Python's xgboost.Booster.load_model reads).</summary>
-    public unsafe byte[] SaveJson()
+    public byte[] SaveJson() => Save("json");
+
+    /// <summary>The model in XGBoost's UBJSON format (tests use it to show that only JSON is accepted).</summary>
+    public byte[] SaveUbjson() => Save("ubj");
+
+    private unsafe byte[] Save(string format)
     {
-        XGBoostNative.Check(XGBoostNative.XGBoosterSaveModelToBuffer(Handle, "{\"format\":\"json\"}", out var length, out var data));
+        XGBoostNative.Check(XGBoostNative.XGBoosterSaveModelToBuffer(Handle, $"{{\"format\":\"{format}\"}}", out var length, out var data));
         return new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
     }
 

@@ -4,23 +4,21 @@ namespace MlopsPortal.Engine.Training;
 
 /// <summary>
 /// XGBoost's warnings (an unused parameter, a deprecated one) go to its log, not to an error code. This
-/// routes the log to a capture so that a caller can turn a warning into a clear error. One capture at a time
-/// is open, process-wide; callers hold it only around a booster's first round (milliseconds).
+/// routes the log to a capture so that a caller can turn a warning into a clear error. XGBoost keeps its log
+/// callback per thread and logs a booster's configuration on the calling thread, so captures are per thread
+/// too: concurrent trainings never wait for each other.
 /// </summary>
 public static class XGBoostLog
 {
-    private static readonly Lock Gate = new();
-    private static readonly SemaphoreSlim OneCapture = new(1, 1);
-    private static List<string>? _capture;
+    [ThreadStatic] private static List<string>? _capture;
     [ThreadStatic] private static bool _registeredHere;
 
     /// <summary>Collects what XGBoost logs until the returned scope is disposed.</summary>
     public static Capture Start()
     {
         Register();
-        OneCapture.Wait();
         var lines = new List<string>();
-        lock (Gate) _capture = lines;
+        _capture = lines;
         return new Capture(lines);
     }
 
@@ -39,8 +37,7 @@ public static class XGBoostLog
         // Runs on XGBoost's thread: never throw back into native code.
         try
         {
-            var line = XGBoostNative.CleanMessage(Marshal.PtrToStringUTF8((nint)message) ?? "");
-            lock (Gate) _capture?.Add(line);
+            _capture?.Add(XGBoostNative.CleanMessage(Marshal.PtrToStringUTF8((nint)message) ?? ""));
         }
         catch
         {
@@ -50,19 +47,8 @@ public static class XGBoostLog
 
     public sealed class Capture(List<string> lines) : IDisposable
     {
-        private bool _disposed;
+        public IReadOnlyList<string> Lines => lines;
 
-        public IReadOnlyList<string> Lines
-        {
-            get { lock (Gate) return [.. lines]; }
-        }
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            lock (Gate) _capture = null;
-            OneCapture.Release();
-        }
+        public void Dispose() => _capture = null;
     }
 }

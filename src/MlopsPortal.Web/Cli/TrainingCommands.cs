@@ -59,10 +59,19 @@ public static partial class PortalCommandLine
     private static async Task<TrainingRunView> FollowAsync(CliContext context, TrainingService training, Guid runId, bool quiet, CancellationToken ct)
     {
         var lastRound = 0;
+        int? attempt = null;
         var waitingSaid = false;
         while (true)
         {
             var view = await training.GetRunAsync(runId, lastRound, ct);
+            if (attempt is not null && view.Job.Attempts != attempt)
+            {
+                // Restarted on another node: its rounds start over.
+                if (!quiet) await context.Output.WriteLineAsync($"Restarted (attempt {view.Job.Attempts}); rounds start over.");
+                lastRound = 0;
+                view = await training.GetRunAsync(runId, 0, ct);
+            }
+            attempt = view.Job.Attempts;
             foreach (var r in view.Rounds)
             {
                 if (!quiet && (r.Round == 1 || r.Round % 10 == 0))

@@ -90,6 +90,11 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
             .Message.ShouldContain("no key columns");
         (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartEvaluationAsync(Actor.Cli(), version.Id, f.Compas, 1.5)))
             .Message.ShouldContain("between 0 and 1");
+
+        await f.CreateModelAsync("recid-wrongkey", d => d with { KeyColumns = ["case_id"] });
+        var keyed = await TrainAsync("recid-wrongkey", 4);
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartScoringAsync(Actor.Cli(), keyed.Id, f.Compas, null)))
+            .Message.ShouldContain("no key column 'case_id'");
     }
 
     [Fact]
@@ -106,6 +111,9 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         var corrupt = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
             new ExternalVersionRequest("recid-external", Encoding.UTF8.GetBytes("{\"learner\": nonsense"), features)));
         corrupt.Message.ShouldContain("not a valid XGBoost model");
+        var ubjson = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", UbjsonOf(modelJson), features)));
+        ubjson.Message.ShouldContain("not XGBoost's JSON format");
         var wrongCount = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
             new ExternalVersionRequest("recid-external", modelJson, ["age"])));
         wrongCount.Message.ShouldContain("reads 9 features; 1 are listed");
@@ -118,10 +126,19 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         version.Number.ShouldBe(2);
         version.Source.ShouldBe("notebook: risk/fit.ipynb");
         version.Features.Count.ShouldBe(9);
+        await using (var stored = f.Training.OpenPackage(version))
+            ModelPackage.Read(stored).Manifest.Label.NegativeLabel.ShouldBe("0");
         var again = await f.Training.RegisterExternalAsync(Actor.Cli(),
             new ExternalVersionRequest("recid-external", modelJson, features, f.Compas, "notebook: risk/fit.ipynb", "git:feed"));
         again.Created.ShouldBeFalse();
         again.Version.Id.ShouldBe(version.Id);
         (await f.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == "model-version.registered" && e.EntityId == version.Id.ToString()))).ShouldBe(1);
+    }
+
+    /// <summary>The same model in XGBoost's UBJSON format (XGBoost loads it; the portal takes JSON only).</summary>
+    private static byte[] UbjsonOf(byte[] json)
+    {
+        using var booster = XGBoostBooster.Load(json);
+        return booster.SaveUbjson();
     }
 }

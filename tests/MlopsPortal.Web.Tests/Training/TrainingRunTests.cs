@@ -100,12 +100,13 @@ public sealed class TrainingRunTests(TrainingFixture f)
     [Theory]
     [InlineData("max_dept", "max_dept")]
     [InlineData("eta", "eta")]
+    [InlineData("objective", "binary:logitraw")]
     public async Task ShouldRefuseInXGBoostsWords_WhenAParameterIsUnknownOrInvalid(string name, string expected)
     {
         await f.CreateModelAsync($"recid-param-{name.Replace("_", "")}");
         var before = await f.QueryAsync(db => db.JobRuns.CountAsync());
         var error = await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartRunAsync(Actor.Cli(),
-            new TrainingRunRequest($"recid-param-{name.Replace("_", "")}", f.Compas, new() { [name] = name == "eta" ? "fast" : "6" })));
+            new TrainingRunRequest($"recid-param-{name.Replace("_", "")}", f.Compas, new() { [name] = name switch { "eta" => "fast", "objective" => "binary:logitraw", _ => "6" } })));
         error.Message.ShouldContain(expected);
         (await f.QueryAsync(db => db.JobRuns.CountAsync())).ShouldBe(before);
     }
@@ -171,5 +172,14 @@ public sealed class TrainingRunTests(TrainingFixture f)
             r => r.Kind == JobKinds.Training && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
         fired.Status.ShouldBe(JobRunStatus.Failed);
         fired.Error!.ShouldContain("start the first run by hand");
+    }
+
+    [Fact]
+    public async Task ShouldRefuseARegressionObjective_ForAClassificationModel()
+    {
+        await f.CreateModelAsync("recid-wrong-objective");
+        var error = await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartRunAsync(Actor.Cli(),
+            new TrainingRunRequest("recid-wrong-objective", f.Compas, new() { ["objective"] = "reg:squarederror" })));
+        error.Message.ShouldContain("does not fit 'recid-wrong-objective', a binaryClassification model");
     }
 }

@@ -18,7 +18,7 @@ public static partial class PortalCommandLine
         {
             return work();
         }
-        catch (Exception e) when (e is EncodingException or XGBoostException or InvalidDataException or Engine.Datasets.CsvFormatException)
+        catch (Exception e) when (e is EncodingException or XGBoostException or InvalidDataException or Engine.Datasets.CsvFormatException or FormatException)
         {
             throw new PortalValidationException($"{file}: {e.Message}");
         }

@@ -78,6 +78,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(RunCommand(context));
         root.Subcommands.Add(TrainCommand(context));
         root.Subcommands.Add(ScoreCommand(context));
+        root.Subcommands.Add(FairnessCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }

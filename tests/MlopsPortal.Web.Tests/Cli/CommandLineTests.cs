@@ -361,4 +361,26 @@ public sealed class CommandLineTests : IDisposable
         error.ShouldContain("Unset MLOPS_XGBOOST_LIBRARY to use Debian's libxgboost0");
         File.Exists(Path.Combine(_dir.Path, "m.zip")).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task ShouldPrintTheContractJson_WhenFairnessRunsOnCompas()
+    {
+        var data = Path.Combine(RepositoryRoot.Path, "tests", "data", "expected", "compas-propublica.csv");
+        var result = await RunAsync("fairness", "--data", data, "--label", "two_year_recid", "--prediction", "high_risk",
+            "--sensitive", "race,sex", "--intersectional", "--bootstrap", "100", "--seed", "4", "--json");
+
+        result.Exit.ShouldBe(0, result.Err);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        json.EnumerateObject().Select(p => p.Name).ShouldBe(["rows", "groups", "disparities", "disparitiesExcludingSmallGroups", "verdict"]);
+        json.GetProperty("rows").GetInt32().ShouldBe(6172);
+        var group = json.GetProperty("groups").EnumerateArray().First(g => g.GetProperty("group").GetString() == "African-American&Male");
+        group.GetProperty("attribute").GetString().ShouldBe("race&sex");
+        group.GetProperty("ci").GetProperty("fpr").GetArrayLength().ShouldBe(2);
+        json.GetProperty("disparities").GetProperty("race").GetProperty("fourFifthsPass").GetBoolean().ShouldBeFalse();
+        json.GetProperty("verdict").GetString().ShouldBe("fail");
+
+        var bad = await RunAsync("fairness", "--data", data, "--label", "race", "--prediction", "high_risk", "--sensitive", "sex", "--json");
+        bad.Exit.ShouldBe(1);
+        JsonDocument.Parse(bad.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("column 'race': 'Other' is not 0/1 or true/false");
+    }
 }

@@ -1,0 +1,235 @@
+// Written by hand: Fairlearn is Python only and no fairness library for .NET restores here. Definitions follow
+// Fairlearn's (difference = largest − smallest group value, ratio = smallest ÷ largest, equalized odds = the worse
+// of the TPR and FPR terms), and tests hold the results to an independent computation in Python.
+namespace MlopsPortal.Engine.Fairness;
+
+/// <summary>Policy thresholds (contracts §4 defaults; per risk tier in the portal).</summary>
+public sealed record FairnessThresholds(
+    double DisparateImpactFail = 0.8, double DisparateImpactWarn = 0.9, double DifferenceFail = 0.10, double DifferenceWarn = 0.05);
+
+public sealed record FairnessOptions
+{
+    /// <summary>Also the cross product of every sensitive attribute ("race&amp;sex").</summary>
+    public bool Intersectional { get; init; }
+    /// <summary>Disparate impact is each group's selection rate over this group's; else smallest over largest.</summary>
+    public string? ReferenceGroup { get; init; }
+    /// <summary>Bootstrap resamples for confidence intervals; 0 for none.</summary>
+    public int Bootstrap { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Groups with fewer rows are flagged (smallGroup) and left out of the disparities the verdict reads.</summary>
+    public int MinGroupSize { get; init; } = 30;
+    public FairnessThresholds Thresholds { get; init; } = new();
+}
+
+/// <summary>The label and prediction of every row (true = positive) and each sensitive attribute's value per row.</summary>
+public sealed record FairnessInput(bool[] Labels, bool[] Predictions, IReadOnlyList<(string Attribute, string[] Values)> Sensitive);
+
+/// <summary>A bootstrap interval; written as [low, high] (contracts §4).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(IntervalConverter))]
+public sealed record Interval(double Low, double High);
+
+internal sealed class IntervalConverter : System.Text.Json.Serialization.JsonConverter<Interval>
+{
+    public override Interval Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        var values = System.Text.Json.JsonSerializer.Deserialize<double[]>(ref reader, options) ?? [];
+        return values.Length == 2 ? new Interval(values[0], values[1]) : throw new System.Text.Json.JsonException("An interval is [low, high].");
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, Interval value, System.Text.Json.JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        writer.WriteNumberValue(value.Low);
+        writer.WriteNumberValue(value.High);
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>One group's rates; a rate whose denominator is zero is null (contracts §1).</summary>
+public sealed record GroupMetrics(
+    string Attribute, string Group, long Count, double? BaseRate, double? SelectionRate, double? Tpr, double? Fpr, double? Fnr,
+    double? Precision, bool SmallGroup,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, Interval?>? Ci);
+
+public sealed record Disparities(
+    double? DemographicParityDifference, double? DemographicParityRatio, double? EqualizedOddsDifference, double? EqualizedOddsRatio,
+    double? EqualOpportunityDifference, double? DisparateImpactRatio, bool? FourFifthsPass);
+
+public sealed record FairnessReport(
+    long Rows, IReadOnlyList<GroupMetrics> Groups, IReadOnlyDictionary<string, Disparities> Disparities,
+    IReadOnlyDictionary<string, Disparities> DisparitiesExcludingSmallGroups, string? Verdict);
+
+/// <summary>Group and intersectional fairness metrics with seeded bootstrap intervals and a policy verdict (contracts §4).</summary>
+public static class FairnessAudit
+{
+    public const string Missing = "(missing)";
+    private static readonly string[] MetricNames = ["baseRate", "selectionRate", "tpr", "fpr", "fnr", "precision"];
+
+    public static FairnessReport Run(FairnessInput input, FairnessOptions options)
+    {
+        var n = input.Labels.Length;
+        if (input.Predictions.Length != n || input.Sensitive.Any(s => s.Values.Length != n))
+            throw new ArgumentException("Labels, predictions and sensitive values must have one entry per row.");
+        if (input.Sensitive.Count == 0)
+            throw new ArgumentException("Name at least one sensitive attribute.");
+        var outcomes = new byte[n];
+        for (var i = 0; i < n; i++)
+            outcomes[i] = (byte)((input.Labels[i] ? 2 : 0) | (input.Predictions[i] ? 1 : 0));
+        var attributes = Attributes(input, options.Intersectional);
+
+        var groups = new List<GroupMetrics>();
+        var disparities = new Dictionary<string, Disparities>();
+        var excluding = new Dictionary<string, Disparities>();
+        foreach (var a in attributes)
+        {
+            var counts = Count(a.Cells, outcomes, a.Names.Count, null);
+            var intervals = options.Bootstrap > 0 ? Bootstrap(a, outcomes, options) : null;
+            var rows = a.Names.Select((name, g) => Metrics(a.Attribute, name, counts.AsSpan(g * 4, 4), options.MinGroupSize, intervals?[g])).ToList();
+            groups.AddRange(rows);
+            disparities[a.Attribute] = Disparity(rows, options.ReferenceGroup);
+            excluding[a.Attribute] = Disparity(rows.Where(r => !r.SmallGroup).ToList(), options.ReferenceGroup);
+        }
+        return new FairnessReport(n, groups, disparities, excluding, Verdict(excluding.Values, options.Thresholds));
+    }
+
+    private sealed record AttributeCells(string Attribute, IReadOnlyList<string> Names, int[] Cells);
+
+    /// <summary>Each attribute (and with intersections, their cross product) as a group index per row; groups sorted by name.</summary>
+    private static List<AttributeCells> Attributes(FairnessInput input, bool intersectional)
+    {
+        var result = input.Sensitive.Select(s => Index(s.Attribute, s.Values)).ToList();
+        if (intersectional && input.Sensitive.Count > 1)
+        {
+            var joined = new string[input.Labels.Length];
+            for (var i = 0; i < joined.Length; i++)
+                joined[i] = string.Join('&', input.Sensitive.Select(s => Value(s.Values[i])));
+            result.Add(Index(string.Join('&', input.Sensitive.Select(s => s.Attribute)), joined));
+        }
+        return result;
+    }
+
+    private static string Value(string? v) => string.IsNullOrEmpty(v) ? Missing : v;
+
+    private static AttributeCells Index(string attribute, string[] values)
+    {
+        var names = values.Select(Value).Distinct().Order(StringComparer.Ordinal).ToList();
+        var lookup = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
+        return new AttributeCells(attribute, names, values.Select(v => lookup[Value(v)]).ToArray());
+    }
+
+    /// <summary>TN, FP, FN, TP per group (index = group × 4 + label × 2 + prediction), over all rows or a resample.</summary>
+    private static long[] Count(int[] cells, byte[] outcomes, int groups, int[]? rows)
+    {
+        var counts = new long[groups * 4];
+        if (rows is null)
+            for (var i = 0; i < cells.Length; i++) counts[cells[i] * 4 + outcomes[i]]++;
+        else
+            foreach (var i in rows) counts[cells[i] * 4 + outcomes[i]]++;
+        return counts;
+    }
+
+    private static double? Rate(long numerator, long denominator) => denominator == 0 ? null : (double)numerator / denominator;
+
+    /// <summary>The six rates of a group from its TN, FP, FN, TP.</summary>
+    private static double?[] Rates(ReadOnlySpan<long> c)
+    {
+        long tn = c[0], fp = c[1], fn = c[2], tp = c[3], all = tn + fp + fn + tp;
+        return [Rate(tp + fn, all), Rate(tp + fp, all), Rate(tp, tp + fn), Rate(fp, fp + tn), Rate(fn, tp + fn), Rate(tp, tp + fp)];
+    }
+
+    private static GroupMetrics Metrics(string attribute, string group, ReadOnlySpan<long> c, int minSize, Interval?[]? intervals)
+    {
+        var r = Rates(c);
+        var count = c[0] + c[1] + c[2] + c[3];
+        return new GroupMetrics(attribute, group, count, r[0], r[1], r[2], r[3], r[4], r[5], count < minSize,
+            intervals is null ? null : MetricNames.Select((m, i) => (m, intervals[i])).ToDictionary(p => p.m, p => p.Item2));
+    }
+
+    /// <summary>
+    /// Percentile intervals (2.5 and 97.5, linear interpolation as numpy's default) over resamples of whole rows,
+    /// each drawn from its own seeded generator so that the result does not depend on how resamples are spread over threads.
+    /// </summary>
+    private static Interval?[][] Bootstrap(AttributeCells a, byte[] outcomes, FairnessOptions options)
+    {
+        var groups = a.Names.Count;
+        var n = outcomes.Length;
+        var samples = new double[groups * MetricNames.Length][];
+        for (var k = 0; k < samples.Length; k++) samples[k] = new double[options.Bootstrap];
+        Parallel.For(0, options.Bootstrap, () => (Rows: new int[n], Counts: new long[groups * 4]), (b, _, local) =>
+        {
+            var random = new Random(HashCode.Combine(options.Seed, b));
+            Array.Clear(local.Counts);
+            for (var i = 0; i < n; i++)
+            {
+                var row = random.Next(n);
+                local.Counts[a.Cells[row] * 4 + outcomes[row]]++;
+            }
+            for (var g = 0; g < groups; g++)
+            {
+                var rates = Rates(local.Counts.AsSpan(g * 4, 4));
+                for (var m = 0; m < rates.Length; m++)
+                    samples[g * MetricNames.Length + m][b] = rates[m] ?? double.NaN;
+            }
+            return local;
+        }, _ => { });
+        return Enumerable.Range(0, groups).Select(g => Enumerable.Range(0, MetricNames.Length)
+            .Select(m => Percentiles(samples[g * MetricNames.Length + m])).ToArray()).ToArray();
+    }
+
+    /// <summary>numpy.percentile's linear interpolation at 2.5 and 97.5 over the defined values; null when none is.</summary>
+    internal static Interval? Percentiles(double[] values)
+    {
+        var defined = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (defined.Length == 0) return null;
+        return new Interval(At(defined, 0.025), At(defined, 0.975));
+
+        static double At(double[] sorted, double q)
+        {
+            var position = q * (sorted.Length - 1);
+            var low = (int)Math.Floor(position);
+            var high = Math.Min(low + 1, sorted.Length - 1);
+            return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+        }
+    }
+
+    /// <summary>Differences and ratios between groups, over the groups where the rate is defined.</summary>
+    private static Disparities Disparity(IReadOnlyList<GroupMetrics> rows, string? reference)
+    {
+        if (rows.Count == 0) return new Disparities(null, null, null, null, null, null, null);
+        var selection = rows.Select(r => r.SelectionRate).OfType<double>().ToList();
+        var tpr = rows.Select(r => r.Tpr).OfType<double>().ToList();
+        var fpr = rows.Select(r => r.Fpr).OfType<double>().ToList();
+        double? Difference(List<double> v) => v.Count == 0 ? null : v.Max() - v.Min();
+        double? Ratio(List<double> v) => v.Count == 0 || v.Max() == 0 ? null : v.Min() / v.Max();
+        double? Worse(double? a, double? b, bool larger) => a is null ? b : b is null ? a : larger ? Math.Max(a.Value, b.Value) : Math.Min(a.Value, b.Value);
+
+        double? impact;
+        if (reference is not null && rows.FirstOrDefault(r => r.Group == reference) is { } refRow)
+        {
+            var others = rows.Where(r => r.Group != reference).Select(r => r.SelectionRate).OfType<double>().ToList();
+            impact = refRow.SelectionRate is not { } baseRate || baseRate == 0 ? null
+                : others.Count == 0 ? 1 : others.Min() / baseRate;
+        }
+        else
+            impact = Ratio(selection);
+        return new Disparities(Difference(selection), Ratio(selection),
+            Worse(Difference(tpr), Difference(fpr), larger: true), Worse(Ratio(tpr), Ratio(fpr), larger: false),
+            Difference(tpr), impact, impact is { } di ? di >= 0.8 : null);
+    }
+
+    /// <summary>fail beats warn beats pass, over every attribute; null when nothing could be computed.</summary>
+    private static string? Verdict(IEnumerable<Disparities> all, FairnessThresholds t)
+    {
+        string? verdict = null;
+        foreach (var d in all)
+        {
+            if (d.DisparateImpactRatio is null && d.DemographicParityDifference is null && d.EqualizedOddsDifference is null) continue;
+            var fail = d.DisparateImpactRatio < t.DisparateImpactFail || d.DemographicParityDifference > t.DifferenceFail || d.EqualizedOddsDifference > t.DifferenceFail;
+            var warn = d.DisparateImpactRatio < t.DisparateImpactWarn || d.DemographicParityDifference > t.DifferenceWarn || d.EqualizedOddsDifference > t.DifferenceWarn;
+            var current = fail ? "fail" : warn ? "warn" : "pass";
+            verdict = verdict == "fail" || current == "fail" ? "fail" : verdict == "warn" || current == "warn" ? "warn" : "pass";
+        }
+        return verdict;
+    }
+}

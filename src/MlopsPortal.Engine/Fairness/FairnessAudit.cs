@@ -21,8 +21,32 @@ public sealed record FairnessOptions
     public FairnessThresholds Thresholds { get; init; } = new();
 }
 
-/// <summary>The label and prediction of every row (true = positive) and each sensitive attribute's value per row.</summary>
-public sealed record FairnessInput(bool[] Labels, bool[] Predictions, IReadOnlyList<(string Attribute, string[] Values)> Sensitive);
+/// <summary>A dictionary-encoded sensitive column: a category index per row, −1 for a missing value.</summary>
+public sealed record SensitiveColumn(string Attribute, IReadOnlyList<string> Categories, int[] Codes)
+{
+    /// <summary>Encodes text values; an empty or null value is missing.</summary>
+    public static SensitiveColumn FromValues(string attribute, IReadOnlyList<string?> values)
+    {
+        var categories = new List<string>();
+        var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+        var codes = new int[values.Count];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var v = values[i];
+            if (string.IsNullOrEmpty(v)) { codes[i] = -1; continue; }
+            if (!lookup.TryGetValue(v, out var code))
+            {
+                code = lookup[v] = categories.Count;
+                categories.Add(v);
+            }
+            codes[i] = code;
+        }
+        return new SensitiveColumn(attribute, categories, codes);
+    }
+}
+
+/// <summary>The label and prediction of every row (true = positive) and the sensitive columns.</summary>
+public sealed record FairnessInput(bool[] Labels, bool[] Predictions, IReadOnlyList<SensitiveColumn> Sensitive);
 
 /// <summary>A bootstrap interval; written as [low, high] (contracts §4).</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(IntervalConverter))]
@@ -69,7 +93,7 @@ public static class FairnessAudit
     public static FairnessReport Run(FairnessInput input, FairnessOptions options)
     {
         var n = input.Labels.Length;
-        if (input.Predictions.Length != n || input.Sensitive.Any(s => s.Values.Length != n))
+        if (input.Predictions.Length != n || input.Sensitive.Any(s => s.Codes.Length != n))
             throw new ArgumentException("Labels, predictions and sensitive values must have one entry per row.");
         if (input.Sensitive.Count == 0)
             throw new ArgumentException("Name at least one sensitive attribute.");
@@ -81,11 +105,12 @@ public static class FairnessAudit
         var groups = new List<GroupMetrics>();
         var disparities = new Dictionary<string, Disparities>();
         var excluding = new Dictionary<string, Disparities>();
-        foreach (var a in attributes)
+        var intervals = options.Bootstrap > 0 ? Bootstrap(attributes, outcomes, options) : null;
+        for (var index = 0; index < attributes.Count; index++)
         {
-            var counts = Count(a.Cells, outcomes, a.Names.Count, null);
-            var intervals = options.Bootstrap > 0 ? Bootstrap(a, outcomes, options) : null;
-            var rows = a.Names.Select((name, g) => Metrics(a.Attribute, name, counts.AsSpan(g * 4, 4), options.MinGroupSize, intervals?[g])).ToList();
+            var a = attributes[index];
+            var counts = Count(a.Cells, outcomes, a.Names.Count);
+            var rows = a.Names.Select((name, g) => Metrics(a.Attribute, name, counts.AsSpan(g * 4, 4), options.MinGroupSize, intervals?[index][g])).ToList();
             groups.AddRange(rows);
             disparities[a.Attribute] = Disparity(rows, options.ReferenceGroup);
             excluding[a.Attribute] = Disparity(rows.Where(r => !r.SmallGroup).ToList(), options.ReferenceGroup);
@@ -98,34 +123,53 @@ public static class FairnessAudit
     /// <summary>Each attribute (and with intersections, their cross product) as a group index per row; groups sorted by name.</summary>
     private static List<AttributeCells> Attributes(FairnessInput input, bool intersectional)
     {
-        var result = input.Sensitive.Select(s => Index(s.Attribute, s.Values)).ToList();
+        var result = input.Sensitive.Select(c => Regroup(c.Attribute, c.Codes, code => code < 0 ? Missing : c.Categories[code])).ToList();
         if (intersectional && input.Sensitive.Count > 1)
         {
-            var joined = new string[input.Labels.Length];
-            for (var i = 0; i < joined.Length; i++)
-                joined[i] = string.Join('&', input.Sensitive.Select(s => Value(s.Values[i])));
-            result.Add(Index(string.Join('&', input.Sensitive.Select(s => s.Attribute)), joined));
+            // Mixed radix over (categories + 1) per column, the extra digit for "missing".
+            var keys = new long[input.Labels.Length];
+            var radix = 1L;
+            foreach (var c in input.Sensitive)
+            {
+                for (var i = 0; i < keys.Length; i++) keys[i] += (c.Codes[i] + 1) * radix;
+                radix *= c.Categories.Count + 1;
+            }
+            string Name(long key) => string.Join('&', input.Sensitive.Select(c =>
+            {
+                var digit = (int)(key % (c.Categories.Count + 1));
+                key /= c.Categories.Count + 1;
+                return digit == 0 ? Missing : c.Categories[digit - 1];
+            }));
+            var distinct = new Dictionary<long, int>();
+            var codes = new int[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (!distinct.TryGetValue(keys[i], out var code)) code = distinct[keys[i]] = distinct.Count;
+                codes[i] = code;
+            }
+            var byCode = distinct.OrderBy(p => p.Value).Select(p => Name(p.Key)).ToList();
+            result.Add(Regroup(string.Join('&', input.Sensitive.Select(c => c.Attribute)), codes, code => byCode[code]));
         }
         return result;
     }
 
-    private static string Value(string? v) => string.IsNullOrEmpty(v) ? Missing : v;
-
-    private static AttributeCells Index(string attribute, string[] values)
+    /// <summary>Sorts the groups by name and maps each row's code to its group's index.</summary>
+    private static AttributeCells Regroup(string attribute, int[] codes, Func<int, string> nameOf)
     {
-        var names = values.Select(Value).Distinct().Order(StringComparer.Ordinal).ToList();
-        var lookup = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-        return new AttributeCells(attribute, names, values.Select(v => lookup[Value(v)]).ToArray());
+        var present = codes.Distinct().ToList();
+        var names = present.Select(nameOf).ToList();
+        var order = present.Select((code, i) => (code, name: names[i])).OrderBy(p => p.name, StringComparer.Ordinal).ToList();
+        var index = order.Select((p, i) => (p.code, i)).ToDictionary(p => p.code, p => p.i);
+        var cells = new int[codes.Length];
+        for (var i = 0; i < cells.Length; i++) cells[i] = index[codes[i]];
+        return new AttributeCells(attribute, order.Select(p => p.name).ToList(), cells);
     }
 
-    /// <summary>TN, FP, FN, TP per group (index = group × 4 + label × 2 + prediction), over all rows or a resample.</summary>
-    private static long[] Count(int[] cells, byte[] outcomes, int groups, int[]? rows)
+    /// <summary>TN, FP, FN, TP per group (index = group × 4 + label × 2 + prediction).</summary>
+    private static long[] Count(int[] cells, byte[] outcomes, int groups)
     {
         var counts = new long[groups * 4];
-        if (rows is null)
-            for (var i = 0; i < cells.Length; i++) counts[cells[i] * 4 + outcomes[i]]++;
-        else
-            foreach (var i in rows) counts[cells[i] * 4 + outcomes[i]]++;
+        for (var i = 0; i < cells.Length; i++) counts[cells[i] * 4 + outcomes[i]]++;
         return counts;
     }
 
@@ -147,34 +191,37 @@ public static class FairnessAudit
     }
 
     /// <summary>
-    /// Percentile intervals (2.5 and 97.5, linear interpolation as numpy's default) over resamples of whole rows,
-    /// each drawn from its own seeded generator so that the result does not depend on how resamples are spread over threads.
+    /// Percentile intervals (2.5 and 97.5, linear interpolation as numpy's default) over resamples of whole rows:
+    /// one draw of rows serves every attribute. Each resample has its own seeded generator, so the result does not
+    /// depend on how resamples are spread over threads. Result: [attribute][group][metric].
     /// </summary>
-    private static Interval?[][] Bootstrap(AttributeCells a, byte[] outcomes, FairnessOptions options)
+    private static Interval?[][][] Bootstrap(List<AttributeCells> attributes, byte[] outcomes, FairnessOptions options)
     {
-        var groups = a.Names.Count;
         var n = outcomes.Length;
-        var samples = new double[groups * MetricNames.Length][];
-        for (var k = 0; k < samples.Length; k++) samples[k] = new double[options.Bootstrap];
-        Parallel.For(0, options.Bootstrap, () => (Rows: new int[n], Counts: new long[groups * 4]), (b, _, local) =>
+        var resamples = options.Bootstrap;
+        var samples = attributes.Select(a => Enumerable.Range(0, a.Names.Count * MetricNames.Length).Select(_ => new double[resamples]).ToArray()).ToArray();
+        Parallel.For(0, resamples, () => attributes.Select(a => new long[a.Names.Count * 4]).ToArray(), (b, _, counts) =>
         {
             var random = new Random(HashCode.Combine(options.Seed, b));
-            Array.Clear(local.Counts);
+            foreach (var c in counts) Array.Clear(c);
             for (var i = 0; i < n; i++)
             {
                 var row = random.Next(n);
-                local.Counts[a.Cells[row] * 4 + outcomes[row]]++;
+                var outcome = outcomes[row];
+                for (var a = 0; a < counts.Length; a++)
+                    counts[a][attributes[a].Cells[row] * 4 + outcome]++;
             }
-            for (var g = 0; g < groups; g++)
-            {
-                var rates = Rates(local.Counts.AsSpan(g * 4, 4));
-                for (var m = 0; m < rates.Length; m++)
-                    samples[g * MetricNames.Length + m][b] = rates[m] ?? double.NaN;
-            }
-            return local;
+            for (var a = 0; a < counts.Length; a++)
+                for (var g = 0; g < attributes[a].Names.Count; g++)
+                {
+                    var rates = Rates(counts[a].AsSpan(g * 4, 4));
+                    for (var m = 0; m < rates.Length; m++)
+                        samples[a][g * MetricNames.Length + m][b] = rates[m] ?? double.NaN;
+                }
+            return counts;
         }, _ => { });
-        return Enumerable.Range(0, groups).Select(g => Enumerable.Range(0, MetricNames.Length)
-            .Select(m => Percentiles(samples[g * MetricNames.Length + m])).ToArray()).ToArray();
+        return attributes.Select((a, index) => Enumerable.Range(0, a.Names.Count).Select(g => Enumerable.Range(0, MetricNames.Length)
+            .Select(m => Percentiles(samples[index][g * MetricNames.Length + m])).ToArray()).ToArray()).ToArray();
     }
 
     /// <summary>numpy.percentile's linear interpolation at 2.5 and 97.5 over the defined values; null when none is.</summary>

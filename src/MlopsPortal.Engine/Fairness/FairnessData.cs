@@ -18,7 +18,7 @@ public static class FairnessData
         var sensitiveIndexes = sensitive.Select(IndexOf).ToArray();
         var labels = new List<bool>();
         var predictions = new List<bool>();
-        var values = sensitive.Select(_ => new List<string>()).ToArray();
+        var values = sensitive.Select(_ => new List<string?>()).ToArray();
         while (reader.Read())
         {
             labels.Add(Positive(reader.FieldString(labelIndex), label, reader.RowLine, positiveLabel));
@@ -26,7 +26,7 @@ public static class FairnessData
             for (var s = 0; s < sensitiveIndexes.Length; s++)
                 values[s].Add(reader.FieldString(sensitiveIndexes[s]));
         }
-        return new FairnessInput([.. labels], [.. predictions], sensitive.Select((name, s) => (name, values[s].ToArray())).ToList());
+        return new FairnessInput([.. labels], [.. predictions], sensitive.Select((name, s) => SensitiveColumn.FromValues(name, values[s])).ToList());
     }
 
     private static bool Positive(string value, string column, long line, string? positiveLabel)

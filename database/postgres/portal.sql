@@ -979,3 +979,70 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123215350_Fairness') THEN
+    CREATE TABLE "FairnessAudits" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid,
+        "ModelVersionId" uuid,
+        "DatasetVersionId" uuid NOT NULL,
+        "LabelColumn" character varying(200) NOT NULL,
+        "PredictionColumn" character varying(200),
+        "Threshold" double precision,
+        "Sensitive" text NOT NULL,
+        "Intersectional" boolean NOT NULL,
+        "Bootstrap" integer NOT NULL,
+        "Seed" integer NOT NULL,
+        "Report" text NOT NULL,
+        "Verdict" character varying(8),
+        "Policy" text NOT NULL,
+        "RequestedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_FairnessAudits" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123215350_Fairness') THEN
+    CREATE TABLE "FairnessPolicies" (
+        "RiskTier" integer NOT NULL,
+        "DisparateImpactFail" double precision NOT NULL,
+        "DisparateImpactWarn" double precision NOT NULL,
+        "DifferenceFail" double precision NOT NULL,
+        "DifferenceWarn" double precision NOT NULL,
+        "MinGroupSize" integer NOT NULL,
+        "UpdatedBy" character varying(256) NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_FairnessPolicies" PRIMARY KEY ("RiskTier")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123215350_Fairness') THEN
+    CREATE INDEX "IX_FairnessAudits_ModelId_CreatedAt" ON "FairnessAudits" ("ModelId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123215350_Fairness') THEN
+    CREATE INDEX "IX_FairnessAudits_ModelVersionId_CreatedAt" ON "FairnessAudits" ("ModelVersionId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123215350_Fairness') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261123215350_Fairness', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1084,3 +1084,76 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123215352_Fairness'
+)
+BEGIN
+    CREATE TABLE [FairnessAudits] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NULL,
+        [ModelVersionId] uniqueidentifier NULL,
+        [DatasetVersionId] uniqueidentifier NOT NULL,
+        [LabelColumn] nvarchar(200) NOT NULL,
+        [PredictionColumn] nvarchar(200) NULL,
+        [Threshold] float NULL,
+        [Sensitive] nvarchar(max) NOT NULL,
+        [Intersectional] bit NOT NULL,
+        [Bootstrap] int NOT NULL,
+        [Seed] int NOT NULL,
+        [Report] nvarchar(max) NOT NULL,
+        [Verdict] nvarchar(8) NULL,
+        [Policy] nvarchar(max) NOT NULL,
+        [RequestedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_FairnessAudits] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123215352_Fairness'
+)
+BEGIN
+    CREATE TABLE [FairnessPolicies] (
+        [RiskTier] int NOT NULL,
+        [DisparateImpactFail] float NOT NULL,
+        [DisparateImpactWarn] float NOT NULL,
+        [DifferenceFail] float NOT NULL,
+        [DifferenceWarn] float NOT NULL,
+        [MinGroupSize] int NOT NULL,
+        [UpdatedBy] nvarchar(256) NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_FairnessPolicies] PRIMARY KEY ([RiskTier])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123215352_Fairness'
+)
+BEGIN
+    CREATE INDEX [IX_FairnessAudits_ModelId_CreatedAt] ON [FairnessAudits] ([ModelId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123215352_Fairness'
+)
+BEGIN
+    CREATE INDEX [IX_FairnessAudits_ModelVersionId_CreatedAt] ON [FairnessAudits] ([ModelVersionId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123215352_Fairness'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123215352_Fairness', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -67,6 +67,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Datasets.DatasetService>();
         services.AddSingleton<ModelRegistry.ModelService>();
         services.AddSingleton<Training.TrainingService>();
+        services.AddSingleton<Training.FairnessService>();
         return builder;
     }
 

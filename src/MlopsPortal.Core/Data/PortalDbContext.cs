@@ -43,6 +43,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
     public DbSet<TrainingRound> TrainingRounds => Set<TrainingRound>();
     public DbSet<ModelEvaluation> ModelEvaluations => Set<ModelEvaluation>();
+    public DbSet<FairnessPolicy> FairnessPolicies => Set<FairnessPolicy>();
+    public DbSet<FairnessAuditRecord> FairnessAudits => Set<FairnessAuditRecord>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>

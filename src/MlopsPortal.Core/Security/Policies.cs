@@ -21,6 +21,10 @@ public static class Policies
     public const string EditAcceptanceCriteria = nameof(EditAcceptanceCriteria);
     /// <summary>Start training, evaluation and scoring runs; register externally trained versions.</summary>
     public const string TrainModels = nameof(TrainModels);
+    /// <summary>Start fairness audits.</summary>
+    public const string RunFairnessAudits = nameof(RunFairnessAudits);
+    /// <summary>Change the fairness thresholds of a risk tier.</summary>
+    public const string EditFairnessPolicy = nameof(EditFairnessPolicy);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -32,6 +36,8 @@ public static class Policies
         [EditRegistry] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [EditAcceptanceCriteria] = [Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [TrainModels] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
+        [RunFairnessAudits] = [Roles.MlEngineer, Roles.DataScientist, Roles.ComplianceOfficer, Roles.Administrator],
+        [EditFairnessPolicy] = [Roles.ComplianceOfficer],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

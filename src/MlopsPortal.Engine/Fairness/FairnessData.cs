@@ -29,6 +29,19 @@ public static class FairnessData
         return new FairnessInput([.. labels], [.. predictions], sensitive.Select((name, s) => SensitiveColumn.FromValues(name, values[s])).ToList());
     }
 
+    /// <summary>Only the sensitive columns, for audits whose labels and predictions come from a model.</summary>
+    public static List<SensitiveColumn> ReadSensitive(Stream csv, IReadOnlyList<string> sensitive)
+    {
+        using var reader = new CsvReader(csv, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
+        var header = reader.Header.ToList();
+        var indexes = sensitive.Select(c => header.IndexOf(c) is var i and >= 0 ? i : throw new FormatException($"The data has no column '{c}'.")).ToArray();
+        var values = sensitive.Select(_ => new List<string?>()).ToArray();
+        while (reader.Read())
+            for (var s = 0; s < indexes.Length; s++)
+                values[s].Add(reader.FieldString(indexes[s]));
+        return sensitive.Select((name, s) => SensitiveColumn.FromValues(name, values[s])).ToList();
+    }
+
     private static bool Positive(string value, string column, long line, string? positiveLabel)
     {
         var v = value.Trim();

@@ -1003,6 +1003,107 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1004,6 +1004,107 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("int");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("float");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
                     b.Property<Guid>("Id")

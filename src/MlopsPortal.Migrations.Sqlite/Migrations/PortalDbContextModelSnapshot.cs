@@ -986,6 +986,107 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
                     b.Property<Guid>("Id")

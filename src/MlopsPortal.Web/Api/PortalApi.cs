@@ -92,6 +92,7 @@ public static class PortalApi
         api.MapSchedulingApi();
         api.MapRegistryApi();
         api.MapTrainingApi();
+        api.MapFairnessApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

@@ -110,10 +110,10 @@ public sealed class SingleNodeTests : IAsyncLifetime
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>()
-            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.FairnessAudit, new EmptyPayload()));
-        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the fairness placeholder");
+            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.DriftReport, new EmptyPayload()));
+        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the drift placeholder");
         done.Status.ShouldBe(JobRunStatus.NotAvailable);
-        done.Summary!.ShouldContain("issue 7");
+        done.Summary!.ShouldContain("issue 8");
     }
 
     private sealed record FuturePayload : JobPayload

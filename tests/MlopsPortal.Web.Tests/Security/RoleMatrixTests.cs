@@ -224,6 +224,14 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     try { await Training(scope).StartScoringAsync(actor, Guid.NewGuid(), Guid.NewGuid(), null); }
                     catch (PortalNotFoundException) { }
                     break;
+                case "fairness-audit.start":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Training.FairnessService>().StartAuditAsync(actor, new() { DatasetVersionId = Guid.NewGuid() }); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "fairness-policy.edit":
+                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Training.FairnessService>()
+                        .SetPolicyAsync(actor, MlopsPortal.Core.ModelRegistry.RiskTier.Low, new(0.8, 0.9, 0.1, 0.05, 30));
+                    break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

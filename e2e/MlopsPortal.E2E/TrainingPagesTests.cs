@@ -33,7 +33,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
                 {
                     Slug = "recid-e2e", DisplayName = "Two-year recidivism", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)],
                     RiskTier = "high", Task = "binaryClassification", KeyColumns = ["id"], LabelColumn = "two_year_recid", PositiveLabel = "1",
-                    FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"],
+                    FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"], SensitiveAttributes = ["race", "sex"],
                     AcceptanceCriteria = [new("auc", ">=", 0.6, Roles.BusinessStakeholder), new("accuracy", ">=", 0.99, Roles.BusinessStakeholder)],
                 });
             return (data, "recid-e2e");
@@ -180,6 +180,50 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         marked.ShouldBeGreaterThan(0);
         (await page.Locator("[data-testid=criteria-table] th:has-text('Champion')").CountAsync()).ShouldBe(1);
         await PortalBrowserFixture.ScreenshotAsync(page, "evaluation-champion");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowGroupsGaugesAndIntervals_WhenAComplianceOfficerAuditsAVersion()
+    {
+        var (data, slug) = await ModelAsync();
+        var job = await Get<TrainingService>().StartRunAsync(Actor.Cli(), new TrainingRunRequest(slug, data, new() { ["num_boost_round"] = "20" }, 303));
+        for (var i = 0; i < 600 && (await Get<JobService>().GetAsync(job.Id)).IsActive; i++) await Task.Delay(200);
+        var versionId = (await Get<JobService>().GetAsync(job.Id)).OutputEntityId!;
+
+        var page = await portal.NewPageAsync(1366, 2600);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.ComplianceOfficer));
+        await page.GotoAsync($"model-versions/{versionId}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        (await page.Locator("[data-testid=evaluate]").CountAsync()).ShouldBe(0); // compliance audits, it does not evaluate or score
+        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
+        await page.Locator("[data-testid=fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
+        await FillNumericAsync(page, "fairness-bootstrap", "200");
+        await page.ClickAsync("[data-testid=fairness-intersectional]");
+        await page.ClickAsync("[data-testid=audit-fairness]");
+        await page.ClickAsync("[data-testid=version-message] a");
+        await page.WaitForURLAsync("**/fairness-audits/**");
+        await page.WaitForSelectorAsync("[data-testid=fairness-verdict]", new() { Timeout = 60_000 });
+
+        (await page.Locator("[data-testid=fairness-attribute]").CountAsync()).ShouldBe(3); // race, sex, race × sex
+        (await page.Locator("[data-testid=gauge]").CountAsync()).ShouldBe(9);
+        (await page.InnerTextAsync("[data-attribute=race] [data-testid=fairness-summary]")).ShouldContain("Selection rates range from");
+        (await page.InnerTextAsync("[data-attribute=race] [data-testid=fairness-groups] tr[data-group=Caucasian]")).ShouldMatch(@"\d+\.\d\s?%\s+\d+\.\d–\d+\.\d");
+        (await page.Locator("[data-attribute=race] [data-testid=rate-chart] line.portal-whisker").CountAsync()).ShouldBeGreaterThan(0);
+        await PortalBrowserFixture.ScreenshotAsync(page, "fairness-audit");
+
+        await page.ClickAsync("a[href='/fairness-policy']");
+        await page.WaitForURLAsync("**/fairness-policy");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var highFail = page.Locator("tr[data-tier=High] [data-testid=difference-fail] input, tr[data-tier=High] input[data-testid=difference-fail]").First;
+        await highFail.FillAsync("0.12");
+        await highFail.BlurAsync();
+        await page.ClickAsync("tr[data-tier=High] [data-testid=save-policy]");
+        await page.WaitForSelectorAsync("[data-testid=policy-message]:has-text('Saved the High tier')");
+        (await Get<FairnessService>().PoliciesAsync()).Single(p => p.RiskTier == RiskTier.High).DifferenceFail.ShouldBe(0.12);
+        await PortalBrowserFixture.ScreenshotAsync(page, "fairness-policy");
+        await Get<FairnessService>().SetPolicyAsync(new Actor(null, "compliance-reset", new HashSet<string> { Roles.ComplianceOfficer }, false),
+            RiskTier.High, new FairnessPolicyValues(0.8, 0.9, 0.1, 0.05, 30));
         await page.Context.CloseAsync();
     }
 }

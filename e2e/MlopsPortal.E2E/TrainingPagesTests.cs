@@ -226,4 +226,22 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
             RiskTier.High, new FairnessPolicyValues(0.8, 0.9, 0.1, 0.05, 30));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task ShouldAuditADatasetsOwnPredictions_FromItsVersionPage()
+    {
+        await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "expected", "compas-propublica.csv"));
+        var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-scored-e2e")).Version.Id;
+        var page = await EngineerAsync($"datasets/versions/{data}", height: 2000);
+        await RegistryPagesTests.PickAsync(page, "data-fairness-label", "two_year_recid");
+        await RegistryPagesTests.PickAsync(page, "data-fairness-prediction", "high_risk");
+        await RegistryPagesTests.PickAsync(page, "data-fairness-sensitive", "race");
+        await page.Locator("[data-testid=data-fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.ClickAsync("[data-testid=data-fairness-start]");
+        await page.WaitForURLAsync("**/fairness-audits/**");
+        await page.WaitForSelectorAsync("[data-testid=fairness-verdict]:has-text('fail')", new() { Timeout = 60_000 });
+        (await page.InnerTextAsync("[data-attribute=race] [data-testid=fairness-groups] tr[data-group=African-American]")).ShouldContain("3,175");
+        await page.Context.CloseAsync();
+    }
 }

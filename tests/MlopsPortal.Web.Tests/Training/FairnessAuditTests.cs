@@ -66,6 +66,15 @@ public sealed class FairnessAuditTests(TrainingFixture f)
         (await Fairness.ForVersionAsync(version)).Select(a => a.Id).ShouldBe([second.Id, first.Id]);
         (await f.QueryAsync(db => db.LineageEdges.CountAsync(e => e.ToId == first.Id.ToString()))).ShouldBe(2);
         await Fairness.SetPolicyAsync(Compliance, RiskTier.High, new FairnessPolicyValues(0.8, 0.9, 0.1, 0.05, 30));
+
+        // The next version's audit is compared with the newest audit of version 1.
+        var retrained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-fair", f.Compas, TrainingFixture.FewRounds(), 3)));
+        var next = await f.FinishAsync(await Fairness.StartAuditAsync(Actor.Cli(), request with { ModelVersionId = Guid.Parse(retrained.OutputEntityId!) }));
+        var previous = await Fairness.PreviousVersionAuditAsync(await Fairness.GetAsync(next.Id));
+        previous.ShouldNotBeNull();
+        previous.Value.Version.ShouldBe(1);
+        previous.Value.Audit.Id.ShouldBe(second.Id);
+        (await Fairness.PreviousVersionAuditAsync(strict)).ShouldBeNull();
     }
 
     [Fact]

@@ -114,4 +114,33 @@ public sealed class TrainingApiTests(TrainingFixture f)
         corrupt.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await corrupt.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("not a valid XGBoost model");
     }
+
+    [Fact]
+    public async Task ShouldAuditFairnessAndLetOnlyComplianceChangeThePolicy_ThroughTheApi()
+    {
+        await f.Host.CreateUserAsync("api-compliance@x.test", Roles.ComplianceOfficer);
+        await f.Host.CreateUserAsync("api-engineer3@x.test", Roles.MlEngineer);
+        var compliance = f.Host.CreateClient(await f.Host.CreateTokenAsync("api-compliance@x.test"));
+        var engineer = f.Host.CreateClient(await f.Host.CreateTokenAsync("api-engineer3@x.test"));
+
+        var start = await compliance.PostAsJsonAsync("api/v1/fairness-audits", new
+        {
+            datasetVersionId = f.Compas, labelColumn = "two_year_recid", predictionColumn = "is_recid", sensitive = new[] { "race" }, bootstrap = 20,
+        });
+        start.StatusCode.ShouldBe(HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync());
+        var job = await WaitForAsync(compliance, start.Headers.Location!.ToString().TrimStart('/'), j => Status(j) is not ("queued" or "running"));
+        Status(job).ShouldBe("succeeded");
+        var audit = await compliance.GetFromJsonAsync<JsonElement>($"api/v1/fairness-audits/{job.GetProperty("id").GetString()}");
+        audit.GetProperty("report").GetProperty("rows").GetInt32().ShouldBe(7214);
+        audit.GetProperty("report").GetProperty("groups")[0].GetProperty("ci").GetProperty("tpr").GetArrayLength().ShouldBe(2);
+
+        var values = new { disparateImpactFail = 0.75, disparateImpactWarn = 0.85, differenceFail = 0.12, differenceWarn = 0.06, minGroupSize = 50 };
+        (await engineer.PutAsJsonAsync("api/v1/fairness-policies/low", values)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var put = await compliance.PutAsJsonAsync("api/v1/fairness-policies/low", values);
+        put.StatusCode.ShouldBe(HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var policies = await engineer.GetFromJsonAsync<JsonElement>("api/v1/fairness-policies");
+        policies.EnumerateArray().First().GetProperty("minGroupSize").GetInt32().ShouldBe(50);
+        (await compliance.PutAsJsonAsync("api/v1/fairness-policies/extreme", values)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        await compliance.PutAsJsonAsync("api/v1/fairness-policies/low", new { disparateImpactFail = 0.8, disparateImpactWarn = 0.9, differenceFail = 0.1, differenceWarn = 0.05, minGroupSize = 30 });
+    }
 }

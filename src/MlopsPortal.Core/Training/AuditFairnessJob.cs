@@ -48,7 +48,9 @@ public sealed class AuditFairnessJob(JobServices services, IArtifactStore store)
             Intersectional = request.Intersectional, Bootstrap = request.Bootstrap ?? 0, Seed = request.Seed ?? 0,
             MinGroupSize = policy.MinGroupSize,
             Thresholds = new FairnessThresholds(policy.DisparateImpactFail, policy.DisparateImpactWarn, policy.DifferenceFail, policy.DifferenceWarn),
-        }), ct);
+        }, ct), ct);
+        if (report.Rows == 0)
+            throw new PortalValidationException("The dataset version has no rows to audit.");
 
         var record = new FairnessAuditRecord
         {

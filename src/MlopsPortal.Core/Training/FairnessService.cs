@@ -139,7 +139,10 @@ public sealed class FairnessService(IDbContextFactory<PortalDbContext> dbFactory
         return await db.FairnessAudits.AsNoTracking().Where(a => a.ModelVersionId == versionId).OrderByDescending(a => a.CreatedAt).ToListAsync(ct);
     }
 
-    /// <summary>The newest audit of the model's previous version (by number), for comparison; null when there is none.</summary>
+    /// <summary>
+    /// The newest audit of the model's previous version (by number) on the same dataset version, for a like-for-like
+    /// comparison; null when there is none.
+    /// </summary>
     public async Task<(FairnessAuditRecord Audit, int Version)?> PreviousVersionAuditAsync(FairnessAuditRecord audit, CancellationToken ct = default)
     {
         if (audit.ModelVersionId is not { } versionId) return null;
@@ -147,7 +150,7 @@ public sealed class FairnessService(IDbContextFactory<PortalDbContext> dbFactory
         var number = await db.ModelVersions.Where(v => v.Id == versionId).Select(v => v.Number).SingleAsync(ct);
         var previous = await (from a in db.FairnessAudits.AsNoTracking()
                               join v in db.ModelVersions on a.ModelVersionId equals v.Id
-                              where v.ModelId == audit.ModelId && v.Number < number
+                              where v.ModelId == audit.ModelId && v.Number < number && a.DatasetVersionId == audit.DatasetVersionId
                               orderby v.Number descending, a.CreatedAt descending
                               select new { a, v.Number }).FirstOrDefaultAsync(ct);
         return previous is null ? null : (previous.a, previous.Number);

@@ -19,6 +19,8 @@ public sealed record FairnessOptions
     /// <summary>Groups with fewer rows are flagged (smallGroup) and left out of the disparities the verdict reads.</summary>
     public int MinGroupSize { get; init; } = 30;
     public FairnessThresholds Thresholds { get; init; } = new();
+    /// <summary>More groups than this in one attribute is refused (an identifier picked by mistake would exhaust memory).</summary>
+    public int MaxGroups { get; init; } = 1000;
 }
 
 /// <summary>A dictionary-encoded sensitive column: a category index per row, −1 for a missing value.</summary>
@@ -90,22 +92,28 @@ public static class FairnessAudit
     public const string Missing = "(missing)";
     private static readonly string[] MetricNames = ["baseRate", "selectionRate", "tpr", "fpr", "fnr", "precision"];
 
-    public static FairnessReport Run(FairnessInput input, FairnessOptions options)
+    public static FairnessReport Run(FairnessInput input, FairnessOptions options, CancellationToken ct = default)
     {
         var n = input.Labels.Length;
         if (input.Predictions.Length != n || input.Sensitive.Any(s => s.Codes.Length != n))
             throw new ArgumentException("Labels, predictions and sensitive values must have one entry per row.");
         if (input.Sensitive.Count == 0)
             throw new ArgumentException("Name at least one sensitive attribute.");
+        if (input.Sensitive.Select(c => c.Attribute).Distinct().Count() != input.Sensitive.Count)
+            throw new FormatException("A sensitive attribute is named twice.");
         var outcomes = new byte[n];
         for (var i = 0; i < n; i++)
             outcomes[i] = (byte)((input.Labels[i] ? 2 : 0) | (input.Predictions[i] ? 1 : 0));
         var attributes = Attributes(input, options.Intersectional);
+        if (attributes.FirstOrDefault(a => a.Names.Count > options.MaxGroups) is { } wide)
+            throw new FormatException($"'{wide.Attribute}' has {wide.Names.Count:N0} groups; an audit compares at most {options.MaxGroups:N0} (is it an identifier?).");
+        if (options.ReferenceGroup is { } reference && attributes.All(a => !a.Names.Contains(reference)))
+            throw new FormatException($"No attribute has a group named '{reference}'.");
 
         var groups = new List<GroupMetrics>();
         var disparities = new Dictionary<string, Disparities>();
         var excluding = new Dictionary<string, Disparities>();
-        var intervals = options.Bootstrap > 0 ? Bootstrap(attributes, outcomes, options) : null;
+        var intervals = options.Bootstrap > 0 ? Bootstrap(attributes, outcomes, options, ct) : null;
         for (var index = 0; index < attributes.Count; index++)
         {
             var a = attributes[index];
@@ -132,7 +140,7 @@ public static class FairnessAudit
             foreach (var c in input.Sensitive)
             {
                 for (var i = 0; i < keys.Length; i++) keys[i] += (c.Codes[i] + 1) * radix;
-                radix *= c.Categories.Count + 1;
+                radix = checked(radix * (c.Categories.Count + 1));
             }
             string Name(long key) => string.Join('&', input.Sensitive.Select(c =>
             {
@@ -148,6 +156,8 @@ public static class FairnessAudit
                 codes[i] = code;
             }
             var byCode = distinct.OrderBy(p => p.Value).Select(p => Name(p.Key)).ToList();
+            if (byCode.Distinct(StringComparer.Ordinal).Count() != byCode.Count)
+                throw new FormatException("Two intersections get the same name because a category contains '&': rename it to audit intersections.");
             result.Add(Regroup(string.Join('&', input.Sensitive.Select(c => c.Attribute)), codes, code => byCode[code]));
         }
         return result;
@@ -195,14 +205,14 @@ public static class FairnessAudit
     /// one draw of rows serves every attribute. Each resample has its own seeded generator, so the result does not
     /// depend on how resamples are spread over threads. Result: [attribute][group][metric].
     /// </summary>
-    private static Interval?[][][] Bootstrap(List<AttributeCells> attributes, byte[] outcomes, FairnessOptions options)
+    private static Interval?[][][] Bootstrap(List<AttributeCells> attributes, byte[] outcomes, FairnessOptions options, CancellationToken ct)
     {
         var n = outcomes.Length;
         var resamples = options.Bootstrap;
         var samples = attributes.Select(a => Enumerable.Range(0, a.Names.Count * MetricNames.Length).Select(_ => new double[resamples]).ToArray()).ToArray();
-        Parallel.For(0, resamples, () => attributes.Select(a => new long[a.Names.Count * 4]).ToArray(), (b, _, counts) =>
+        Parallel.For(0, resamples, new ParallelOptions { CancellationToken = ct }, () => attributes.Select(a => new long[a.Names.Count * 4]).ToArray(), (b, _, counts) =>
         {
-            var random = new Random(HashCode.Combine(options.Seed, b));
+            var random = new Random(ResampleSeed(options.Seed, b));
             foreach (var c in counts) Array.Clear(c);
             for (var i = 0; i < n; i++)
             {
@@ -222,6 +232,18 @@ public static class FairnessAudit
         }, _ => { });
         return attributes.Select((a, index) => Enumerable.Range(0, a.Names.Count).Select(g => Enumerable.Range(0, MetricNames.Length)
             .Select(m => Percentiles(samples[index][g * MetricNames.Length + m])).ToArray()).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// A fixed mix of the audit's seed and the resample's number (SplitMix64's finalizer), the same in every process
+    /// (HashCode.Combine is randomized per process).
+    /// </summary>
+    internal static int ResampleSeed(int seed, int resample)
+    {
+        var z = ((ulong)(uint)seed << 32 | (uint)resample) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     /// <summary>numpy.percentile's linear interpolation at 2.5 and 97.5 over the defined values; null when none is.</summary>
@@ -248,7 +270,8 @@ public static class FairnessAudit
         var tpr = rows.Select(r => r.Tpr).OfType<double>().ToList();
         var fpr = rows.Select(r => r.Fpr).OfType<double>().ToList();
         double? Difference(List<double> v) => v.Count == 0 ? null : v.Max() - v.Min();
-        double? Ratio(List<double> v) => v.Count == 0 || v.Max() == 0 ? null : v.Min() / v.Max();
+        // Equal values (one group, or all zero) are perfectly even: ratio 1, as contracts §4 says for one group.
+        double? Ratio(List<double> v) => v.Count == 0 ? null : v.Max() == v.Min() ? 1 : v.Min() / v.Max();
         double? Worse(double? a, double? b, bool larger) => a is null ? b : b is null ? a : larger ? Math.Max(a.Value, b.Value) : Math.Min(a.Value, b.Value);
 
         double? impact;
@@ -265,6 +288,13 @@ public static class FairnessAudit
             Difference(tpr), impact, impact is { } di ? di >= 0.8 : null);
     }
 
+    /// <summary>Values on a line count as on its good side: 0.1 − 0.0 computed as 0.10000000000000003 is not above 0.1.</summary>
+    public const double Tolerance = 1e-9;
+
+    public static bool Below(double? value, double line) => value < line - Tolerance;
+
+    public static bool Above(double? value, double line) => value > line + Tolerance;
+
     /// <summary>fail beats warn beats pass, over every attribute; null when nothing could be computed.</summary>
     private static string? Verdict(IEnumerable<Disparities> all, FairnessThresholds t)
     {
@@ -272,8 +302,8 @@ public static class FairnessAudit
         foreach (var d in all)
         {
             if (d.DisparateImpactRatio is null && d.DemographicParityDifference is null && d.EqualizedOddsDifference is null) continue;
-            var fail = d.DisparateImpactRatio < t.DisparateImpactFail || d.DemographicParityDifference > t.DifferenceFail || d.EqualizedOddsDifference > t.DifferenceFail;
-            var warn = d.DisparateImpactRatio < t.DisparateImpactWarn || d.DemographicParityDifference > t.DifferenceWarn || d.EqualizedOddsDifference > t.DifferenceWarn;
+            var fail = Below(d.DisparateImpactRatio, t.DisparateImpactFail) || Above(d.DemographicParityDifference, t.DifferenceFail) || Above(d.EqualizedOddsDifference, t.DifferenceFail);
+            var warn = Below(d.DisparateImpactRatio, t.DisparateImpactWarn) || Above(d.DemographicParityDifference, t.DifferenceWarn) || Above(d.EqualizedOddsDifference, t.DifferenceWarn);
             var current = fail ? "fail" : warn ? "warn" : "pass";
             verdict = verdict == "fail" || current == "fail" ? "fail" : verdict == "warn" || current == "warn" ? "warn" : "pass";
         }

@@ -24,7 +24,7 @@ public static class FairnessData
             labels.Add(Positive(reader.FieldString(labelIndex), label, reader.RowLine, positiveLabel));
             predictions.Add(Positive(reader.FieldString(predictionIndex), prediction, reader.RowLine, positiveLabel));
             for (var s = 0; s < sensitiveIndexes.Length; s++)
-                values[s].Add(reader.FieldString(sensitiveIndexes[s]));
+                values[s].Add(Present(reader.FieldString(sensitiveIndexes[s])));
         }
         return new FairnessInput([.. labels], [.. predictions], sensitive.Select((name, s) => SensitiveColumn.FromValues(name, values[s])).ToList());
     }
@@ -38,13 +38,20 @@ public static class FairnessData
         var values = sensitive.Select(_ => new List<string?>()).ToArray();
         while (reader.Read())
             for (var s = 0; s < indexes.Length; s++)
-                values[s].Add(reader.FieldString(indexes[s]));
+                values[s].Add(Present(reader.FieldString(indexes[s])));
         return sensitive.Select((name, s) => SensitiveColumn.FromValues(name, values[s])).ToList();
     }
+
+    /// <summary>The value, or null for the portal's missing-value markers ("", "?", "NA", …): its own "(missing)" group.</summary>
+    private static string? Present(string value) => MissingTokens.Contains(value.Trim()) ? null : value;
+
+    private static readonly HashSet<string> MissingTokens = new(new InferenceOptions().MissingTokens, StringComparer.Ordinal);
 
     private static bool Positive(string value, string column, long line, string? positiveLabel)
     {
         var v = value.Trim();
+        if (MissingTokens.Contains(v))
+            throw new FormatException($"Line {line}, column '{column}': the value is missing; every row needs a label and a prediction.");
         if (positiveLabel is not null) return v == positiveLabel;
         return v switch
         {
@@ -52,9 +59,7 @@ public static class FairnessData
             "0" => false,
             _ when v.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
             _ when v.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
-            _ => throw new FormatException(v.Length == 0
-                ? $"Line {line}, column '{column}': the value is missing; every row needs a label and a prediction."
-                : $"Line {line}, column '{column}': '{v}' is not 0/1 or true/false (name the positive value with --positive-label)."),
+            _ => throw new FormatException($"Line {line}, column '{column}': '{v}' is not 0/1 or true/false (name the positive value with --positive-label)."),
         };
     }
 }

@@ -8,8 +8,11 @@ public static class FairnessText
 {
     private static string P(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
 
-    /// <summary>"Selection rates range from 20.4 % (Other) to 72.7 % (Native American, a small group); …"</summary>
-    public static string Summary(IReadOnlyList<GroupMetrics> groups, Disparities d)
+    /// <summary>
+    /// "Selection rates range from 20.4 % (Other) to 72.7 % (Native American, a small group); …" over every group; the
+    /// four-fifths sentence reads <paramref name="judged"/>, the disparities the verdict reads (small groups left out).
+    /// </summary>
+    public static string Summary(IReadOnlyList<GroupMetrics> groups, Disparities judged)
     {
         static string Name(GroupMetrics g) => g.SmallGroup ? $"{g.Group}, a small group" : g.Group;
         string? Range(string what, Func<GroupMetrics, double?> rate)
@@ -24,8 +27,8 @@ public static class FairnessText
             return $"One group only ({groups.FirstOrDefault()?.Group ?? "none"}): there is nothing to compare.";
         var parts = new[] { Range("Selection rates", g => g.SelectionRate), Range("false positive rates", g => g.Fpr), Range("true positive rates", g => g.Tpr) }
             .OfType<string>().ToList();
-        var impact = d.DisparateImpactRatio is { } di
-            ? $" The lowest selection rate is {di.ToString("P0", CultureInfo.InvariantCulture)} of the highest, so the four-fifths rule {(di >= 0.8 ? "holds" : "fails")}."
+        var impact = judged.DisparateImpactRatio is { } di
+            ? $" Leaving small groups out, the lowest selection rate is {di.ToString("P0", CultureInfo.InvariantCulture)} of the highest, so the four-fifths rule {(judged.FourFifthsPass == true ? "holds" : "fails")}."
             : "";
         return string.Join("; ", parts) + "." + impact;
     }

@@ -200,6 +200,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.Locator("[data-testid=fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
         await FillNumericAsync(page, "fairness-bootstrap", "200");
         await page.ClickAsync("[data-testid=fairness-intersectional]");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-version-compliance");
         await page.ClickAsync("[data-testid=audit-fairness]");
         await page.ClickAsync("[data-testid=version-message] a");
         await page.WaitForURLAsync("**/fairness-audits/**");
@@ -238,6 +239,8 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await RegistryPagesTests.PickAsync(page, "data-fairness-sensitive", "race");
         await page.Locator("[data-testid=data-fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
         await page.Keyboard.PressAsync("Escape");
+        await page.Locator("[data-testid=data-fairness]").ScrollIntoViewIfNeededAsync();
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-fairness-form");
         await page.ClickAsync("[data-testid=data-fairness-start]");
         await page.WaitForURLAsync("**/fairness-audits/**");
         await page.WaitForSelectorAsync("[data-testid=fairness-verdict]:has-text('fail')", new() { Timeout = 60_000 });

@@ -60,6 +60,17 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await input.BlurAsync();
     }
 
+    /// <summary>Starts the run once the form has taken the dataset, and says why when the page refuses instead of opening the run.</summary>
+    private static async Task StartTrainingAsync(IPage page)
+    {
+        await page.Locator("[data-testid=train-start]:not([disabled])").ClickAsync();
+        var opened = page.WaitForURLAsync("**/runs/**", new() { Timeout = 60_000 });
+        var refused = page.WaitForSelectorAsync("[data-testid=train-error]", new() { Timeout = 60_000 });
+        if (await Task.WhenAny(opened, refused) == refused && refused.IsCompletedSuccessfully)
+            throw new InvalidOperationException("The train page refused: " + await page.InnerTextAsync("[data-testid=train-error]"));
+        await opened;
+    }
+
     private static async Task<int> RoundCountAsync(IPage page) =>
         int.Parse(Regex.Match(await page.InnerTextAsync("[data-testid=round-count]"), @"\d+").Value);
 
@@ -75,8 +86,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await FillNumericAsync(page, "train-rounds", "10000");
         await FillNumericAsync(page, "train-seed", "17");
         await PortalBrowserFixture.ScreenshotAsync(page, "train-form");
-        await page.ClickAsync("[data-testid=train-start]");
-        await page.WaitForURLAsync("**/runs/**");
+        await StartTrainingAsync(page);
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
 
         // The chart grows: a first count of rounds, then a larger one, while the run is still running.
@@ -102,8 +112,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         var page = await EngineerAsync($"models/{slug}/train");
         await RegistryPagesTests.PickAsync(page, "train-dataset", "compas-train-e2e", exact: false);
         await FillNumericAsync(page, "train-rounds", "40");
-        await page.ClickAsync("[data-testid=train-start]");
-        await page.WaitForURLAsync("**/runs/**");
+        await StartTrainingAsync(page);
         await page.WaitForSelectorAsync("[data-testid=run-summary]:has-text('rounds')", new() { Timeout = 60_000 });
         (await RoundCountAsync(page)).ShouldBe(40);
         await PortalBrowserFixture.ScreenshotAsync(page, "training-run-done");

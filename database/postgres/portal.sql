@@ -1046,3 +1046,417 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "GateOverrideAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "GateOverrideBy" character varying(256);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "GateOverrideReason" character varying(2000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "Gates" text NOT NULL DEFAULT '';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "GatesPassed" boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "Justification" character varying(4000) NOT NULL DEFAULT '';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "ModelId" uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "PolicyId" uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "ReminderSentAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "Required" text NOT NULL DEFAULT '';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD "TargetStage" character varying(16);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "ApprovalPolicies" (
+        "Id" uuid NOT NULL,
+        "Kind" character varying(64) NOT NULL,
+        "RiskTier" integer NOT NULL,
+        "Version" integer NOT NULL,
+        "StagingSignOffs" text NOT NULL,
+        "ProductionSignOffs" text NOT NULL,
+        "ExpiryDays" integer NOT NULL,
+        "Gates" text NOT NULL,
+        "ChampionTolerance" double precision NOT NULL,
+        "CreatedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ApprovalPolicies" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "Delegations" (
+        "Id" uuid NOT NULL,
+        "FromUserId" character varying(450) NOT NULL,
+        "FromUserName" character varying(256) NOT NULL,
+        "ToUserId" character varying(450) NOT NULL,
+        "ToUserName" character varying(256) NOT NULL,
+        "StartsAt" timestamp with time zone NOT NULL,
+        "EndsAt" timestamp with time zone NOT NULL,
+        "Reason" character varying(500) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "RevokedAt" timestamp with time zone,
+        CONSTRAINT "PK_Delegations" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "Notifications" (
+        "Id" uuid NOT NULL,
+        "UserId" character varying(450) NOT NULL,
+        "UserName" character varying(256) NOT NULL,
+        "Kind" character varying(64) NOT NULL,
+        "Title" character varying(300) NOT NULL,
+        "Body" character varying(4000) NOT NULL,
+        "Link" character varying(500),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ReadAt" timestamp with time zone,
+        "EmailTo" character varying(256),
+        "EmailStatus" character varying(16) NOT NULL,
+        "EmailAttempts" integer NOT NULL,
+        "EmailNextAttemptAt" timestamp with time zone,
+        "EmailSentAt" timestamp with time zone,
+        "EmailError" character varying(2000),
+        "LockedUntil" timestamp with time zone,
+        CONSTRAINT "PK_Notifications" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "SignOffs" (
+        "Id" uuid NOT NULL,
+        "RequestId" character varying(36) NOT NULL,
+        "Role" character varying(64) NOT NULL,
+        "Approved" boolean NOT NULL,
+        "Comment" character varying(4000) NOT NULL,
+        "UserId" character varying(450) NOT NULL,
+        "UserName" character varying(256) NOT NULL,
+        "CountsForUserId" character varying(450) NOT NULL,
+        "OnBehalfOfUserName" character varying(256),
+        "DelegationId" uuid,
+        "StepUp" character varying(32) NOT NULL,
+        "SignedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_SignOffs" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_SignOffs_ApprovalRequests_RequestId" FOREIGN KEY ("RequestId") REFERENCES "ApprovalRequests" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "SmtpSettings" (
+        "Id" integer NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "Host" character varying(256) NOT NULL,
+        "Port" integer NOT NULL,
+        "Security" character varying(16) NOT NULL,
+        "UserName" character varying(256),
+        "ProtectedPassword" character varying(4000),
+        "FromAddress" character varying(256) NOT NULL,
+        "FromName" character varying(256) NOT NULL,
+        "PortalUrl" character varying(500),
+        "UpdatedBy" character varying(256) NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_SmtpSettings" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "StageChanges" (
+        "Id" bigint GENERATED BY DEFAULT AS IDENTITY,
+        "ModelId" uuid NOT NULL,
+        "ModelVersionId" uuid NOT NULL,
+        "VersionNumber" integer NOT NULL,
+        "From" character varying(16) NOT NULL,
+        "To" character varying(16) NOT NULL,
+        "RequestId" character varying(36),
+        "Reason" character varying(32) NOT NULL,
+        "SignedBy" text NOT NULL,
+        "ChangedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_StageChanges" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "WebhookSubscriptions" (
+        "Id" uuid NOT NULL,
+        "Name" character varying(200) NOT NULL,
+        "Url" character varying(2000) NOT NULL,
+        "Events" text NOT NULL,
+        "ProtectedSecret" character varying(4000) NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "CreatedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_WebhookSubscriptions" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "WebhookDeliveries" (
+        "Id" uuid NOT NULL,
+        "SubscriptionId" uuid NOT NULL,
+        "Event" character varying(64) NOT NULL,
+        "Body" text NOT NULL,
+        "Status" character varying(16) NOT NULL,
+        "Attempts" integer NOT NULL,
+        "NextAttemptAt" timestamp with time zone NOT NULL,
+        "LastAttemptAt" timestamp with time zone,
+        "LastStatusCode" integer,
+        "LastError" character varying(2000),
+        "DeliveredAt" timestamp with time zone,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "LockedUntil" timestamp with time zone,
+        CONSTRAINT "PK_WebhookDeliveries" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_WebhookDeliveries_WebhookSubscriptions_SubscriptionId" FOREIGN KEY ("SubscriptionId") REFERENCES "WebhookSubscriptions" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE TABLE "WebhookAttempts" (
+        "Id" bigint GENERATED BY DEFAULT AS IDENTITY,
+        "DeliveryId" uuid NOT NULL,
+        "Number" integer NOT NULL,
+        "At" timestamp with time zone NOT NULL,
+        "StatusCode" integer,
+        "Error" character varying(2000),
+        "DurationMs" double precision NOT NULL,
+        CONSTRAINT "PK_WebhookAttempts" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_WebhookAttempts_WebhookDeliveries_DeliveryId" FOREIGN KEY ("DeliveryId") REFERENCES "WebhookDeliveries" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000001', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '["acceptance-criteria","fairness","champion","drift","data-contract"]', 'promotion', '[{"role":"MlEngineer","count":1}]', 0, '[{"role":"MlEngineer","count":1}]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000002', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 2, '["data-contract"]', 'rollback', '[{"role":"MlEngineer","count":1}]', 0, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000003', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'criteria-change', '[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1}]', 0, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000004', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '["acceptance-criteria","fairness","champion","drift","data-contract"]', 'promotion', '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1}]', 1, '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1}]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000005', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 2, '["data-contract"]', 'rollback', '[{"role":"MlEngineer","count":1}]', 1, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000006', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'criteria-change', '[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1}]', 1, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000007', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '["acceptance-criteria","fairness","champion","drift","data-contract"]', 'promotion', '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":1}]', 2, '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":1}]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000008', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 2, '["data-contract"]', 'rollback', '[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 2, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000009', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'criteria-change', '[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 2, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000010', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '["acceptance-criteria","fairness","champion","drift","data-contract"]', 'promotion', '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":2}]', 3, '[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":2}]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000011', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 2, '["data-contract"]', 'rollback', '[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 3, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000012', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'criteria-change', '[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 3, '[]', 1);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE UNIQUE INDEX "IX_ModelVersions_OneProduction" ON "ModelVersions" ("ModelId") WHERE "Stage" = 'Production';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_ApprovalRequests_ModelId_RequestedAt" ON "ApprovalRequests" ("ModelId", "RequestedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_ApprovalRequests_PolicyId" ON "ApprovalRequests" ("PolicyId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE UNIQUE INDEX "IX_ApprovalPolicies_Kind_RiskTier_Version" ON "ApprovalPolicies" ("Kind", "RiskTier", "Version");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_Delegations_FromUserId_EndsAt" ON "Delegations" ("FromUserId", "EndsAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_Delegations_ToUserId_EndsAt" ON "Delegations" ("ToUserId", "EndsAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_Notifications_EmailStatus_EmailNextAttemptAt" ON "Notifications" ("EmailStatus", "EmailNextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_Notifications_UserId_ReadAt_CreatedAt" ON "Notifications" ("UserId", "ReadAt", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE UNIQUE INDEX "IX_SignOffs_RequestId_CountsForUserId" ON "SignOffs" ("RequestId", "CountsForUserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE UNIQUE INDEX "IX_SignOffs_RequestId_UserId" ON "SignOffs" ("RequestId", "UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_StageChanges_ModelId_ChangedAt" ON "StageChanges" ("ModelId", "ChangedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_StageChanges_ModelVersionId" ON "StageChanges" ("ModelVersionId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_WebhookAttempts_DeliveryId" ON "WebhookAttempts" ("DeliveryId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_WebhookDeliveries_Status_NextAttemptAt" ON "WebhookDeliveries" ("Status", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    CREATE INDEX "IX_WebhookDeliveries_SubscriptionId_CreatedAt" ON "WebhookDeliveries" ("SubscriptionId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    ALTER TABLE "ApprovalRequests" ADD CONSTRAINT "FK_ApprovalRequests_ApprovalPolicies_PolicyId" FOREIGN KEY ("PolicyId") REFERENCES "ApprovalPolicies" ("Id") ON DELETE RESTRICT;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123224433_Approvals') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261123224433_Approvals', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1157,3 +1157,449 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [GateOverrideAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [GateOverrideBy] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [GateOverrideReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [Gates] nvarchar(max) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [GatesPassed] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [Justification] nvarchar(4000) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [ModelId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [PolicyId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [ReminderSentAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [Required] nvarchar(max) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD [TargetStage] nvarchar(16) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [ApprovalPolicies] (
+        [Id] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(64) NOT NULL,
+        [RiskTier] int NOT NULL,
+        [Version] int NOT NULL,
+        [StagingSignOffs] nvarchar(max) NOT NULL,
+        [ProductionSignOffs] nvarchar(max) NOT NULL,
+        [ExpiryDays] int NOT NULL,
+        [Gates] nvarchar(max) NOT NULL,
+        [ChampionTolerance] float NOT NULL,
+        [CreatedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ApprovalPolicies] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [Delegations] (
+        [Id] uniqueidentifier NOT NULL,
+        [FromUserId] nvarchar(450) NOT NULL,
+        [FromUserName] nvarchar(256) NOT NULL,
+        [ToUserId] nvarchar(450) NOT NULL,
+        [ToUserName] nvarchar(256) NOT NULL,
+        [StartsAt] datetime2 NOT NULL,
+        [EndsAt] datetime2 NOT NULL,
+        [Reason] nvarchar(500) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [RevokedAt] datetime2 NULL,
+        CONSTRAINT [PK_Delegations] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [Notifications] (
+        [Id] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [UserName] nvarchar(256) NOT NULL,
+        [Kind] nvarchar(64) NOT NULL,
+        [Title] nvarchar(300) NOT NULL,
+        [Body] nvarchar(4000) NOT NULL,
+        [Link] nvarchar(500) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ReadAt] datetime2 NULL,
+        [EmailTo] nvarchar(256) NULL,
+        [EmailStatus] nvarchar(16) NOT NULL,
+        [EmailAttempts] int NOT NULL,
+        [EmailNextAttemptAt] datetime2 NULL,
+        [EmailSentAt] datetime2 NULL,
+        [EmailError] nvarchar(2000) NULL,
+        [LockedUntil] datetime2 NULL,
+        CONSTRAINT [PK_Notifications] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [SignOffs] (
+        [Id] uniqueidentifier NOT NULL,
+        [RequestId] nvarchar(36) NOT NULL,
+        [Role] nvarchar(64) NOT NULL,
+        [Approved] bit NOT NULL,
+        [Comment] nvarchar(4000) NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [UserName] nvarchar(256) NOT NULL,
+        [CountsForUserId] nvarchar(450) NOT NULL,
+        [OnBehalfOfUserName] nvarchar(256) NULL,
+        [DelegationId] uniqueidentifier NULL,
+        [StepUp] nvarchar(32) NOT NULL,
+        [SignedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_SignOffs] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_SignOffs_ApprovalRequests_RequestId] FOREIGN KEY ([RequestId]) REFERENCES [ApprovalRequests] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [SmtpSettings] (
+        [Id] int NOT NULL,
+        [Enabled] bit NOT NULL,
+        [Host] nvarchar(256) NOT NULL,
+        [Port] int NOT NULL,
+        [Security] nvarchar(16) NOT NULL,
+        [UserName] nvarchar(256) NULL,
+        [ProtectedPassword] nvarchar(4000) NULL,
+        [FromAddress] nvarchar(256) NOT NULL,
+        [FromName] nvarchar(256) NOT NULL,
+        [PortalUrl] nvarchar(500) NULL,
+        [UpdatedBy] nvarchar(256) NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_SmtpSettings] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [StageChanges] (
+        [Id] bigint NOT NULL IDENTITY,
+        [ModelId] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [VersionNumber] int NOT NULL,
+        [From] nvarchar(16) NOT NULL,
+        [To] nvarchar(16) NOT NULL,
+        [RequestId] nvarchar(36) NULL,
+        [Reason] nvarchar(32) NOT NULL,
+        [SignedBy] nvarchar(max) NOT NULL,
+        [ChangedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_StageChanges] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [WebhookSubscriptions] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Url] nvarchar(2000) NOT NULL,
+        [Events] nvarchar(max) NOT NULL,
+        [ProtectedSecret] nvarchar(4000) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [CreatedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_WebhookSubscriptions] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [WebhookDeliveries] (
+        [Id] uniqueidentifier NOT NULL,
+        [SubscriptionId] uniqueidentifier NOT NULL,
+        [Event] nvarchar(64) NOT NULL,
+        [Body] nvarchar(max) NOT NULL,
+        [Status] nvarchar(16) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetime2 NOT NULL,
+        [LastAttemptAt] datetime2 NULL,
+        [LastStatusCode] int NULL,
+        [LastError] nvarchar(2000) NULL,
+        [DeliveredAt] datetime2 NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [LockedUntil] datetime2 NULL,
+        CONSTRAINT [PK_WebhookDeliveries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookDeliveries_WebhookSubscriptions_SubscriptionId] FOREIGN KEY ([SubscriptionId]) REFERENCES [WebhookSubscriptions] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE TABLE [WebhookAttempts] (
+        [Id] bigint NOT NULL IDENTITY,
+        [DeliveryId] uniqueidentifier NOT NULL,
+        [Number] int NOT NULL,
+        [At] datetime2 NOT NULL,
+        [StatusCode] int NULL,
+        [Error] nvarchar(2000) NULL,
+        [DurationMs] float NOT NULL,
+        CONSTRAINT [PK_WebhookAttempts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookAttempts_WebhookDeliveries_DeliveryId] FOREIGN KEY ([DeliveryId]) REFERENCES [WebhookDeliveries] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    IF EXISTS (SELECT * FROM [sys].[identity_columns] WHERE [name] IN (N'Id', N'ChampionTolerance', N'CreatedAt', N'CreatedBy', N'ExpiryDays', N'Gates', N'Kind', N'ProductionSignOffs', N'RiskTier', N'StagingSignOffs', N'Version') AND [object_id] = OBJECT_ID(N'[ApprovalPolicies]'))
+        SET IDENTITY_INSERT [ApprovalPolicies] ON;
+    EXEC(N'INSERT INTO [ApprovalPolicies] ([Id], [ChampionTolerance], [CreatedAt], [CreatedBy], [ExpiryDays], [Gates], [Kind], [ProductionSignOffs], [RiskTier], [StagingSignOffs], [Version])
+    VALUES (''00000000-0000-0000-0000-000000000001'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''["acceptance-criteria","fairness","champion","drift","data-contract"]'', N''promotion'', N''[{"role":"MlEngineer","count":1}]'', 0, N''[{"role":"MlEngineer","count":1}]'', 1),
+    (''00000000-0000-0000-0000-000000000002'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 2, N''["data-contract"]'', N''rollback'', N''[{"role":"MlEngineer","count":1}]'', 0, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000003'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''criteria-change'', N''[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1}]'', 0, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000004'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''["acceptance-criteria","fairness","champion","drift","data-contract"]'', N''promotion'', N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1}]'', 1, N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1}]'', 1),
+    (''00000000-0000-0000-0000-000000000005'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 2, N''["data-contract"]'', N''rollback'', N''[{"role":"MlEngineer","count":1}]'', 1, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000006'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''criteria-change'', N''[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1}]'', 1, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000007'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''["acceptance-criteria","fairness","champion","drift","data-contract"]'', N''promotion'', N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":1}]'', 2, N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":1}]'', 1),
+    (''00000000-0000-0000-0000-000000000008'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 2, N''["data-contract"]'', N''rollback'', N''[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 2, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000009'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''criteria-change'', N''[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 2, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000010'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''["acceptance-criteria","fairness","champion","drift","data-contract"]'', N''promotion'', N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":2}]'', 3, N''[{"role":"MlEngineer","count":1},{"role":"BusinessStakeholder","count":1},{"role":"ComplianceOfficer","count":2}]'', 1),
+    (''00000000-0000-0000-0000-000000000011'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 2, N''["data-contract"]'', N''rollback'', N''[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 3, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000012'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''criteria-change'', N''[{"role":"BusinessStakeholder","count":1},{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 3, N''[]'', 1)');
+    IF EXISTS (SELECT * FROM [sys].[identity_columns] WHERE [name] IN (N'Id', N'ChampionTolerance', N'CreatedAt', N'CreatedBy', N'ExpiryDays', N'Gates', N'Kind', N'ProductionSignOffs', N'RiskTier', N'StagingSignOffs', N'Version') AND [object_id] = OBJECT_ID(N'[ApprovalPolicies]'))
+        SET IDENTITY_INSERT [ApprovalPolicies] OFF;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_ModelVersions_OneProduction] ON [ModelVersions] ([ModelId]) WHERE [Stage] = ''Production''');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_ApprovalRequests_ModelId_RequestedAt] ON [ApprovalRequests] ([ModelId], [RequestedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_ApprovalRequests_PolicyId] ON [ApprovalRequests] ([PolicyId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ApprovalPolicies_Kind_RiskTier_Version] ON [ApprovalPolicies] ([Kind], [RiskTier], [Version]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_Delegations_FromUserId_EndsAt] ON [Delegations] ([FromUserId], [EndsAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_Delegations_ToUserId_EndsAt] ON [Delegations] ([ToUserId], [EndsAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_EmailStatus_EmailNextAttemptAt] ON [Notifications] ([EmailStatus], [EmailNextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_UserId_ReadAt_CreatedAt] ON [Notifications] ([UserId], [ReadAt], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_SignOffs_RequestId_CountsForUserId] ON [SignOffs] ([RequestId], [CountsForUserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_SignOffs_RequestId_UserId] ON [SignOffs] ([RequestId], [UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_StageChanges_ModelId_ChangedAt] ON [StageChanges] ([ModelId], [ChangedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_StageChanges_ModelVersionId] ON [StageChanges] ([ModelVersionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookAttempts_DeliveryId] ON [WebhookAttempts] ([DeliveryId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookDeliveries_Status_NextAttemptAt] ON [WebhookDeliveries] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookDeliveries_SubscriptionId_CreatedAt] ON [WebhookDeliveries] ([SubscriptionId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    ALTER TABLE [ApprovalRequests] ADD CONSTRAINT [FK_ApprovalRequests_ApprovalPolicies_PolicyId] FOREIGN KEY ([PolicyId]) REFERENCES [ApprovalPolicies] ([Id]) ON DELETE NO ACTION;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123224435_Approvals'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123224435_Approvals', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

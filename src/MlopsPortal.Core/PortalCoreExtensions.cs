@@ -68,6 +68,11 @@ public static class PortalCoreExtensions
         services.AddSingleton<ModelRegistry.ModelService>();
         services.AddSingleton<Training.TrainingService>();
         services.AddSingleton<Training.FairnessService>();
+        services.AddScoped<Approvals.ApprovalService>();
+        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
+        services.AddHttpClient(nameof(Notifications.NotificationDispatcher));
+        services.AddSingleton<Notifications.NotificationDispatcher>();
+        services.AddSingleton<Notifications.NotificationCenter>();
         return builder;
     }
 

@@ -94,25 +94,6 @@ public sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
     }
 }
 
-public sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<ApprovalRequest>
-{
-    public void Configure(EntityTypeBuilder<ApprovalRequest> b)
-    {
-        b.ToTable("ApprovalRequests");
-        b.Property(r => r.Id).HasMaxLength(36);
-        b.Property(r => r.Kind).HasMaxLength(64).IsRequired();
-        b.Property(r => r.SubjectType).HasMaxLength(64).IsRequired();
-        b.Property(r => r.SubjectId).HasMaxLength(128).IsRequired();
-        b.Property(r => r.Summary).HasMaxLength(500).IsRequired();
-        b.Property(r => r.RequestedBy).HasMaxLength(256).IsRequired();
-        b.Property(r => r.RequestedByUserId).HasMaxLength(450);
-        b.Property(r => r.DecidedBy).HasMaxLength(256);
-        b.Property(r => r.DecisionComment).HasMaxLength(2000);
-        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
-        b.HasIndex(r => new { r.Status, r.Kind });
-    }
-}
-
 /// <summary>The six roles are part of the schema: seeded by the migrations with fixed ids.</summary>
 public sealed class RoleSeedConfiguration : IEntityTypeConfiguration<Microsoft.AspNetCore.Identity.IdentityRole>
 {

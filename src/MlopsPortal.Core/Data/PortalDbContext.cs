@@ -8,6 +8,7 @@ using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Notifications;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
@@ -45,6 +46,15 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ModelEvaluation> ModelEvaluations => Set<ModelEvaluation>();
     public DbSet<FairnessPolicy> FairnessPolicies => Set<FairnessPolicy>();
     public DbSet<FairnessAuditRecord> FairnessAudits => Set<FairnessAuditRecord>();
+    public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
+    public DbSet<SignOff> SignOffs => Set<SignOff>();
+    public DbSet<Delegation> Delegations => Set<Delegation>();
+    public DbSet<StageChange> StageChanges => Set<StageChange>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<SmtpSettings> SmtpSettings => Set<SmtpSettings>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>
@@ -74,6 +84,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        // At most one Production version per model, guaranteed by the database as well as by the model-row lock
+        // that promotions take (the filter is SQL, so it is written in the provider's own quoting).
+        var stage = Database.ProviderName?.Contains("SqlServer") == true ? "[Stage]" : "\"Stage\"";
+        builder.Entity<ModelVersion>().HasIndex(v => v.ModelId, "IX_ModelVersions_OneProduction").IsUnique()
+            .HasFilter($"{stage} = 'Production'");
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -138,5 +153,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         typeof(WorkerNode), typeof(JobLogLine),
         // A training run's per-round metrics: progress like log lines; the run's start and outcome are audited.
         typeof(TrainingRound),
+        // Outboxes: messages and deliveries written with the audited event they carry, and their sending state.
+        typeof(Notification), typeof(WebhookDelivery), typeof(WebhookAttempt),
     };
 }

@@ -27,4 +27,10 @@ public static class EntityKinds
     public const string Model = "model";
     public const string ModelVersion = "model-version";
     public const string TrainingRun = "training-run";
+    public const string Evaluation = "evaluation";
+    public const string FairnessAudit = "fairness-audit";
+    public const string ApprovalPolicy = "approval-policy";
+    public const string Delegation = "delegation";
+    public const string WebhookSubscription = "webhook";
+    public const string SmtpSettings = "smtp-settings";
 }

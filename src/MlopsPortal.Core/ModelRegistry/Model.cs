@@ -91,6 +91,9 @@ public static class Metrics
     public static IReadOnlyList<string> For(ModelTask task) => task == ModelTask.Regression ? Regression : Classification;
 
     public static string DefaultPrimary(ModelTask task) => task == ModelTask.Regression ? Rmse : Auc;
+
+    /// <summary>False for the error metrics (log loss, Brier score, RMSE, MAE), where smaller is better.</summary>
+    public static bool HigherIsBetter(string metric) => metric is not ("logLoss" or "brierScore" or "rmse" or "mae");
 }
 
 public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>

@@ -105,6 +105,8 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
         var model = await FindAsync(db, slug, ct);
         var before = ModelDefinition.From(model);
         await ApplyAsync(db, model, definition, ct);
+        if (JsonSerializer.Serialize(before.AcceptanceCriteria, Json) != JsonSerializer.Serialize(model.AcceptanceCriteria, Json))
+            await RefuseWhileInProductionAsync(db, model, ct);
         return await SaveChangesAsync(db, actor, model, before, "model.updated", ct);
     }
 
@@ -116,7 +118,17 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
         var model = await FindAsync(db, slug, ct);
         var before = ModelDefinition.From(model);
         model.AcceptanceCriteria = ValidateCriteria(criteria, model.Task);
+        if (JsonSerializer.Serialize(before.AcceptanceCriteria, Json) != JsonSerializer.Serialize(model.AcceptanceCriteria, Json))
+            await RefuseWhileInProductionAsync(db, model, ct);
         return await SaveChangesAsync(db, actor, model, before, "model.acceptance-criteria-changed", ct);
+    }
+
+    /// <summary>Criteria of a model with a Production version change only through sign-off (contracts §6).</summary>
+    private static async Task RefuseWhileInProductionAsync(PortalDbContext db, Model model, CancellationToken ct)
+    {
+        if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == Training.VersionStage.Production, ct))
+            throw new PortalValidationException(
+                $"'{model.Slug}' has a version in Production: its acceptance criteria change only through a signed-off request (propose the change instead).");
     }
 
     private static async Task<Model> SaveChangesAsync(PortalDbContext db, Actor actor, Model model, ModelDefinition before, string action, CancellationToken ct)
@@ -261,7 +273,7 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
     private static List<string> Columns(IEnumerable<string>? columns) =>
         (columns ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct().ToList();
 
-    private static List<AcceptanceCriterion> ValidateCriteria(IReadOnlyList<AcceptanceCriterion> criteria, ModelTask task)
+    internal static List<AcceptanceCriterion> ValidateCriteria(IReadOnlyList<AcceptanceCriterion> criteria, ModelTask task)
     {
         var problems = new List<string>();
         for (var i = 0; i < criteria.Count; i++)

@@ -67,7 +67,11 @@ public static class SchedulingExtensions
         // Registered before Quartz's hosted service: it starts first (the node is on the Workers page
         // before it takes jobs) and stops last (after Quartz has let running jobs finish).
         if (options.ExecuteJobs)
+        {
             services.AddHostedService<WorkerNodeService>();
+            // Nodes that run jobs also send e-mails and webhook deliveries (claimed per message: never twice at once).
+            services.AddHostedService<Notifications.NotificationDispatchService>();
+        }
         else
             services.AddHostedService<ScheduleSyncService>();
         services.AddQuartzHostedService(o =>

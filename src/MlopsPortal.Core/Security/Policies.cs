@@ -25,6 +25,16 @@ public static class Policies
     public const string RunFairnessAudits = nameof(RunFairnessAudits);
     /// <summary>Change the fairness thresholds of a risk tier.</summary>
     public const string EditFairnessPolicy = nameof(EditFairnessPolicy);
+    /// <summary>Ask for a promotion or rollback; withdraw one's own request.</summary>
+    public const string RequestPromotions = nameof(RequestPromotions);
+    /// <summary>Sign (approve or reject) a request; the service checks the request's required roles and delegations.</summary>
+    public const string SignOff = nameof(SignOff);
+    /// <summary>Let a request past a failing gate, with a written reason.</summary>
+    public const string OverrideGates = nameof(OverrideGates);
+    /// <summary>Change the sign-off rules of a risk tier.</summary>
+    public const string EditApprovalPolicy = nameof(EditApprovalPolicy);
+    /// <summary>SMTP settings and webhooks.</summary>
+    public const string ManageNotifications = nameof(ManageNotifications);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -38,6 +48,12 @@ public static class Policies
         [TrainModels] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [RunFairnessAudits] = [Roles.MlEngineer, Roles.DataScientist, Roles.ComplianceOfficer, Roles.Administrator],
         [EditFairnessPolicy] = [Roles.ComplianceOfficer],
+        [RequestPromotions] = [Roles.MlEngineer, Roles.DataScientist],
+        // Everyone but the Auditor (who changes nothing); a delegate signs with the role of the person they stand in for.
+        [SignOff] = [Roles.Administrator, Roles.ComplianceOfficer, Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist],
+        [OverrideGates] = [Roles.Administrator],
+        [EditApprovalPolicy] = [Roles.ComplianceOfficer],
+        [ManageNotifications] = [Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

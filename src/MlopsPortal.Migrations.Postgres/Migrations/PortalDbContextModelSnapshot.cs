@@ -273,6 +273,226 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("ChampionTolerance")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("ExpiryDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProductionSignOffs")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StagingSignOffs")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RiskTier", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalPolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000001"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000002"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000003"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000004"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000005"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000006"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000007"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000008"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000009"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000010"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000011"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000012"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        });
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<string>("Id")
@@ -293,14 +513,46 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("GateOverrideAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GateOverrideBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("GateOverrideReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("GatesPassed")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReminderSentAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
@@ -313,6 +565,10 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.Property<string>("RequestedByUserId")
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Required")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -334,11 +590,186 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("TargetStage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("PolicyId");
+
+                    b.HasIndex("ModelId", "RequestedAt");
 
                     b.HasIndex("Status", "Kind");
 
                     b.ToTable("ApprovalRequests", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.Delegation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FromUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("FromUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ToUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ToUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromUserId", "EndsAt");
+
+                    b.HasIndex("ToUserId", "EndsAt");
+
+                    b.ToTable("Delegations", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("CountsForUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<Guid?>("DelegationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OnBehalfOfUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StepUp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "CountsForUserId")
+                        .IsUnique();
+
+                    b.HasIndex("RequestId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("SignOffs", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "ChangedAt");
+
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
@@ -732,6 +1163,269 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("EmailNextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EmailSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EmailStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("EmailTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailStatus", "EmailNextAttemptAt");
+
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt");
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.SmtpSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PortalUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ProtectedPassword")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmtpSettings", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.ToTable("WebhookAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "CreatedAt");
+
+                    b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Scheduling.JobLogLine", b =>
@@ -1247,6 +1941,10 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.HasIndex("ModelId", "PackageSha256")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("\"Stage\" = 'Production'");
+
                     b.ToTable("ModelVersions", (string)null);
                 });
 
@@ -1485,12 +2183,47 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Datasets.DatasetVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.Datasets.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

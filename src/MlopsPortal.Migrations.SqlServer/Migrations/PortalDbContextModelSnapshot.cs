@@ -274,6 +274,226 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double>("ChampionTolerance")
+                        .HasColumnType("float");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("ExpiryDays")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ProductionSignOffs")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("int");
+
+                    b.Property<string>("StagingSignOffs")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RiskTier", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalPolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000001"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000002"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000003"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000004"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000005"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000006"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000007"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000008"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000009"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000010"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000011"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000012"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        });
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<string>("Id")
@@ -294,14 +514,46 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<DateTime?>("GateOverrideAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("GateOverrideBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("GateOverrideReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<bool>("GatesPassed")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ReminderSentAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<DateTime>("RequestedAt")
                         .HasColumnType("datetime2");
@@ -314,6 +566,10 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.Property<string>("RequestedByUserId")
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Required")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -335,11 +591,186 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<string>("TargetStage")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("PolicyId");
+
+                    b.HasIndex("ModelId", "RequestedAt");
 
                     b.HasIndex("Status", "Kind");
 
                     b.ToTable("ApprovalRequests", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.Delegation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("FromUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("FromUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ToUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("ToUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromUserId", "EndsAt");
+
+                    b.HasIndex("ToUserId", "EndsAt");
+
+                    b.ToTable("Delegations", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("CountsForUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<Guid?>("DelegationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("OnBehalfOfUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("nvarchar(36)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("StepUp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "CountsForUserId")
+                        .IsUnique();
+
+                    b.HasIndex("RequestId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("SignOffs", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("nvarchar(36)");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "ChangedAt");
+
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
@@ -733,6 +1164,269 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("EmailNextAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("EmailSentAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("EmailStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("EmailTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailStatus", "EmailNextAttemptAt");
+
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt");
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.SmtpSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PortalUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("ProtectedPassword")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmtpSettings", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.ToTable("WebhookAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "CreatedAt");
+
+                    b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Scheduling.JobLogLine", b =>
@@ -1248,6 +1942,10 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("ModelId", "PackageSha256")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("[Stage] = 'Production'");
+
                     b.ToTable("ModelVersions", (string)null);
                 });
 
@@ -1487,12 +2185,47 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Datasets.DatasetVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.Datasets.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -262,6 +262,226 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("ChampionTolerance")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ExpiryDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductionSignOffs")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StagingSignOffs")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RiskTier", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalPolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000001"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000002"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000003"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000004"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000005"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000006"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000007"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000008"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000009"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000010"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[\"acceptance-criteria\",\"fairness\",\"champion\",\"drift\",\"data-contract\"]",
+                            Kind = "promotion",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":2}]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000011"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 2,
+                            Gates = "[\"data-contract\"]",
+                            Kind = "rollback",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000012"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "criteria-change",
+                            ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        });
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
                 {
                     b.Property<string>("Id")
@@ -282,13 +502,45 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("GateOverrideAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GateOverrideBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GateOverrideReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("GatesPassed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Justification")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Payload")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReminderSentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("RequestedAt")
@@ -301,6 +553,10 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("RequestedByUserId")
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Required")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -323,11 +579,184 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TargetStage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("PolicyId");
+
+                    b.HasIndex("ModelId", "RequestedAt");
 
                     b.HasIndex("Status", "Kind");
 
                     b.ToTable("ApprovalRequests", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.Delegation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToUserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromUserId", "EndsAt");
+
+                    b.HasIndex("ToUserId", "EndsAt");
+
+                    b.ToTable("Delegations", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CountsForUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DelegationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OnBehalfOfUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepUp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "CountsForUserId")
+                        .IsUnique();
+
+                    b.HasIndex("RequestId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("SignOffs", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("ModelId", "ChangedAt");
+
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
@@ -717,6 +1146,267 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EmailNextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EmailSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailStatus", "EmailNextAttemptAt");
+
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt");
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.SmtpSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PortalUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPassword")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmtpSettings", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.ToTable("WebhookAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "CreatedAt");
+
+                    b.ToTable("WebhookDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebhookSubscriptions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Scheduling.JobLogLine", b =>
@@ -1230,6 +1920,10 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("ModelId", "PackageSha256")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("\"Stage\" = 'Production'");
+
                     b.ToTable("ModelVersions", (string)null);
                 });
 
@@ -1468,12 +2162,47 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.ApprovalRequest", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Approvals.SignOff", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Approvals.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Datasets.DatasetVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.Datasets.Dataset", null)
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookAttempt", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Notifications.WebhookDelivery", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.Notifications.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

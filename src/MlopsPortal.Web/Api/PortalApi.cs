@@ -93,6 +93,7 @@ public static class PortalApi
         api.MapRegistryApi();
         api.MapTrainingApi();
         api.MapFairnessApi();
+        api.MapApprovalsApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

@@ -5,8 +5,9 @@ using MlopsPortal.Core.AuditTrail;
 namespace MlopsPortal.Core.Scheduling.Jobs;
 
 /// <summary>
-/// Open approval requests past their expiry become expired, each with its audit event. Safe to run
-/// twice at once: each request changes only if it is still open at the moment of the write.
+/// Open approval requests past their expiry become expired, and those expiring within two days remind their
+/// signers, each with its audit event, notifications and webhook events (ApprovalService.ExpireAndRemindAsync).
+/// Safe to run twice at once: each request changes only if it is still open at the moment of the write.
 /// </summary>
 public sealed class ExpireApprovalRequestsJob(JobServices services) : PortalJob(services)
 {
@@ -14,27 +15,20 @@ public sealed class ExpireApprovalRequestsJob(JobServices services) : PortalJob(
     {
         await using var db = await Services.DbFactory.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        var expired = await db.ApprovalRequests.AsNoTracking()
-            .Where(r => r.Status == ApprovalStatus.Open && r.ExpiresAt <= now)
-            .Select(r => r.Id).ToListAsync(ct);
-        context.Progress.Log($"{expired.Count} open request(s) past their expiry.");
-        return new JobOutcome($"Expired {expired.Count} approval request(s).")
+        var due = await db.ApprovalRequests.AsNoTracking()
+            .CountAsync(r => r.Status == ApprovalStatus.Open && r.ExpiresAt <= now.AddDays(ApprovalService.ReminderDays), ct);
+        context.Progress.Log($"{due} open request(s) expired or expiring within {ApprovalService.ReminderDays} days.");
+        JobOutcome outcome = null!;
+        outcome = new JobOutcome("No request expired.")
         {
-            // Inside the outcome's transaction, a conditional update per request: one decided meanwhile
-            // (or expired by a concurrent run) stays as it is and gets no audit event.
+            // Inside the outcome's transaction: a request decided meanwhile stays as it is and gets no event.
             Persist = async (tx, c) =>
             {
-                var actor = Security.Actor.Job(context.Run.JobKey).AuditName;
-                foreach (var id in expired)
-                {
-                    var changed = await tx.ApprovalRequests.Where(r => r.Id == id && r.Status == ApprovalStatus.Open)
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ApprovalStatus.Expired)
-                            .SetProperty(r => r.DecidedAt, now).SetProperty(r => r.DecidedBy, actor), c);
-                    if (changed == 1)
-                        tx.Audit(actor, "approval.expired", "approval-request", id, new { expiredAt = AuditChain.FormatTime(now) });
-                }
+                var (expired, reminded) = await ApprovalService.ExpireAndRemindAsync(tx, Security.Actor.Job(context.Run.JobKey).AuditName, now, c);
+                outcome.Summary = $"Expired {expired} approval request(s); reminded the signers of {reminded}.";
             },
         };
+        return outcome;
     }
 }
 

@@ -31,7 +31,7 @@ public static class TrainingFormat
     };
 
     /// <summary>True when a larger value is better (AUC, accuracy, …); false for losses and errors.</summary>
-    public static bool HigherIsBetter(string metric) => metric is not ("logLoss" or "brierScore" or "rmse" or "mae");
+    public static bool HigherIsBetter(string metric) => Core.ModelRegistry.Metrics.HigherIsBetter(metric);
 
     public static IReadOnlyList<string> MetricsOf(EvaluationResult result) =>
         result.Classification is not null ? Core.ModelRegistry.Metrics.Classification : Core.ModelRegistry.Metrics.Regression;

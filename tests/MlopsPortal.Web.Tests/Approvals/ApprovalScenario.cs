@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Core.Users;
+using MlopsPortal.Engine.Evaluation;
+using MlopsPortal.Testing;
+using EngineMetrics = MlopsPortal.Engine.Evaluation;
+
+namespace MlopsPortal.Web.Tests.Approvals;
+
+/// <summary>
+/// A portal with the people an approval needs (two engineers, a trainer, a stakeholder, two compliance officers, an
+/// administrator, a data scientist) and models whose versions carry the evidence gates read: an evaluation with its
+/// AUC (and the champion's on the same rows) and a fairness audit. Versions are written as the training and
+/// evaluation jobs write them; what is tested here is the workflow on top.
+/// </summary>
+public sealed class ApprovalScenario(PortalTestHost host) : IAsyncDisposable
+{
+    public PortalTestHost Host { get; } = host;
+    public Dictionary<string, Actor> People { get; } = [];
+
+    public static readonly (string Name, string[] Roles)[] Cast =
+    [
+        ("eng@x.test", [Roles.MlEngineer]), ("eng2@x.test", [Roles.MlEngineer]), ("trainer@x.test", [Roles.MlEngineer]),
+        ("biz@x.test", [Roles.BusinessStakeholder]), ("co1@x.test", [Roles.ComplianceOfficer]), ("co2@x.test", [Roles.ComplianceOfficer]),
+        ("admin@x.test", [Roles.Administrator]), ("ds@x.test", [Roles.DataScientist]), ("both@x.test", [Roles.BusinessStakeholder, Roles.ComplianceOfficer]),
+        ("helper@x.test", [Roles.DataScientist]),
+    ];
+
+    public static async Task<ApprovalScenario> StartAsync(PortalTestHost? host = null, IDictionary<string, string?>? overrides = null)
+    {
+        var scenario = new ApprovalScenario(host ?? await PortalTestHost.StartAsync(overrides: overrides));
+        foreach (var (name, roles) in Cast)
+        {
+            var user = await scenario.Host.CreateUserAsync(name, roles);
+            scenario.People[name.Split('@')[0]] = new Actor(user.Id, user.UserName!, roles.ToHashSet(), false);
+        }
+        return scenario;
+    }
+
+    public Actor this[string name] => People[name];
+
+    public ApprovalService Approvals(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ApprovalService>();
+
+    /// <summary>Runs one call with a fresh ApprovalService (it is scoped, like a page's or a request's).</summary>
+    public async Task<T> WithApprovalsAsync<T>(Func<ApprovalService, Task<T>> call)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await call(Approvals(scope));
+    }
+
+    public Task WithApprovalsAsync(Func<ApprovalService, Task> call) => WithApprovalsAsync(async a => { await call(a); return 0; });
+
+    public Task<ApprovalRequest> SignAsync(string who, string requestId, bool approve = true, string? role = null, string? onBehalfOf = null) =>
+        WithApprovalsAsync(a => a.SignAsync(this[who], requestId, new SignOffInput(approve, $"{who} looked at it", role, onBehalfOf, PortalTestHost.Password)));
+
+    public Task<ApprovalRequest> RequestAsync(Guid versionId, string stage = "Production", string who = "eng", bool rollback = false) =>
+        WithApprovalsAsync(a => a.RequestPromotionAsync(this[who], new PromotionInput(versionId, stage, "Better on last quarter's holdout.", rollback)));
+
+    public async Task<Model> CreateModelAsync(string slug, RiskTier tier, double aucThreshold = 0.7)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
+        {
+            Slug = slug, DisplayName = $"Model {slug}", Owners = ["eng@x.test"], RiskTier = tier.ToString(), Task = "binaryClassification",
+            KeyColumns = ["id"], LabelColumn = "y", PositiveLabel = "1", FeatureColumns = ["a"], SensitiveAttributes = ["sex"],
+            AcceptanceCriteria = [new("auc", ">=", aucThreshold, Roles.BusinessStakeholder), new("recall", ">=", 0.5, Roles.BusinessStakeholder)],
+        });
+    }
+
+    /// <summary>A version trained by trainer@x.test with an evaluation (AUC, recall 0.81) and a fairness audit with the verdict.</summary>
+    public async Task<ModelVersion> AddVersionAsync(Model model, double auc, string fairness = "pass", string trainedBy = "user:trainer@x.test")
+    {
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var number = await db.ModelVersions.CountAsync(v => v.ModelId == model.Id) + 1;
+        var champion = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production);
+        var version = new ModelVersion
+        {
+            Id = Guid.NewGuid(), ModelId = model.Id, Number = number, PackageSha256 = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()).PadRight(64, '0'),
+            PackageSize = 1, Task = "binaryClassification", Features = ["a"], EngineVersion = "test", TrainedBy = trainedBy, CreatedAt = DateTime.UtcNow,
+        };
+        db.ModelVersions.Add(version);
+        var championAuc = champion is null ? (double?)null : await ChampionAucAsync(db, champion.Id);
+        db.ModelEvaluations.Add(new ModelEvaluation
+        {
+            Id = Guid.NewGuid(), ModelVersionId = version.Id, DatasetVersionId = Guid.NewGuid(), Rows = 1000, Threshold = 0.5,
+            Result = Result(auc), ChampionVersionId = champion?.Id, ChampionResult = championAuc is { } c ? Result(c) : null,
+            RequestedBy = "user:eng@x.test", CreatedAt = DateTime.UtcNow,
+        });
+        db.FairnessAudits.Add(new FairnessAuditRecord
+        {
+            Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, DatasetVersionId = Guid.NewGuid(), LabelColumn = "y",
+            Sensitive = ["sex"], Verdict = fairness, RequestedBy = "user:eng@x.test", CreatedAt = DateTime.UtcNow,
+        });
+        db.Audit("cli:test", "model-version.registered", "model-version", version.Id.ToString(), new { number });
+        await db.SaveChangesAsync();
+        return version;
+    }
+
+    private static async Task<double> ChampionAucAsync(PortalDbContext db, Guid championId) =>
+        TrainingJson.ReadResult((await db.ModelEvaluations.AsNoTracking().Where(e => e.ModelVersionId == championId).OrderByDescending(e => e.CreatedAt).FirstAsync()).Result)!
+            .Classification!.Auc!.Value;
+
+    private static string Result(double auc) => JsonSerializer.Serialize(new EvaluationResult("binaryClassification", 1000, 0.5,
+        new ClassificationMetrics(auc, 0.8, 0.7, 0.81, 0.75, 0.5, 0.2, new EngineMetrics.ConfusionMatrix(405, 170, 330, 95), []), null, []), TrainingJson.Options);
+
+    public async Task<T> QueryAsync<T>(Func<PortalDbContext, Task<T>> query)
+    {
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public Task<VersionStage> StageAsync(Guid versionId) => QueryAsync(db => db.ModelVersions.Where(v => v.Id == versionId).Select(v => v.Stage).SingleAsync());
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Approvals;
@@ -6,10 +5,7 @@ using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
-using MlopsPortal.Engine.Evaluation;
 using MlopsPortal.Testing;
-using EngineMetrics = MlopsPortal.Engine.Evaluation;
 
 namespace MlopsPortal.Web.Tests.Approvals;
 
@@ -74,40 +70,8 @@ public sealed class ApprovalScenario(PortalTestHost host) : IAsyncDisposable
     }
 
     /// <summary>A version trained by trainer@x.test with an evaluation (AUC, recall 0.81) and a fairness audit with the verdict.</summary>
-    public async Task<ModelVersion> AddVersionAsync(Model model, double auc, string fairness = "pass", string trainedBy = "user:trainer@x.test")
-    {
-        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var number = await db.ModelVersions.CountAsync(v => v.ModelId == model.Id) + 1;
-        var champion = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production);
-        var version = new ModelVersion
-        {
-            Id = Guid.NewGuid(), ModelId = model.Id, Number = number, PackageSha256 = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()).PadRight(64, '0'),
-            PackageSize = 1, Task = "binaryClassification", Features = ["a"], EngineVersion = "test", TrainedBy = trainedBy, CreatedAt = DateTime.UtcNow,
-        };
-        db.ModelVersions.Add(version);
-        var championAuc = champion is null ? (double?)null : await ChampionAucAsync(db, champion.Id);
-        db.ModelEvaluations.Add(new ModelEvaluation
-        {
-            Id = Guid.NewGuid(), ModelVersionId = version.Id, DatasetVersionId = Guid.NewGuid(), Rows = 1000, Threshold = 0.5,
-            Result = Result(auc), ChampionVersionId = champion?.Id, ChampionResult = championAuc is { } c ? Result(c) : null,
-            RequestedBy = "user:eng@x.test", CreatedAt = DateTime.UtcNow,
-        });
-        db.FairnessAudits.Add(new FairnessAuditRecord
-        {
-            Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, DatasetVersionId = Guid.NewGuid(), LabelColumn = "y",
-            Sensitive = ["sex"], Verdict = fairness, RequestedBy = "user:eng@x.test", CreatedAt = DateTime.UtcNow,
-        });
-        db.Audit("cli:test", "model-version.registered", "model-version", version.Id.ToString(), new { number });
-        await db.SaveChangesAsync();
-        return version;
-    }
-
-    private static async Task<double> ChampionAucAsync(PortalDbContext db, Guid championId) =>
-        TrainingJson.ReadResult((await db.ModelEvaluations.AsNoTracking().Where(e => e.ModelVersionId == championId).OrderByDescending(e => e.CreatedAt).FirstAsync()).Result)!
-            .Classification!.Auc!.Value;
-
-    private static string Result(double auc) => JsonSerializer.Serialize(new EvaluationResult("binaryClassification", 1000, 0.5,
-        new ClassificationMetrics(auc, 0.8, 0.7, 0.81, 0.75, 0.5, 0.2, new EngineMetrics.ConfusionMatrix(405, 170, 330, 95), []), null, []), TrainingJson.Options);
+    public Task<ModelVersion> AddVersionAsync(Model model, double auc, string fairness = "pass", string trainedBy = "user:trainer@x.test") =>
+        ApprovalEvidence.AddVersionAsync(Host.Services, model, auc, fairness, trainedBy);
 
     public async Task<T> QueryAsync<T>(Func<PortalDbContext, Task<T>> query)
     {

@@ -716,10 +716,25 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         request.DecisionComment = comment;
     }
 
-    private static async Task<string?> TrainedByAsync(PortalDbContext db, ApprovalRequest r, CancellationToken ct) =>
-        r.SubjectType == EntityKinds.ModelVersion && Guid.TryParse(r.SubjectId, out var id)
-            ? await db.ModelVersions.AsNoTracking().Where(v => v.Id == id).Select(v => v.TrainedBy).SingleOrDefaultAsync(ct)
-            : null;
+    /// <summary>
+    /// The person answerable for a version's training, as an audit actor ("user:NAME"): who started the run, or for a
+    /// scheduled run who created the schedule (contracts §6), recorded as "schedule:NAME (by user:NAME)".
+    /// </summary>
+    private static async Task<string?> TrainedByAsync(PortalDbContext db, ApprovalRequest r, CancellationToken ct)
+    {
+        if (r.SubjectType != EntityKinds.ModelVersion || !Guid.TryParse(r.SubjectId, out var id)) return null;
+        var trainedBy = await db.ModelVersions.AsNoTracking().Where(v => v.Id == id).Select(v => v.TrainedBy).SingleOrDefaultAsync(ct);
+        return ResponsiblePerson(trainedBy);
+    }
+
+    public static string? ResponsiblePerson(string? trainedBy)
+    {
+        if (trainedBy is null) return null;
+        var by = trainedBy.LastIndexOf("(by ", StringComparison.Ordinal);
+        return trainedBy.StartsWith("schedule:", StringComparison.Ordinal) && by >= 0 && trainedBy.EndsWith(')')
+            ? trainedBy[(by + 4)..^1]
+            : trainedBy;
+    }
 
     private static async Task<List<Delegation>> ActiveDelegationsToAsync(PortalDbContext db, string userId, CancellationToken ct)
     {

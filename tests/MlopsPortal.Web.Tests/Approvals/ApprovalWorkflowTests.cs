@@ -83,6 +83,16 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ShouldRefuseWhoeverCreatedTheSchedule_WhenTheVersionCameFromAScheduledRun()
+    {
+        var model = await S.CreateModelAsync("scheduled", RiskTier.Low);
+        var v = await S.AddVersionAsync(model, 0.8, trainedBy: "schedule:nightly retraining (by user:eng2@x.test)");
+        var request = await S.RequestAsync(v.Id);
+        (await Should.ThrowAsync<PortalForbiddenException>(() => S.SignAsync("eng2", request.Id))).Message.ShouldContain("You trained this version");
+        (await S.SignAsync("trainer", request.Id)).Status.ShouldBe(ApprovalStatus.Approved);
+    }
+
+    [Fact]
     public async Task ShouldRefuseSelfSignOffThroughTheApi_WithAProblemThatSaysWhy()
     {
         var model = await S.CreateModelAsync("sod-api", RiskTier.Low);

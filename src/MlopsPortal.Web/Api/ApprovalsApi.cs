@@ -41,8 +41,7 @@ public static class ApprovalsApi
         api.MapPost("/promotion-requests", async (PromotionInput input, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
             {
                 var request = await approvals.RequestPromotionAsync(Actor.FromPrincipal(principal), input, ct);
-                var view = await approvals.GetAsync(request.Id, ct);
-                return Results.Created($"{PortalApi.Prefix}/approval-requests/{request.Id}", ApprovalResponse.From(view.Request, view.SignOffs, view.Policy));
+                return Results.Created($"{PortalApi.Prefix}/approval-requests/{request.Id}", await ResponseAsync(approvals, request.Id, ct));
             })
             .RequirePolicy(Policies.RequestPromotions)
             .WithSummary("Asks for a version to go to Staging or Production (rollback: true for an earlier version back to Production). Gates run at once; the answer shows them.");
@@ -72,19 +71,14 @@ public static class ApprovalsApi
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("Approval requests: box=inbox (waiting for your sign-off), box=mine (you asked), or all (status=Open|Approved|Rejected|Expired|Withdrawn, modelId).");
 
-        api.MapGet("/approval-requests/{id}", async (string id, ApprovalService approvals, CancellationToken ct) =>
-            {
-                var view = await approvals.GetAsync(id, ct);
-                return ApprovalResponse.From(view.Request, view.SignOffs, view.Policy);
-            })
+        api.MapGet("/approval-requests/{id}", async (string id, ApprovalService approvals, CancellationToken ct) => await ResponseAsync(approvals, id, ct))
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("A request with its gates and their evidence, the sign-offs it needs and those it has.");
 
         api.MapPost("/approval-requests/{id}/sign-offs", async (string id, SignOffInput input, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
             {
                 await approvals.SignAsync(Actor.FromPrincipal(principal), id, input, ct);
-                var view = await approvals.GetAsync(id, ct);
-                return ApprovalResponse.From(view.Request, view.SignOffs, view.Policy);
+                return await ResponseAsync(approvals, id, ct);
             })
             .RequirePolicy(Policies.SignOff)
             .WithSummary("Approves or rejects (approve, comment) with your password or authenticator code again (password or code); role and onBehalfOf when you could count for several.");
@@ -92,8 +86,7 @@ public static class ApprovalsApi
         api.MapPost("/approval-requests/{id}/gate-override", async (string id, OverrideBody body, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
             {
                 await approvals.OverrideGatesAsync(Actor.FromPrincipal(principal), id, body.Reason, ct);
-                var view = await approvals.GetAsync(id, ct);
-                return ApprovalResponse.From(view.Request, view.SignOffs, view.Policy);
+                return await ResponseAsync(approvals, id, ct);
             })
             .RequirePolicy(Policies.OverrideGates)
             .WithSummary("An Administrator lets a request past its failing gates with a written reason (sign-offs are still needed).");
@@ -142,6 +135,12 @@ public static class ApprovalsApi
                 .Select(n => new { n.Id, n.Kind, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, email = n.EmailStatus.ToString() }))
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("Your notifications, newest first.");
+    }
+
+    private static async Task<ApprovalResponse> ResponseAsync(ApprovalService approvals, string id, CancellationToken ct)
+    {
+        var view = await approvals.GetAsync(id, ct);
+        return ApprovalResponse.From(view.Request, view.SignOffs, view.Policy);
     }
 
     private static ApprovalStatus? ParseStatus(string? status) =>

@@ -79,6 +79,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(TrainCommand(context));
         root.Subcommands.Add(ScoreCommand(context));
         root.Subcommands.Add(FairnessCommand(context));
+        root.Subcommands.Add(DriftCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }
@@ -131,6 +132,8 @@ internal sealed class CliContext(TextWriter output, TextWriter error, string[] c
         // Scripts read this output: "<=50K" stays readable instead of "\u003C=50K" (still valid JSON).
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // A chi-square statistic is infinite when a category is new in the current data: written "Infinity".
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public Task WriteJsonAsync(object value) => Output.WriteLineAsync(JsonSerializer.Serialize(value, JsonOptions));

@@ -35,6 +35,9 @@ switch (arguments.FirstOrDefault())
         FairnessBench.Run(int.Parse(Option("--rows", "10000000")), int.Parse(Option("--bootstrap", "0")), arguments.Contains("--intersectional"),
             int.Parse(Option("--repeats", "3")));
         return 0;
+    case "drift":
+        DriftBench.Run(int.Parse(Option("--rows", "1000000")), int.Parse(Option("--repeats", "3")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -44,6 +47,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-generate FILE [--rows N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;
 }

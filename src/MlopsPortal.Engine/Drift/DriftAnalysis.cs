@@ -11,8 +11,12 @@ public sealed record NumericSample : DriftSample
 {
     public NumericSample(string name, double[] values, int missing = 0) : base(name, missing)
     {
-        var kept = values.Where(double.IsFinite).ToArray();
-        Missing = missing + values.Length - kept.Length;
+        var kept = new double[values.Length];
+        var n = 0;
+        foreach (var v in values)
+            if (double.IsFinite(v)) kept[n++] = v;
+        if (n < kept.Length) Array.Resize(ref kept, n);
+        Missing = missing + values.Length - n;
         Array.Sort(kept);
         Sorted = kept;
     }
@@ -256,7 +260,8 @@ public static class DriftAnalysis
         static double Rate(DriftSample s) => s.Count + s.Missing == 0 ? 0 : (double)s.Missing / (s.Count + s.Missing);
         long outOfRange = 0;
         if (reference is NumericSample r && current is NumericSample c && r.Count > 0)
-            outOfRange = c.Sorted.Count(v => v < r.Sorted[0] || v > r.Sorted[^1]);
+            // Both sorted: the values below the reference's minimum and above its maximum, by binary search.
+            outOfRange = Below(c.Sorted, r.Sorted[0]) + (c.Count - AtMost(c.Sorted, r.Sorted[^1]));
         List<string> unseen = [];
         if (reference is CategoricalSample cr && current is CategoricalSample cc)
         {
@@ -266,6 +271,22 @@ public static class DriftAnalysis
             unseen = cc.Categories.Where((name, k) => counts[k] > 0 && !known.Contains(name)).Order(StringComparer.Ordinal).ToList();
         }
         return new DriftQuality(Rate(reference), Rate(current), outOfRange, unseen.Take(20).ToList(), unseen.Count);
+    }
+
+    private static int Below(double[] sorted, double value)
+    {
+        var i = Array.BinarySearch(sorted, value);
+        if (i < 0) return ~i;
+        while (i > 0 && sorted[i - 1] == value) i--;
+        return i;
+    }
+
+    private static int AtMost(double[] sorted, double value)
+    {
+        var i = Array.BinarySearch(sorted, value);
+        if (i < 0) return ~i;
+        while (i < sorted.Length - 1 && sorted[i + 1] == value) i++;
+        return i + 1;
     }
 
     private static CategoricalSample ToCategorical(DriftSample sample) => sample switch

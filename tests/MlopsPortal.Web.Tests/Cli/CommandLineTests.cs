@@ -383,4 +383,52 @@ public sealed class CommandLineTests : IDisposable
         bad.Exit.ShouldBe(1);
         JsonDocument.Parse(bad.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("column 'race': 'Other' is not 0/1 or true/false");
     }
+
+    [Fact]
+    public async Task ShouldPrintTheContractJson_WhenDriftComparesAdultTrainWithTest()
+    {
+        var result = await RunAsync("drift", "--reference", Adult("adult.data"), "--current", Adult("adult.test"), "--json");
+
+        result.Exit.ShouldBe(0, result.Err);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        var columns = json.GetProperty("columns").EnumerateArray().ToList();
+        columns.Count.ShouldBe(15);
+        var age = columns.Single(c => c.GetProperty("column").GetString() == "age");
+        age.GetProperty("type").GetString().ShouldBe("numeric");
+        age.GetProperty("test").GetString().ShouldBe("wassersteinNormed");
+        age.GetProperty("drifted").GetBoolean().ShouldBeFalse();
+        age.GetProperty("statistics").EnumerateObject().Select(p => p.Name).ShouldBe(["ks", "wassersteinNormed", "psi", "jensenShannon"]);
+        age.GetProperty("statistics").GetProperty("ks").GetProperty("pValue").GetDouble().ShouldBe(0.4573203269241334, 1e-6);
+        // The test file spells the label "<=50K." : two categories the reference never had.
+        var label = columns.Single(c => c.GetProperty("column").GetString() == "Y");
+        label.GetProperty("drifted").GetBoolean().ShouldBeTrue();
+        label.GetProperty("quality").GetProperty("unseenCategories").EnumerateArray().Select(e => e.GetString()).ShouldBe(["<=50K.", ">50K."]);
+        columns[0].GetProperty("drifted").GetBoolean().ShouldBeTrue("drifted columns come first");
+        json.GetProperty("driftedShare").GetDouble().ShouldBe(1.0 / 15, 1e-12);
+        json.GetProperty("datasetDrift").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ShouldSayInsufficient_AndFailOnDriftOnlyWhenAsked()
+    {
+        var dir = Path.Combine(RepositoryRoot.Path, "tests", "data", "drift");
+        var few = await RunAsync("drift", "--reference", Path.Combine(dir, "one-row-reference.csv"), "--current", Path.Combine(dir, "one-row-current.csv"), "--json");
+        few.Exit.ShouldBe(0, few.Err);
+        var json = JsonDocument.Parse(few.Out).RootElement;
+        json.GetProperty("columns").EnumerateArray().ShouldAllBe(c => c.GetProperty("verdict").GetString() == "insufficient" && c.GetProperty("drifted").ValueKind == JsonValueKind.Null);
+        json.GetProperty("datasetDrift").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        var shift = Path.Combine(dir, "shift-small-reference.csv");
+        var drifted = await RunAsync("drift", "--reference", shift, "--current", Path.Combine(dir, "shift-small-current.csv"), "--fail-on-drift");
+        drifted.Exit.ShouldBe(3, drifted.Out + drifted.Err);
+        drifted.Out.ShouldContain("Dataset drift:");
+        (await RunAsync("drift", "--reference", shift, "--current", shift, "--fail-on-drift")).Exit.ShouldBe(0);
+
+        var missing = await RunAsync("drift", "--reference", shift, "--current", Path.Combine(dir, "nowhere.csv"), "--json");
+        missing.Exit.ShouldBe(1);
+        JsonDocument.Parse(missing.Err).RootElement.GetProperty("detail").GetString()!.ShouldContain("nowhere.csv does not exist");
+        var unknown = await RunAsync("drift", "--reference", shift, "--current", shift, "--columns", "x_normal,nope");
+        unknown.Exit.ShouldBe(1);
+        unknown.Err.ShouldContain("The reference has no column 'nope'");
+    }
 }

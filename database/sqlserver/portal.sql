@@ -1603,3 +1603,120 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE TABLE [DriftAlerts] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [Cause] nvarchar(64) NOT NULL,
+        [Severity] nvarchar(16) NOT NULL,
+        [Status] nvarchar(16) NOT NULL,
+        [Summary] nvarchar(500) NOT NULL,
+        [FirstReportId] uniqueidentifier NOT NULL,
+        [LastReportId] uniqueidentifier NOT NULL,
+        [Reports] int NOT NULL,
+        [DataArrivedAt] datetime2 NOT NULL,
+        [RaisedAt] datetime2 NOT NULL,
+        [LastSeenAt] datetime2 NOT NULL,
+        [AssignedTo] nvarchar(256) NULL,
+        [AcknowledgedAt] datetime2 NULL,
+        [AcknowledgedBy] nvarchar(256) NULL,
+        [ClosedAt] datetime2 NULL,
+        [ClosedBy] nvarchar(256) NULL,
+        [Resolution] nvarchar(2000) NULL,
+        [RetrainingRunId] uniqueidentifier NULL,
+        CONSTRAINT [PK_DriftAlerts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_DriftAlerts_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE TABLE [DriftReports] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [ReferenceDatasetVersionId] uniqueidentifier NOT NULL,
+        [CurrentDatasetVersionId] uniqueidentifier NOT NULL,
+        [Report] nvarchar(max) NOT NULL,
+        [DriftedShare] float NULL,
+        [DatasetDrift] bit NULL,
+        [DriftedColumns] int NOT NULL,
+        [JudgedColumns] int NOT NULL,
+        [DataArrivedAt] datetime2 NOT NULL,
+        [RequestedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_DriftReports] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_DriftReports_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE TABLE [DriftAlertEvents] (
+        [Id] bigint NOT NULL IDENTITY,
+        [AlertId] uniqueidentifier NOT NULL,
+        [Action] nvarchar(32) NOT NULL,
+        [Actor] nvarchar(256) NOT NULL,
+        [Text] nvarchar(4000) NOT NULL,
+        [At] datetime2 NOT NULL,
+        CONSTRAINT [PK_DriftAlertEvents] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_DriftAlertEvents_DriftAlerts_AlertId] FOREIGN KEY ([AlertId]) REFERENCES [DriftAlerts] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE INDEX [IX_DriftAlertEvents_AlertId] ON [DriftAlertEvents] ([AlertId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE INDEX [IX_DriftAlerts_ModelId_Cause_Status] ON [DriftAlerts] ([ModelId], [Cause], [Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE INDEX [IX_DriftAlerts_Status_RaisedAt] ON [DriftAlerts] ([Status], [RaisedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    CREATE INDEX [IX_DriftReports_ModelId_CreatedAt] ON [DriftReports] ([ModelId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123233251_Drift'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123233251_Drift', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -69,6 +69,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Training.TrainingService>();
         services.AddSingleton<Training.FairnessService>();
         services.AddScoped<Approvals.ApprovalService>();
+        services.AddSingleton<Drift.DriftService>();
         services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
         services.AddHttpClient(nameof(Notifications.NotificationDispatcher));
         services.AddSingleton<Notifications.NotificationDispatcher>();

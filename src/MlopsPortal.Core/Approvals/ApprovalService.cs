@@ -718,7 +718,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
 
     /// <summary>
     /// The person answerable for a version's training, as an audit actor ("user:NAME"): who started the run, or for a
-    /// scheduled run who created the schedule (contracts §6), recorded as "schedule:NAME (by user:NAME)".
+    /// scheduled run who created the schedule (contracts §6), recorded as "schedule:NAME (by user:NAME)", and for a run a
+    /// drift alert started, who clicked retrain ("drift-alert:ID (by user:NAME)").
     /// </summary>
     private static async Task<string?> TrainedByAsync(PortalDbContext db, ApprovalRequest r, CancellationToken ct)
     {
@@ -731,7 +732,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     {
         if (trainedBy is null) return null;
         var by = trainedBy.LastIndexOf("(by ", StringComparison.Ordinal);
-        return trainedBy.StartsWith("schedule:", StringComparison.Ordinal) && by >= 0 && trainedBy.EndsWith(')')
+        return (trainedBy.StartsWith("schedule:", StringComparison.Ordinal) || trainedBy.StartsWith("drift-alert:", StringComparison.Ordinal))
+               && by >= 0 && trainedBy.EndsWith(')')
             ? trainedBy[(by + 4)..^1]
             : trainedBy;
     }

@@ -44,7 +44,7 @@ public static class PromotionGates
                 AcceptanceCriteria => CheckCriteria(model, version, evaluation),
                 Fairness => await CheckFairnessAsync(db, model, version, ct),
                 Champion => await CheckChampionAsync(db, model, version, evaluation, policy.ChampionTolerance, ct),
-                Drift => CheckDrift(version),
+                Drift => await CheckDriftAsync(db, version, ct),
                 _ => await CheckContractAsync(db, model, version, evaluation, ct),
             });
         }
@@ -114,9 +114,16 @@ public static class PromotionGates
             EntityKinds.Evaluation, evaluation.Id.ToString(), [$"Both evaluated on the same {evaluation.Rows:N0} rows."]);
     }
 
-    // Drift alerts arrive with the drift issue; until then no alert can be open, and the gate says so.
-    private static GateResult CheckDrift(ModelVersion version) =>
-        new(Drift, true, $"No open critical drift alert on version {version.Number}.");
+    private static async Task<GateResult> CheckDriftAsync(PortalDbContext db, ModelVersion version, CancellationToken ct)
+    {
+        var critical = await db.DriftAlerts.AsNoTracking()
+            .Where(a => a.ModelVersionId == version.Id && a.Severity == Core.Drift.AlertSeverity.Critical
+                        && (a.Status == Core.Drift.AlertStatus.Open || a.Status == Core.Drift.AlertStatus.Acknowledged))
+            .OrderByDescending(a => a.RaisedAt).FirstOrDefaultAsync(ct);
+        return critical is null
+            ? new(Drift, true, $"No open critical drift alert on version {version.Number}.")
+            : new(Drift, false, $"A critical drift alert is open on version {version.Number}: {critical.Summary}.", "drift-alert", critical.Id.ToString());
+    }
 
     private static async Task<GateResult> CheckContractAsync(PortalDbContext db, Model model, ModelVersion version, ModelEvaluation? evaluation, CancellationToken ct)
     {

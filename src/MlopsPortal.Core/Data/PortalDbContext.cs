@@ -55,6 +55,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<Drift.DriftReportRecord> DriftReports => Set<Drift.DriftReportRecord>();
+    public DbSet<Drift.DriftAlert> DriftAlerts => Set<Drift.DriftAlert>();
+    public DbSet<Drift.DriftAlertEvent> DriftAlertEvents => Set<Drift.DriftAlertEvent>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>

@@ -47,7 +47,7 @@ public static class JobKinds
             "Evaluates a model version against its acceptance criteria and the champion."),
         new(FairnessAudit, "Fairness audit", typeof(AuditFairnessJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: false,
             "Computes group and intersectional fairness metrics for a model version."),
-        new(DriftReport, "Drift report", typeof(ReportDriftJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
+        new(DriftReport, "Drift report", typeof(Drift.ReportDriftJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Compares the latest scored data with the training data, per feature."),
         new(BatchScoring, "Batch scoring", typeof(ScoreBatchJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: false,
             "Scores a dataset version with a model version, on the CPU or a GPU node."),

@@ -33,6 +33,10 @@ public static class Policies
     public const string OverrideGates = nameof(OverrideGates);
     /// <summary>Change the sign-off rules of a risk tier.</summary>
     public const string EditApprovalPolicy = nameof(EditApprovalPolicy);
+    /// <summary>Start drift reports.</summary>
+    public const string RunDriftReports = nameof(RunDriftReports);
+    /// <summary>Acknowledge, assign, comment, resolve, dismiss drift alerts and start retraining from them.</summary>
+    public const string TriageAlerts = nameof(TriageAlerts);
     /// <summary>SMTP settings and webhooks.</summary>
     public const string ManageNotifications = nameof(ManageNotifications);
 
@@ -54,6 +58,8 @@ public static class Policies
         [OverrideGates] = [Roles.Administrator],
         [EditApprovalPolicy] = [Roles.ComplianceOfficer],
         [ManageNotifications] = [Roles.Administrator],
+        [RunDriftReports] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
+        [TriageAlerts] = [Roles.MlEngineer, Roles.DataScientist],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

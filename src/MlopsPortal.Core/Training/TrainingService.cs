@@ -37,7 +37,8 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     public const int DefaultSeed = 42;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<JobRun> StartRunAsync(Actor actor, TrainingRunRequest request, CancellationToken ct = default)
+    /// <param name="triggeredBy">Who or what asked, when not the actor alone (a drift alert: "drift-alert:ID (by user:NAME)").</param>
+    public async Task<JobRun> StartRunAsync(Actor actor, TrainingRunRequest request, string? triggeredBy = null, CancellationToken ct = default)
     {
         actor.Require(RunRoles);
         if (request.CodeVersion is { Length: > 200 })
@@ -75,8 +76,9 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.Training, new TrainingPayload(model.Slug)
         {
             DatasetVersionId = request.DatasetVersionId, Parameters = parameters, Seed = request.Seed ?? DefaultSeed,
-            CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(), Trigger = TrainingTriggers.User,
-        }, string.IsNullOrWhiteSpace(request.Reason) ? $"Train {model.Slug}" : request.Reason.Trim()), ct);
+            CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
+            Trigger = triggeredBy?.StartsWith("drift-alert:", StringComparison.Ordinal) == true ? TrainingTriggers.DriftAlert : TrainingTriggers.User,
+        }, string.IsNullOrWhiteSpace(request.Reason) ? $"Train {model.Slug}" : request.Reason.Trim()) { TriggeredBy = triggeredBy }, ct);
     }
 
     /// <summary>The model's task picks the objective unless the parameters name one.</summary>

@@ -94,6 +94,7 @@ public static class PortalApi
         api.MapTrainingApi();
         api.MapFairnessApi();
         api.MapApprovalsApi();
+        api.MapDriftApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

@@ -59,7 +59,7 @@ public static class TrainingApi
         api.MapPost("/runs", async (RunRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
             {
                 var job = await training.StartRunAsync(Actor.FromPrincipal(principal), new TrainingRunRequest(
-                    request.Model, request.DatasetVersionId, request.Parameters, request.Seed, request.CodeVersion, request.Reason), ct);
+                    request.Model, request.DatasetVersionId, request.Parameters, request.Seed, request.CodeVersion, request.Reason), ct: ct);
                 return Results.Accepted($"{PortalApi.Prefix}/runs/{job.Id}", RunResponse.From(await training.GetRunAsync(job.Id, ct: ct)));
             })
             .RequirePolicy(Policies.TrainModels)

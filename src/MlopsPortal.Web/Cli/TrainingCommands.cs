@@ -26,7 +26,7 @@ public static partial class PortalCommandLine
             using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
             var training = host.Services.GetRequiredService<TrainingService>();
             var job = await training.StartRunAsync(Actor.Cli(), new TrainingRunRequest(parse.GetValue(model)!, parse.GetValue(dataset),
-                ParseParameters(parse.GetValue(parameters)), parse.GetValue(seed), parse.GetValue(codeVersion), parse.GetValue(reason)), ct);
+                ParseParameters(parse.GetValue(parameters)), parse.GetValue(seed), parse.GetValue(codeVersion), parse.GetValue(reason)), ct: ct);
             var json = parse.GetValue(Json);
             if (!json)
                 await context.Output.WriteLineAsync($"Queued training run {job.Id} of {parse.GetValue(model)}. Follow it on /runs/{job.Id} or with `run show {job.Id}`.");

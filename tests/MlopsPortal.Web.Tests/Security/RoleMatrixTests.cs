@@ -261,6 +261,14 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                 case "webhook.manage":
                     await Center(scope).CreateWebhookAsync(actor, new("matrix", "http://127.0.0.1:9/hook", [MlopsPortal.Core.Notifications.WebhookEvents.RequestCreated]));
                     break;
+                case "drift-report.start":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Drift.DriftService>().StartReportAsync(actor, new("no-such-model", Guid.NewGuid())); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "drift-alert.triage":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Drift.DriftService>().AcknowledgeAsync(actor, Guid.NewGuid()); }
+                    catch (PortalNotFoundException) { }
+                    break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

@@ -14,6 +14,7 @@ public static class PortalNavigation
         new("Datasets", "/datasets", "dataset", Policies.SignedIn, "Registry"),
         new("Jobs", "/jobs", "schedule", Policies.SignedIn, "Operations"),
         new("Workers", "/workers", "dns", Policies.SignedIn, "Operations"),
+        new("Drift alerts", "/alerts", "notification_important", Policies.SignedIn, "Operations"),
         new("Approvals", "/approvals", "approval", Policies.SignedIn, "Governance"),
         new("Approval policy", "/approval-policy", "rule", Policies.SignedIn, "Governance"),
         new("Fairness policy", "/fairness-policy", "balance", Policies.SignedIn, "Governance"),

@@ -1,0 +1,259 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.Artifacts;
+using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Notifications;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Engine.Drift;
+
+namespace MlopsPortal.Core.Drift;
+
+/// <summary>What to compare: a current dataset version against a model version's training data (default: the Production version).</summary>
+public sealed record DriftReportRequest(string Model, Guid CurrentDatasetVersionId, Guid? ModelVersionId = null);
+
+public sealed record DriftReportPayload(DriftReportRequest Request) : JobPayload;
+
+/// <summary>One column's score in past reports of a model, oldest first: the trend on the report page.</summary>
+public sealed record DriftTrendPoint(Guid ReportId, DateTime At, double? Score, bool? Drifted);
+
+/// <summary>
+/// Drift reports (jobs) and the alerts they raise, with the triage that engineers do in the browser: acknowledge,
+/// assign, comment, resolve with a reason, dismiss as expected, retrain. Every step is audited.
+/// </summary>
+public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, JobService jobs, TrainingService training)
+{
+    public static readonly string[] ReportRoles = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator];
+    public static readonly string[] TriageRoles = [Roles.MlEngineer, Roles.DataScientist];
+
+    public async Task<JobRun> StartReportAsync(Actor actor, DriftReportRequest request, CancellationToken ct = default)
+    {
+        actor.Require(ReportRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (model, version) = await ReferenceAsync(db, request, ct);
+        var current = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == request.CurrentDatasetVersionId, ct)
+                      ?? throw new PortalNotFoundException($"No dataset version {request.CurrentDatasetVersionId}.");
+        _ = current;
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.DriftReport,
+            new DriftReportPayload(request with { ModelVersionId = version.Id }),
+            $"Drift of {model.Slug} v{version.Number} on new data"), ct);
+    }
+
+    /// <summary>The model and the version whose training data is the reference: the one asked for, or the Production version.</summary>
+    internal static async Task<(Model Model, ModelVersion Version)> ReferenceAsync(PortalDbContext db, DriftReportRequest request, CancellationToken ct)
+    {
+        var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == request.Model, ct)
+                    ?? throw new PortalNotFoundException($"No model '{request.Model}'.");
+        var version = request.ModelVersionId is { } id
+            ? await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.ModelId == model.Id, ct)
+              ?? throw new PortalNotFoundException($"No version {id} of '{model.Slug}'.")
+            : await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production, ct)
+              ?? throw new PortalValidationException($"'{model.Slug}' has no Production version: name the version whose training data is the reference.");
+        if (version.TrainingDatasetVersionId is null)
+            throw new PortalValidationException($"Version {version.Number} of '{model.Slug}' records no training data: there is no reference to compare with.");
+        return (model, version);
+    }
+
+    public async Task<DriftReportRecord> GetReportAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.DriftReports.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct)
+               ?? throw new PortalNotFoundException($"No drift report {id}.");
+    }
+
+    public async Task<IReadOnlyList<DriftReportRecord>> ReportsAsync(Guid modelId, int take = 50, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.DriftReports.AsNoTracking().Where(r => r.ModelId == modelId).OrderByDescending(r => r.CreatedAt)
+            .Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+    }
+
+    /// <summary>Each column's score across the model's reports up to and including this one (at most the last 20).</summary>
+    public async Task<IReadOnlyDictionary<string, List<DriftTrendPoint>>> TrendsAsync(DriftReportRecord report, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var reports = await db.DriftReports.AsNoTracking().Where(r => r.ModelId == report.ModelId && r.CreatedAt <= report.CreatedAt)
+            .OrderByDescending(r => r.CreatedAt).Take(20).ToListAsync(ct);
+        var trends = new Dictionary<string, List<DriftTrendPoint>>();
+        foreach (var r in reports.OrderBy(r => r.CreatedAt))
+            foreach (var c in JsonDocument.Parse(r.Report).RootElement.GetProperty("columns").EnumerateArray())
+            {
+                var name = c.GetProperty("column").GetString()!;
+                if (!trends.TryGetValue(name, out var list)) trends[name] = list = [];
+                list.Add(new DriftTrendPoint(r.Id, r.CreatedAt,
+                    c.GetProperty("score").ValueKind == JsonValueKind.Number ? c.GetProperty("score").GetDouble() : null,
+                    c.GetProperty("drifted").ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null }));
+            }
+        return trends;
+    }
+
+    // ---- alerts ---------------------------------------------------------------------------------------------
+
+    /// <summary>Severity from how many columns drifted: Critical from 75 % of the judged columns, High from the policy's share.</summary>
+    public static AlertSeverity Severity(double share, double threshold) =>
+        share >= Math.Max(0.75, threshold) ? AlertSeverity.Critical : AlertSeverity.High;
+
+    /// <summary>
+    /// In the report's transaction: raises the alert for a report that crossed the policy, or attaches the report to the
+    /// open alert of the same model and cause (the model row is locked first, so two reports never raise two alerts).
+    /// </summary>
+    internal static async Task<DriftAlert?> RaiseOrAttachAsync(PortalDbContext db, string actor, Model model, ModelVersion version, DriftReportRecord report,
+        double threshold, CancellationToken ct)
+    {
+        if (report.DatasetDrift != true || report.DriftedShare is not { } share) return null;
+        const string cause = "dataset-drift";
+        await TrainingService.LockModelAsync(db, model.Id, ct);
+        var severity = Severity(share, threshold);
+        var open = await db.DriftAlerts.Where(a => a.ModelId == model.Id && a.Cause == cause
+            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)).SingleOrDefaultAsync(ct);
+        if (open is not null)
+        {
+            open.Reports++;
+            open.LastReportId = report.Id;
+            open.LastSeenAt = report.CreatedAt;
+            if (severity > open.Severity) open.Severity = severity;
+            db.Audit(actor, "drift-alert.repeated", "drift-alert", open.Id.ToString(), new { report = report.Id.ToString(), share, severity = open.Severity.ToString(), reports = open.Reports });
+            db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", open.Id.ToString(), "repeated");
+            return open;
+        }
+        var alert = new DriftAlert
+        {
+            Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, Cause = cause, Severity = severity, Status = AlertStatus.Open,
+            Summary = $"{report.DriftedColumns} of {report.JudgedColumns} columns of {model.Slug} drifted ({share:P0}; the policy says {threshold:P0})",
+            FirstReportId = report.Id, LastReportId = report.Id, DataArrivedAt = report.DataArrivedAt, RaisedAt = report.CreatedAt, LastSeenAt = report.CreatedAt,
+        };
+        db.DriftAlerts.Add(alert);
+        db.Audit(actor, "drift-alert.raised", "drift-alert", alert.Id.ToString(), new
+        {
+            model = model.Slug, version = version.Number, cause, severity = severity.ToString(), share, report = report.Id.ToString(),
+            timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
+        });
+        db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", alert.Id.ToString(), "raised");
+        await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{severity} drift alert on {model.Slug}",
+            alert.Summary + ".", $"/alerts/{alert.Id}", ct);
+        await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new
+        {
+            alert = alert.Id, model = model.Slug, version = version.Number, cause, severity = severity.ToString(), share, report = report.Id, url = $"/alerts/{alert.Id}",
+        }, ct);
+        return alert;
+    }
+
+    public async Task<IReadOnlyList<DriftAlert>> AlertsAsync(AlertStatus? status = null, Guid? modelId = null, AlertSeverity? severity = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.DriftAlerts.AsNoTracking();
+        if (status is { } s) query = query.Where(a => a.Status == s);
+        if (modelId is { } m) query = query.Where(a => a.ModelId == m);
+        if (severity is { } v) query = query.Where(a => a.Severity == v);
+        return await query.OrderByDescending(a => a.RaisedAt).Take(500).ToListAsync(ct);
+    }
+
+    public async Task<(DriftAlert Alert, IReadOnlyList<DriftAlertEvent> Events)> GetAlertAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var alert = await db.DriftAlerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
+        return (alert, await db.DriftAlertEvents.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.Id).ToListAsync(ct));
+    }
+
+    public Task AcknowledgeAsync(Actor actor, Guid id, CancellationToken ct = default) => TriageAsync(actor, id, "acknowledged", "", (a, now) =>
+    {
+        if (a.Status != AlertStatus.Open) throw new PortalValidationException("Only an open alert is acknowledged.");
+        a.Status = AlertStatus.Acknowledged;
+        a.AcknowledgedAt = now;
+        a.AcknowledgedBy = actor.AuditName;
+    }, ct);
+
+    public Task AssignAsync(Actor actor, Guid id, string userName, CancellationToken ct = default) =>
+        TriageAsync(actor, id, "assigned", (userName ?? "").Trim(), (a, _) =>
+        {
+            if (string.IsNullOrWhiteSpace(userName)) throw new PortalValidationException("Name who takes the alert.");
+            a.AssignedTo = userName.Trim();
+        }, ct, checkUser: userName);
+
+    public Task CommentAsync(Actor actor, Guid id, string text, CancellationToken ct = default) =>
+        TriageAsync(actor, id, "commented", Required(text, "comment"), (_, _) => { }, ct, allowClosed: true);
+
+    public Task ResolveAsync(Actor actor, Guid id, string reason, CancellationToken ct = default) =>
+        TriageAsync(actor, id, "resolved", Required(reason, "reason"), (a, now) => Close(a, AlertStatus.Resolved, actor, now, reason), ct);
+
+    public Task DismissAsync(Actor actor, Guid id, string reason, CancellationToken ct = default) =>
+        TriageAsync(actor, id, "dismissed", Required(reason, "reason"), (a, now) => Close(a, AlertStatus.Dismissed, actor, now, reason), ct);
+
+    /// <summary>Starts a retraining run whose trigger is the alert, on the newest version of the monitored version's training dataset.</summary>
+    public async Task<JobRun> RetrainAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        actor.Require(TriageRoles);
+        Guid dataset;
+        string slug;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var alert = await db.DriftAlerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
+            if (!alert.IsOpen) throw new PortalValidationException("The alert is closed.");
+            if (alert.RetrainingRunId is { } existing && await db.JobRuns.AnyAsync(r => r.Id == existing && r.FinishedAt == null, ct))
+                throw new PortalValidationException("A retraining run started from this alert is still running.");
+            // The newest version of the dataset the monitored version trained on: new labelled rows arrive as new versions
+            // (the drifted data itself has no labels to learn from).
+            var trainedOn = await db.ModelVersions.Where(v => v.Id == alert.ModelVersionId).Select(v => v.TrainingDatasetVersionId).SingleAsync(ct)
+                            ?? throw new PortalValidationException("The monitored version records no training data to retrain on.");
+            var datasetId = await db.DatasetVersions.Where(v => v.Id == trainedOn).Select(v => v.DatasetId).SingleAsync(ct);
+            dataset = await db.DatasetVersions.Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version).Select(v => v.Id).FirstAsync(ct);
+            slug = await db.Models.Where(m => m.Id == alert.ModelId).Select(m => m.Slug).SingleAsync(ct);
+        }
+        var run = await training.StartRunAsync(actor, new TrainingRunRequest(slug, dataset) { Reason = $"Retraining for drift alert {id}" },
+            triggeredBy: $"drift-alert:{id} (by {actor.AuditName})", ct: ct);
+        await TriageAsync(actor, id, "retraining-started", $"Run {run.Id}", (a, _) => a.RetrainingRunId = run.Id, ct);
+        return run;
+    }
+
+    private static void Close(DriftAlert a, AlertStatus status, Actor actor, DateTime now, string reason)
+    {
+        if (!a.IsOpen) throw new PortalValidationException($"The alert is already {a.Status.ToString().ToLowerInvariant()}.");
+        a.Status = status;
+        a.ClosedAt = now;
+        a.ClosedBy = actor.AuditName;
+        a.Resolution = reason.Trim();
+    }
+
+    private async Task TriageAsync(Actor actor, Guid id, string action, string text, Action<DriftAlert, DateTime> change, CancellationToken ct,
+        bool allowClosed = false, string? checkUser = null)
+    {
+        actor.Require(TriageRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (checkUser is not null && !await db.Users.AnyAsync(u => u.NormalizedUserName == checkUser.Trim().ToUpper(), ct))
+            throw new PortalValidationException($"No user named '{checkUser}'.");
+        var alert = await db.DriftAlerts.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
+        if (!allowClosed && !alert.IsOpen && action != "commented")
+            throw new PortalValidationException($"The alert is already {alert.Status.ToString().ToLowerInvariant()}.");
+        var now = AuditChain.Now();
+        change(alert, now);
+        db.DriftAlertEvents.Add(new DriftAlertEvent { AlertId = id, Action = action, Actor = actor.AuditName, Text = text, At = now });
+        db.Audit(actor.AuditName, $"drift-alert.{action}", "drift-alert", id.ToString(), new
+        {
+            text, status = alert.Status.ToString(), assignedTo = alert.AssignedTo,
+            timeToAcknowledgeSeconds = action == "acknowledged" ? (now - alert.RaisedAt).TotalSeconds : (double?)null,
+            timeToResolveSeconds = alert.ClosedAt is { } closed && action is "resolved" or "dismissed" ? (closed - alert.RaisedAt).TotalSeconds : (double?)null,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string Required(string? text, string what)
+    {
+        var t = (text ?? "").Trim();
+        if (t.Length == 0) throw new PortalValidationException($"Write a {what}: it is part of the record.");
+        if (t.Length > 2000) throw new PortalValidationException($"The {what} is longer than 2,000 characters.");
+        return t;
+    }
+
+    /// <summary>Mean time from data arrival to alert, over the alerts raised in the last 30 days (null when none).</summary>
+    public async Task<TimeSpan?> MeanTimeToDetectAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = DateTime.UtcNow.AddDays(-30);
+        var alerts = await db.DriftAlerts.AsNoTracking().Where(a => a.RaisedAt >= since).Select(a => new { a.RaisedAt, a.DataArrivedAt }).ToListAsync(ct);
+        return alerts.Count == 0 ? null : TimeSpan.FromSeconds(alerts.Average(a => (a.RaisedAt - a.DataArrivedAt).TotalSeconds));
+    }
+}

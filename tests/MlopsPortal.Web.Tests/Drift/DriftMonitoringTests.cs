@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Testing;
+using MlopsPortal.Web.Tests.Training;
+
+namespace MlopsPortal.Web.Tests.Drift;
+
+/// <summary>Drift reports as jobs on a trained COMPAS model: the verdict, one alert per cause, triage and retraining from an alert.</summary>
+[Collection(nameof(TrainingCollection))]
+public sealed class DriftMonitoringTests(TrainingFixture f)
+{
+    private DriftService Drift => f.Host.Services.GetRequiredService<DriftService>();
+
+    private static readonly Actor Engineer = new("e-id", "owner@x.test", new HashSet<string> { Roles.MlEngineer }, false);
+
+    /// <summary>New data unlike COMPAS: older, more priors, mostly women, more felonies.</summary>
+    private async Task<Guid> ShiftedDataAsync(string name)
+    {
+        var random = new Random(5);
+        var csv = new StringBuilder("id,age,priors_count,c_charge_degree,juv_fel_count,sex\n");
+        for (var i = 0; i < 600; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{50 + random.Next(25)},{8 + random.Next(12)},{(random.Next(10) < 8 ? "F" : "M")},{random.Next(4)},{(random.Next(10) < 8 ? "Female" : "Male")}\n");
+        return (await f.Host.Services.GetRequiredService<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), name)).Version.Id;
+    }
+
+    private async Task<DriftReportRecord> ReportAsync(string slug, Guid current, Guid version)
+    {
+        var run = await f.FinishAsync(await Drift.StartReportAsync(Engineer, new DriftReportRequest(slug, current, version)));
+        run.Status.ShouldBe(JobRunStatus.Succeeded, run.Error);
+        return await Drift.GetReportAsync(run.Id);
+    }
+
+    [Fact]
+    public async Task ShouldRaiseOneAlertPerCause_AndAttachRepeats_WhenNewDataDrifts()
+    {
+        await f.CreateModelAsync("recid-drift");
+        var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-drift", f.Compas, TrainingFixture.FewRounds(), 1)));
+        var version = Guid.Parse(trained.OutputEntityId!);
+        var shifted = await ShiftedDataAsync("compas-shifted");
+
+        var same = await ReportAsync("recid-drift", f.Compas, version);
+        same.DatasetDrift.ShouldBe(false);
+        same.DriftedColumns.ShouldBe(0);
+
+        var first = await ReportAsync("recid-drift", shifted, version);
+        first.DatasetDrift.ShouldBe(true);
+        var columns = JsonDocument.Parse(first.Report).RootElement.GetProperty("columns").EnumerateArray().ToList();
+        columns.Select(c => c.GetProperty("column").GetString()).ShouldBe(["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"], ignoreOrder: true);
+        columns.Single(c => c.GetProperty("column").GetString() == "age").GetProperty("test").GetString().ShouldBe("wassersteinNormed");
+        columns[0].GetProperty("bins").GetProperty("labels").GetArrayLength().ShouldBeGreaterThan(0);
+
+        var second = await ReportAsync("recid-drift", shifted, version);
+        var alerts = await Drift.AlertsAsync(modelId: first.ModelId);
+        var alert = alerts.ShouldHaveSingleItem();
+        (alert.FirstReportId, alert.LastReportId, alert.Reports).ShouldBe((first.Id, second.Id, 2));
+        alert.Severity.ShouldBe(AlertSeverity.Critical);
+        alert.DataArrivedAt.ShouldBeLessThanOrEqualTo(alert.RaisedAt);
+        (await f.QueryAsync(db => db.Notifications.AnyAsync(n => n.UserName == "owner@x.test" && n.Kind == "drift-alert"))).ShouldBeTrue();
+        (await f.QueryAsync(db => db.LineageEdges.CountAsync(e => e.ToId == alert.Id.ToString()))).ShouldBe(2);
+        (await Drift.TrendsAsync(second))["age"].Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task ShouldRecordEveryTriageStep_AndRetrainWithTheAlertAsTrigger()
+    {
+        await f.CreateModelAsync("recid-triage");
+        var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-triage", f.Compas, TrainingFixture.FewRounds(), 1)));
+        var report = await ReportAsync("recid-triage", await ShiftedDataAsync("compas-shifted-2"), Guid.Parse(trained.OutputEntityId!));
+        var alert = (await Drift.AlertsAsync(modelId: report.ModelId)).Single();
+        var stakeholder = Engineer with { Roles = new HashSet<string> { Roles.BusinessStakeholder } };
+
+        await Should.ThrowAsync<PortalForbiddenException>(() => Drift.AcknowledgeAsync(stakeholder, alert.Id));
+        await Drift.AcknowledgeAsync(Engineer, alert.Id);
+        await Should.ThrowAsync<PortalValidationException>(() => Drift.AcknowledgeAsync(Engineer, alert.Id));
+        (await Should.ThrowAsync<PortalValidationException>(() => Drift.AssignAsync(Engineer, alert.Id, "nobody@x.test"))).Message.ShouldContain("No user named");
+        await Drift.AssignAsync(Engineer, alert.Id, "owner@x.test");
+        await Drift.CommentAsync(Engineer, alert.Id, "Older population from the new county.");
+        var run = await f.FinishAsync(await Drift.RetrainAsync(Engineer, alert.Id));
+        run.Status.ShouldBe(JobRunStatus.Succeeded, run.Error);
+        run.TriggeredBy.ShouldBe($"drift-alert:{alert.Id} (by user:owner@x.test)");
+        var retrained = await f.QueryAsync(db => db.ModelVersions.SingleAsync(v => v.Id == Guid.Parse(run.OutputEntityId!)));
+        MlopsPortal.Core.Approvals.ApprovalService.ResponsiblePerson(retrained.TrainedBy).ShouldBe("user:owner@x.test");
+        (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == run.Id))).Trigger.ShouldBe(TrainingTriggers.DriftAlert);
+
+        (await Should.ThrowAsync<PortalValidationException>(() => Drift.ResolveAsync(Engineer, alert.Id, " "))).Message.ShouldContain("reason");
+        await Drift.ResolveAsync(Engineer, alert.Id, "Retrained on the new population.");
+        var (closed, events) = await Drift.GetAlertAsync(alert.Id);
+        closed.Status.ShouldBe(AlertStatus.Resolved);
+        closed.AcknowledgedAt.ShouldNotBeNull();
+        closed.RetrainingRunId.ShouldBe(run.Id);
+        events.Select(e => e.Action).ShouldBe(["acknowledged", "assigned", "commented", "retraining-started", "resolved"]);
+        var audited = await f.QueryAsync(db => db.AuditEvents.Where(e => e.EntityId == alert.Id.ToString()).Select(e => e.Action).ToListAsync());
+        audited.ShouldContain("drift-alert.raised");
+        audited.ShouldContain("drift-alert.resolved");
+        await Should.ThrowAsync<PortalValidationException>(() => Drift.DismissAsync(Engineer, alert.Id, "late"));
+    }
+
+    [Fact]
+    public async Task ShouldRefuseAReport_WithoutAReferenceToCompareWith()
+    {
+        await f.CreateModelAsync("recid-no-ref");
+        (await Should.ThrowAsync<PortalValidationException>(() => Drift.StartReportAsync(Engineer, new DriftReportRequest("recid-no-ref", f.Compas))))
+            .Message.ShouldContain("no Production version");
+        await Should.ThrowAsync<PortalNotFoundException>(() => Drift.StartReportAsync(Engineer, new DriftReportRequest("no-such-model", f.Compas)));
+    }
+}

@@ -41,7 +41,8 @@ public sealed record RoleProgress(string Role, int Required, int Approved);
 /// the stage change in the transaction of the last sign-off. Every change is audited; notifications and webhook
 /// events go into the same transaction.
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users, ModelService models)
+public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users, ModelService models,
+    Scheduling.ScheduleService? schedules = null)
 {
     public static readonly string[] RequestRoles = [Roles.MlEngineer, Roles.DataScientist];
     public static readonly string[] PolicyRoles = [Roles.ComplianceOfficer];
@@ -282,6 +283,14 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException("You (or the person you stand in for) have already signed this request.");
         }
         await tx.CommitAsync(ct);
+        if (request.Status == ApprovalStatus.Approved && request.TargetStage == VersionStage.Production && request.ModelId is { } modelId && schedules is not null)
+        {
+            // The drift schedule the stage change may have created: its Quartz trigger now (every node also re-syncs at start).
+            await using var read = await dbFactory.CreateDbContextAsync(ct);
+            foreach (var schedule in await read.JobSchedules.AsNoTracking()
+                         .Where(x => x.SubjectType == "model" && x.SubjectId == modelId.ToString() && x.Kind == Scheduling.JobKinds.DriftReport).ToListAsync(ct))
+                await schedules.SyncAsync(schedule, ct);
+        }
         return request;
     }
 
@@ -443,6 +452,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         }
         if (requestId is not null)
             db.AddLineage(EntityKinds.ApprovalRequest, requestId, EntityKinds.ModelVersion, versionId.ToString(), reason == ApprovalKinds.Rollback ? "rolled-back" : "promoted");
+        if (target == VersionStage.Production)
+            await Drift.DriftService.EnsureScheduleAsync(db, auditActor, model, ct);
         var owners = await Outbox.UsersNamedAsync(db, model.Owners, ct);
         await Outbox.NotifyAsync(db, owners, "stage-changed", $"{model.Slug} version {version.Number} is in {target}",
             string.Join(" ", changes.Select(c => $"Version {c.Version.Number}: {c.From} → {c.To}.")), $"/models/{model.Slug}", ct);

@@ -13,8 +13,11 @@ using MlopsPortal.Engine.Drift;
 
 namespace MlopsPortal.Core.Drift;
 
-/// <summary>What to compare: a current dataset version against a model version's training data (default: the Production version).</summary>
-public sealed record DriftReportRequest(string Model, Guid CurrentDatasetVersionId, Guid? ModelVersionId = null);
+/// <summary>
+/// What to compare with a model version's training data (default: the Production version): a current dataset version, or
+/// (without one) every input the version scored in the last <see cref="WindowHours"/> hours (default 24).
+/// </summary>
+public sealed record DriftReportRequest(string Model, Guid? CurrentDatasetVersionId = null, Guid? ModelVersionId = null, int? WindowHours = null);
 
 public sealed record DriftReportPayload(DriftReportRequest Request) : JobPayload;
 
@@ -29,21 +32,57 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
 {
     public static readonly string[] ReportRoles = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator];
     public static readonly string[] TriageRoles = [Roles.MlEngineer, Roles.DataScientist];
+    public const int DefaultWindowHours = 24;
+    /// <summary>The drift schedule a model gets when a version first goes to Production: every day at 02:00 UTC.</summary>
+    public const string DefaultScheduleCron = "0 0 2 * * ?";
 
     public async Task<JobRun> StartReportAsync(Actor actor, DriftReportRequest request, CancellationToken ct = default)
     {
         actor.Require(ReportRoles);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (model, version) = await ReferenceAsync(db, request, ct);
-        var current = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == request.CurrentDatasetVersionId, ct)
-                      ?? throw new PortalNotFoundException($"No dataset version {request.CurrentDatasetVersionId}.");
-        _ = current;
+        if (request.WindowHours is < 1 or > 24 * 90)
+            throw new PortalValidationException("The window is between 1 hour and 90 days.");
+        if (request.CurrentDatasetVersionId is { } currentId && !await db.DatasetVersions.AnyAsync(v => v.Id == currentId, ct))
+            throw new PortalNotFoundException($"No dataset version {currentId}.");
         return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.DriftReport,
             new DriftReportPayload(request with { ModelVersionId = version.Id }),
-            $"Drift of {model.Slug} v{version.Number} on new data"), ct);
+            request.CurrentDatasetVersionId is null
+                ? $"Drift of {model.Slug} v{version.Number} on what it scored in the last {request.WindowHours ?? DefaultWindowHours} hours"
+                : $"Drift of {model.Slug} v{version.Number} on new data"), ct);
     }
 
     /// <summary>The model and the version whose training data is the reference: the one asked for, or the Production version.</summary>
+    /// <summary>
+    /// The dataset versions a model version scored in the window (the inputs of its succeeded batch-scoring runs), oldest first.
+    /// </summary>
+    internal static async Task<List<Guid>> ScoringInputsAsync(PortalDbContext db, Guid versionId, DateTime since, CancellationToken ct)
+    {
+        var runs = await db.JobRuns.AsNoTracking()
+            .Where(r => r.Kind == JobKinds.BatchScoring && r.Status == JobRunStatus.Succeeded && r.FinishedAt >= since)
+            .OrderBy(r => r.FinishedAt).Select(r => new { r.Payload, r.PayloadVersion }).ToListAsync(ct);
+        return runs.Select(r => JobPayload.Read<ScoringPayload>(r.Payload, r.PayloadVersion))
+            .Where(p => p.ModelVersionId == versionId).Select(p => p.DatasetVersionId).Distinct().ToList();
+    }
+
+    /// <summary>In the stage change's transaction: a model's first Production version gets a daily drift schedule on its scoring inputs.</summary>
+    internal static async Task EnsureScheduleAsync(PortalDbContext db, string auditActor, Model model, CancellationToken ct)
+    {
+        if (await db.JobSchedules.AnyAsync(s => s.SubjectType == "model" && s.SubjectId == model.Id.ToString() && s.Kind == JobKinds.DriftReport, ct))
+            return;
+        var now = DateTime.UtcNow;
+        var schedule = db.JobSchedules.Add(new JobSchedule
+        {
+            Id = Guid.NewGuid(), Name = $"Drift of {model.Slug}", Kind = JobKinds.DriftReport, SubjectType = "model", SubjectId = model.Id.ToString(),
+            Payload = new DriftReportPayload(new DriftReportRequest(model.Slug, WindowHours: DefaultWindowHours)).ToJson(),
+            CronExpression = DefaultScheduleCron, TimeZoneId = "UTC", CreatedBy = auditActor, CreatedAt = now, UpdatedBy = auditActor, UpdatedAt = now,
+        }).Entity;
+        db.Audit(auditActor, "schedule.created", "schedule", schedule.Id.ToString(), new
+        {
+            model = model.Slug, kind = JobKinds.DriftReport, cron = DefaultScheduleCron, timeZone = "UTC", reason = "first Production version",
+        });
+    }
+
     internal static async Task<(Model Model, ModelVersion Version)> ReferenceAsync(PortalDbContext db, DriftReportRequest request, CancellationToken ct)
     {
         var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == request.Model, ct)

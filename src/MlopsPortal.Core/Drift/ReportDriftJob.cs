@@ -23,20 +23,28 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var request = context.Payload<DriftReportPayload>().Request;
-        Datasets.DatasetVersion reference, current;
+        Datasets.DatasetVersion reference;
+        List<Datasets.DatasetVersion> currents;
         ModelRegistry.Model model;
         Training.ModelVersion version;
+        var window = request.WindowHours ?? DriftService.DefaultWindowHours;
         await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
         {
             (model, version) = await DriftService.ReferenceAsync(db, request, ct);
             reference = await db.DatasetVersions.AsNoTracking().SingleAsync(v => v.Id == version.TrainingDatasetVersionId, ct);
-            current = await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == request.CurrentDatasetVersionId, ct)
-                      ?? throw new PortalNotFoundException($"The dataset version {request.CurrentDatasetVersionId} no longer exists.");
+            var ids = request.CurrentDatasetVersionId is { } id ? [id]
+                : await DriftService.ScoringInputsAsync(db, version.Id, DateTime.UtcNow.AddHours(-window), ct);
+            currents = await db.DatasetVersions.AsNoTracking().Where(v => ids.Contains(v.Id)).OrderBy(v => v.AddedAt).ToListAsync(ct);
+            if (request.CurrentDatasetVersionId is { } wanted && currents.Count == 0)
+                throw new PortalNotFoundException($"The dataset version {wanted} no longer exists.");
         }
+        if (currents.Count == 0)
+            return new JobOutcome($"Version {version.Number} of {model.Slug} scored nothing in the last {window} hours: no new data to compare.");
+        var current = currents[^1];
         var policy = model.DriftPolicy;
         var columns = model.FeatureColumns.Count > 0 ? model.FeatureColumns : null;
         context.Progress.Report(0.1, "reading the reference and the current data");
-        var input = await Task.Run(() => DriftData.Read(() => store.OpenRead(reference.Sha256), () => store.OpenRead(current.Sha256), columns), ct);
+        var input = await Task.Run(() => DriftData.Read(() => store.OpenRead(reference.Sha256), currents.Select(c => (Func<Stream>)(() => store.OpenRead(c.Sha256))).ToList(), columns), ct);
         context.Progress.Report(0.5, $"comparing {input.Reference.Count} columns");
         var options = new DriftOptions
         {
@@ -51,7 +59,8 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
             Id = context.Run.Id, ModelId = model.Id, ModelVersionId = version.Id, ReferenceDatasetVersionId = reference.Id,
             CurrentDatasetVersionId = current.Id, Report = JsonSerializer.Serialize(DriftJson.From(result, input, withBins: true), Json),
             DriftedShare = result.DriftedShare, DatasetDrift = result.DatasetDrift, DriftedColumns = drifted, JudgedColumns = judged,
-            DataArrivedAt = current.AddedAt, RequestedBy = context.Run.TriggeredBy, CreatedAt = DateTime.UtcNow,
+            // The oldest input: the first data that could have shown the drift.
+            DataArrivedAt = currents[0].AddedAt, RequestedBy = context.Run.TriggeredBy, CreatedAt = DateTime.UtcNow,
         };
         var verdict = result.DatasetDrift switch
         {
@@ -59,7 +68,7 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
             false => $"no dataset drift ({drifted} of {judged} columns drifted)",
             null => "no verdict: too few current rows",
         };
-        var outcome = new JobOutcome($"{model.Slug} v{version.Number} against {current.RowCount:N0} new rows: {verdict}.", "drift-report", record.Id.ToString())
+        var outcome = new JobOutcome($"{model.Slug} v{version.Number} against {currents.Sum(c => c.RowCount):N0} new rows{(currents.Count > 1 ? $" from {currents.Count} scoring inputs" : "")}: {verdict}.", "drift-report", record.Id.ToString())
         {
             Persist = async (db, c) =>
             {
@@ -67,10 +76,11 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
                 db.DriftReports.Add(record);
                 db.Audit(actor, "drift-report.completed", "drift-report", record.Id.ToString(), new
                 {
-                    model = model.Slug, version = version.Number, current = current.Id.ToString(), record.DriftedShare, record.DatasetDrift, drifted, judged,
+                    model = model.Slug, version = version.Number, current = currents.Select(c => c.Id.ToString()), windowHours = request.CurrentDatasetVersionId is null ? window : (int?)null, record.DriftedShare, record.DatasetDrift, drifted, judged,
                 });
                 db.AddLineage(EntityKinds.DatasetVersion, reference.Id.ToString(), "drift-report", record.Id.ToString(), "reference");
-                db.AddLineage(EntityKinds.DatasetVersion, current.Id.ToString(), "drift-report", record.Id.ToString(), "current");
+                foreach (var input in currents)
+                    db.AddLineage(EntityKinds.DatasetVersion, input.Id.ToString(), "drift-report", record.Id.ToString(), "current");
                 db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), "drift-report", record.Id.ToString(), "monitored");
                 await DriftService.RaiseOrAttachAsync(db, actor, model, version, record, policy.DriftedShareThreshold, c);
             },

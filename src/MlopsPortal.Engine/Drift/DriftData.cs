@@ -14,7 +14,11 @@ public static class DriftData
     /// categorical, dates and text are skipped; a column with no value at all in the reference is numeric and empty. A
     /// current cell that does not fit a numeric column counts as a type violation (and as missing).
     /// </summary>
-    public static DriftInput Read(Func<Stream> openReference, Func<Stream> openCurrent, IReadOnlyCollection<string>? columns = null)
+    public static DriftInput Read(Func<Stream> openReference, Func<Stream> openCurrent, IReadOnlyCollection<string>? columns = null) =>
+        Read(openReference, [openCurrent], columns);
+
+    /// <summary>As <see cref="Read(Func{Stream}, Func{Stream}, IReadOnlyCollection{string}?)"/>, with the current data in several files (their rows together).</summary>
+    public static DriftInput Read(Func<Stream> openReference, IReadOnlyList<Func<Stream>> openCurrents, IReadOnlyCollection<string>? columns = null)
     {
         IReadOnlyList<InferredColumn> inferred;
         using (var s = openReference())
@@ -35,10 +39,26 @@ public static class DriftData
         var violations = new Dictionary<string, long>();
         List<DriftSample> reference, current;
         using (var s = openReference()) reference = ReadSamples(s, kinds, null, out _);
-        List<string> missingInCurrent;
-        using (var s = openCurrent()) current = ReadSamples(s, kinds, violations, out missingInCurrent);
-        return new DriftInput(reference, current, skipped, violations, missingInCurrent);
+        var parts = new List<List<DriftSample>>();
+        var missingInCurrent = new HashSet<string>();
+        foreach (var open in openCurrents)
+        {
+            using var s = open();
+            parts.Add(ReadSamples(s, kinds, violations, out var absent));
+            missingInCurrent.UnionWith(absent);
+        }
+        current = parts.Count == 1 ? parts[0] : Merge(parts);
+        return new DriftInput(reference, current, skipped, violations, [.. missingInCurrent]);
     }
+
+    /// <summary>One sample per column from several files' samples of it.</summary>
+    private static List<DriftSample> Merge(List<List<DriftSample>> parts) =>
+        parts.SelectMany(p => p).GroupBy(s => s.Name).Select(g => g.First() switch
+        {
+            NumericSample => (DriftSample)new NumericSample(g.Key, g.Cast<NumericSample>().SelectMany(n => n.Sorted).ToArray(), g.Sum(n => n.Missing)),
+            _ => CategoricalSample.FromValues(g.Key, g.Cast<CategoricalSample>().SelectMany(c => c.Codes.Select(code => (string?)c.Categories[code])))
+                with { Missing = g.Sum(c => c.Missing) },
+        }).ToList();
 
     private static readonly byte[][] MissingTokens = new InferenceOptions().MissingTokens.Select(Encoding.UTF8.GetBytes).ToArray();
 

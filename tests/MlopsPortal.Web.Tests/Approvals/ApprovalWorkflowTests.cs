@@ -39,6 +39,9 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         (await S.StageAsync(v1.Id)).ShouldBe(VersionStage.None, "two of three sign-offs change nothing");
         (await S.SignAsync("co1", first.Id)).Status.ShouldBe(ApprovalStatus.Approved);
         (await S.StageAsync(v1.Id)).ShouldBe(VersionStage.Production);
+        // The first Production version gets the model a daily drift report on what it scores.
+        var drift = await S.QueryAsync(db => db.JobSchedules.SingleAsync(x => x.SubjectId == model.Id.ToString() && x.Kind == JobKinds.DriftReport));
+        drift.CronExpression.ShouldBe(MlopsPortal.Core.Drift.DriftService.DefaultScheduleCron);
 
         var v2 = await S.AddVersionAsync(model, 0.805);
         var second = await S.RequestAsync(v2.Id);

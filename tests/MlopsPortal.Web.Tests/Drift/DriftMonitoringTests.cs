@@ -104,6 +104,26 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
     }
 
     [Fact]
+    public async Task ShouldCompareWhatTheVersionScored_WhenNoDatasetVersionIsNamed()
+    {
+        await f.CreateModelAsync("recid-window");
+        var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-window", f.Compas, TrainingFixture.FewRounds(), 1)));
+        var version = Guid.Parse(trained.OutputEntityId!);
+        var empty = await f.FinishAsync(await Drift.StartReportAsync(Engineer, new DriftReportRequest("recid-window", ModelVersionId: version, WindowHours: 24)));
+        empty.Status.ShouldBe(JobRunStatus.Succeeded, empty.Error);
+        empty.Summary!.ShouldContain("scored nothing in the last 24 hours");
+
+        (await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version, f.Compas, null))).Status.ShouldBe(JobRunStatus.Succeeded);
+        (await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version, await ShiftedDataAsync("compas-shifted-window"), null))).Status.ShouldBe(JobRunStatus.Succeeded);
+        var run = await f.FinishAsync(await Drift.StartReportAsync(Engineer, new DriftReportRequest("recid-window", ModelVersionId: version, WindowHours: 24)));
+        var report = await Drift.GetReportAsync(run.Id);
+        run.Summary!.ShouldContain("from 2 scoring inputs");
+        var age = JsonDocument.Parse(report.Report).RootElement.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("column").GetString() == "age");
+        age.GetProperty("rowsCurrent").GetInt32().ShouldBe(7214 + 600);
+        (await f.QueryAsync(db => db.LineageEdges.CountAsync(e => e.ToId == report.Id.ToString() && e.Relation == "current"))).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task ShouldRefuseAReport_WithoutAReferenceToCompareWith()
     {
         await f.CreateModelAsync("recid-no-ref");

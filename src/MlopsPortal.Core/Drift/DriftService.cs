@@ -132,53 +132,70 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
 
     // ---- alerts ---------------------------------------------------------------------------------------------
 
-    /// <summary>Severity from how many columns drifted: Critical from 75 % of the judged columns, High from the policy's share.</summary>
-    public static AlertSeverity Severity(double share, double threshold) =>
-        share >= Math.Max(0.75, threshold) ? AlertSeverity.Critical : AlertSeverity.High;
+    /// <summary>
+    /// Severity from how many and how far: Critical when at least 75 % of the judged columns drifted or the drifted columns are
+    /// on average past their thresholds by the threshold itself again (margin ≥ 1); High otherwise.
+    /// </summary>
+    public static AlertSeverity Severity(double share, double meanMargin) =>
+        share >= 0.75 || meanMargin >= 1 ? AlertSeverity.Critical : AlertSeverity.High;
+
+    /// <summary>Prediction drift alone: High when the score is past its threshold by the threshold again, else Medium.</summary>
+    public static AlertSeverity PredictionSeverity(double margin) => margin >= 1 ? AlertSeverity.High : AlertSeverity.Medium;
 
     /// <summary>
-    /// In the report's transaction: raises the alert for a report that crossed the policy, or attaches the report to the
-    /// open alert of the same model and cause (the model row is locked first, so two reports never raise two alerts).
+    /// In the report's transaction: for each cause the report shows (dataset drift, prediction drift) raises an alert, or
+    /// attaches the report to the open alert of the same model and cause (the model row is locked first, so two reports
+    /// never raise two alerts for one cause).
     /// </summary>
-    internal static async Task<DriftAlert?> RaiseOrAttachAsync(PortalDbContext db, string actor, Model model, ModelVersion version, DriftReportRecord report,
-        double threshold, CancellationToken ct)
+    internal static async Task RaiseOrAttachAsync(PortalDbContext db, string actor, Model model, ModelVersion version, DriftReportRecord report,
+        DriftResult result, DriftColumnResult? prediction, double threshold, CancellationToken ct)
     {
-        if (report.DatasetDrift != true || report.DriftedShare is not { } share) return null;
-        const string cause = "dataset-drift";
-        await TrainingService.LockModelAsync(db, model.Id, ct);
-        var severity = Severity(share, threshold);
-        var open = await db.DriftAlerts.Where(a => a.ModelId == model.Id && a.Cause == cause
-            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)).SingleOrDefaultAsync(ct);
-        if (open is not null)
+        var causes = new List<(string Cause, AlertSeverity Severity, string Summary)>();
+        if (report.DatasetDrift == true && report.DriftedShare is { } share)
         {
-            open.Reports++;
-            open.LastReportId = report.Id;
-            open.LastSeenAt = report.CreatedAt;
-            if (severity > open.Severity) open.Severity = severity;
-            db.Audit(actor, "drift-alert.repeated", "drift-alert", open.Id.ToString(), new { report = report.Id.ToString(), share, severity = open.Severity.ToString(), reports = open.Reports });
-            db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", open.Id.ToString(), "repeated");
-            return open;
+            var margins = result.Columns.Where(c => c.Drifted == true).Select(c => c.Margin).Where(double.IsFinite).DefaultIfEmpty(0).Average();
+            causes.Add(("dataset-drift", Severity(share, margins),
+                $"{report.DriftedColumns} of {report.JudgedColumns} columns of {model.Slug} drifted ({share:P0}; the policy says {threshold:P0})"));
         }
-        var alert = new DriftAlert
+        if (prediction?.Drifted == true)
+            causes.Add(("prediction-drift", PredictionSeverity(double.IsFinite(prediction.Margin) ? prediction.Margin : 1),
+                $"The scores of {model.Slug} v{version.Number} drifted ({prediction.Test} {prediction.Score:G3} against {prediction.Threshold:G3})"));
+        if (causes.Count == 0) return;
+        await TrainingService.LockModelAsync(db, model.Id, ct);
+        foreach (var (cause, severity, summary) in causes)
         {
-            Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, Cause = cause, Severity = severity, Status = AlertStatus.Open,
-            Summary = $"{report.DriftedColumns} of {report.JudgedColumns} columns of {model.Slug} drifted ({share:P0}; the policy says {threshold:P0})",
-            FirstReportId = report.Id, LastReportId = report.Id, DataArrivedAt = report.DataArrivedAt, RaisedAt = report.CreatedAt, LastSeenAt = report.CreatedAt,
-        };
-        db.DriftAlerts.Add(alert);
-        db.Audit(actor, "drift-alert.raised", "drift-alert", alert.Id.ToString(), new
-        {
-            model = model.Slug, version = version.Number, cause, severity = severity.ToString(), share, report = report.Id.ToString(),
-            timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
-        });
-        db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", alert.Id.ToString(), "raised");
-        await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{severity} drift alert on {model.Slug}",
-            alert.Summary + ".", $"/alerts/{alert.Id}", ct);
-        await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new
-        {
-            alert = alert.Id, model = model.Slug, version = version.Number, cause, severity = severity.ToString(), share, report = report.Id, url = $"/alerts/{alert.Id}",
-        }, ct);
-        return alert;
+            var open = await db.DriftAlerts.Where(a => a.ModelId == model.Id && a.Cause == cause
+                && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)).SingleOrDefaultAsync(ct);
+            if (open is not null)
+            {
+                open.Reports++;
+                open.LastReportId = report.Id;
+                open.LastSeenAt = report.CreatedAt;
+                if (severity > open.Severity) open.Severity = severity;
+                db.Audit(actor, "drift-alert.repeated", "drift-alert", open.Id.ToString(), new { report = report.Id.ToString(), cause, severity = open.Severity.ToString(), reports = open.Reports });
+                db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", open.Id.ToString(), "repeated");
+                continue;
+            }
+            var alert = new DriftAlert
+            {
+                Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, Cause = cause, Severity = severity, Status = AlertStatus.Open,
+                Summary = summary, FirstReportId = report.Id, LastReportId = report.Id, DataArrivedAt = report.DataArrivedAt,
+                RaisedAt = report.CreatedAt, LastSeenAt = report.CreatedAt,
+            };
+            db.DriftAlerts.Add(alert);
+            db.Audit(actor, "drift-alert.raised", "drift-alert", alert.Id.ToString(), new
+            {
+                model = model.Slug, version = version.Number, cause, severity = severity.ToString(), report = report.Id.ToString(),
+                timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
+            });
+            db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", alert.Id.ToString(), "raised");
+            await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{severity} drift alert on {model.Slug}",
+                summary + ".", $"/alerts/{alert.Id}", ct);
+            await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new
+            {
+                alert = alert.Id, model = model.Slug, version = version.Number, cause, severity = severity.ToString(), report = report.Id, url = $"/alerts/{alert.Id}",
+            }, ct);
+        }
     }
 
     public async Task<IReadOnlyList<DriftAlert>> AlertsAsync(AlertStatus? status = null, Guid? modelId = null, AlertSeverity? severity = null, CancellationToken ct = default)

@@ -5,6 +5,7 @@ using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Engine.Drift;
+using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Core.Drift;
 
@@ -52,12 +53,35 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
             Overrides = policy.Overrides.ToDictionary(o => o.Column, o => new DriftOverride(o.Test, o.Threshold)),
         };
         var result = DriftAnalysis.Compare(input.Reference, input.Current, options, input.Skipped, ct);
+        context.Progress.Report(0.7, "scoring the reference and the current data for prediction drift");
+        DriftColumnResult? prediction = null;
+        string? predictionNote = null;
+        try
+        {
+            double[] Scores(Datasets.DatasetVersion data)
+            {
+                using var package = store.OpenRead(version.PackageSha256);
+                return Array.ConvertAll(Scorer.Scores(package, () => store.OpenRead(data.Sha256)), x => (double)x);
+            }
+            var referenceScores = await Task.Run(() => Scores(reference), ct);
+            var currentScores = await Task.Run(() => currents.SelectMany(Scores).ToArray(), ct);
+            prediction = DriftAnalysis.CompareColumn(new NumericSample("score", referenceScores), new NumericSample("score", currentScores), options);
+        }
+        catch (Exception e) when (e is EncodingException or XGBoostException or FileNotFoundException)
+        {
+            predictionNote = $"No prediction drift: the version could not score the data ({e.Message}).";
+            context.Progress.Log(predictionNote, "warn");
+        }
         var judged = result.Columns.Count(c => c.Drifted is not null);
         var drifted = result.Columns.Count(c => c.Drifted == true);
         var record = new DriftReportRecord
         {
             Id = context.Run.Id, ModelId = model.Id, ModelVersionId = version.Id, ReferenceDatasetVersionId = reference.Id,
-            CurrentDatasetVersionId = current.Id, Report = JsonSerializer.Serialize(DriftJson.From(result, input, withBins: true), Json),
+            CurrentDatasetVersionId = current.Id,
+            Report = JsonSerializer.Serialize(DriftJson.From(result, input, withBins: true) with
+            {
+                Prediction = prediction is null ? null : DriftJson.ColumnObject(prediction, withBins: true), PredictionNote = predictionNote,
+            }, Json),
             DriftedShare = result.DriftedShare, DatasetDrift = result.DatasetDrift, DriftedColumns = drifted, JudgedColumns = judged,
             // The oldest input: the first data that could have shown the drift.
             DataArrivedAt = currents[0].AddedAt, RequestedBy = context.Run.TriggeredBy, CreatedAt = DateTime.UtcNow,
@@ -67,7 +91,7 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
             true => $"dataset drift: {drifted} of {judged} columns drifted",
             false => $"no dataset drift ({drifted} of {judged} columns drifted)",
             null => "no verdict: too few current rows",
-        };
+        } + (prediction?.Drifted == true ? "; prediction drift" : "");
         var outcome = new JobOutcome($"{model.Slug} v{version.Number} against {currents.Sum(c => c.RowCount):N0} new rows{(currents.Count > 1 ? $" from {currents.Count} scoring inputs" : "")}: {verdict}.", "drift-report", record.Id.ToString())
         {
             Persist = async (db, c) =>
@@ -82,7 +106,7 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
                 foreach (var input in currents)
                     db.AddLineage(EntityKinds.DatasetVersion, input.Id.ToString(), "drift-report", record.Id.ToString(), "current");
                 db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), "drift-report", record.Id.ToString(), "monitored");
-                await DriftService.RaiseOrAttachAsync(db, actor, model, version, record, policy.DriftedShareThreshold, c);
+                await DriftService.RaiseOrAttachAsync(db, actor, model, version, record, result, prediction, policy.DriftedShareThreshold, c);
             },
         };
         return outcome;

@@ -7,7 +7,13 @@ public static class DriftJson
 
     public sealed record Report(
         IReadOnlyList<Dictionary<string, object?>> Columns, double? DriftedShare, bool? DatasetDrift, double DriftedShareThreshold,
-        IReadOnlyList<string> Skipped, IReadOnlyList<string> MissingInCurrent, IReadOnlyDictionary<string, long> TypeViolations);
+        IReadOnlyList<string> Skipped, IReadOnlyList<string> MissingInCurrent, IReadOnlyDictionary<string, long> TypeViolations)
+    {
+        /// <summary>Prediction drift: the model's scores on the reference against its scores on the current data (portal reports only).</summary>
+        public Dictionary<string, object?>? Prediction { get; init; }
+        /// <summary>Why there is no prediction drift, when the scores could not be computed.</summary>
+        public string? PredictionNote { get; init; }
+    }
 
     private static Test? T(TestResult? r) => r is null ? null : new Test(r.Statistic, r.PValue);
 

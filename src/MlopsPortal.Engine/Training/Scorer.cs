@@ -13,6 +13,24 @@ public static class Scorer
 {
     public sealed record Result(int Rows, string Task, double? Threshold);
 
+    /// <summary>The model's scores of every row of the data, in input order (probabilities for a classifier).</summary>
+    public static float[] Scores(Stream package, Func<Stream> openData, int threads = 0)
+    {
+        var (manifest, modelJson) = ModelPackage.Read(package);
+        return Predict(manifest, modelJson, openData, threads);
+    }
+
+    private static float[] Predict(ModelManifest manifest, byte[] modelJson, Func<Stream> openData, int threads)
+    {
+        EncodedTable table;
+        using (var stream = openData())
+            table = FeatureEncoder.Encode(stream, manifest.Features, label: null);
+        var scores = new float[table.Rows];
+        using (var booster = XGBoostBooster.Load(modelJson, threads))
+            booster.Predict(table.Values, table.Rows, table.Columns, scores);
+        return scores;
+    }
+
     public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0,
         CancellationToken ct = default)
     {
@@ -22,12 +40,7 @@ public static class Scorer
         if (classifier && cut is < 0 or > 1)
             throw new EncodingException($"The threshold {cut} must be between 0 and 1.");
 
-        EncodedTable table;
-        using (var stream = openData())
-            table = FeatureEncoder.Encode(stream, manifest.Features, label: null);
-        var scores = new float[table.Rows];
-        using (var booster = XGBoostBooster.Load(modelJson, threads))
-            booster.Predict(table.Values, table.Rows, table.Columns, scores);
+        var scores = Predict(manifest, modelJson, openData, threads);
 
         ct.ThrowIfCancellationRequested();
         using var data = openData();
@@ -51,7 +64,7 @@ public static class Scorer
             line.Append('\n');
             output.Write(line);
         }
-        return new Result(table.Rows, manifest.Task, classifier ? cut : null);
+        return new Result(scores.Length, manifest.Task, classifier ? cut : null);
     }
 
     /// <summary>RFC 4180: quote a field only when it holds a comma, quote or line break.</summary>

@@ -59,7 +59,13 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
 
         var second = await ReportAsync("recid-drift", shifted, version);
         var alerts = await Drift.AlertsAsync(modelId: first.ModelId);
-        var alert = alerts.ShouldHaveSingleItem();
+        var alert = alerts.Where(a => a.Cause == "dataset-drift").ShouldHaveSingleItem();
+        // The model's scores moved too: older people with more priors get higher risk scores.
+        var prediction = JsonDocument.Parse(first.Report).RootElement.GetProperty("prediction");
+        prediction.GetProperty("column").GetString().ShouldBe("score");
+        prediction.GetProperty("drifted").GetBoolean().ShouldBeTrue();
+        alerts.Where(a => a.Cause == "prediction-drift").ShouldHaveSingleItem().Reports.ShouldBe(2);
+        JsonDocument.Parse(same.Report).RootElement.GetProperty("prediction").GetProperty("drifted").GetBoolean().ShouldBeFalse();
         (alert.FirstReportId, alert.LastReportId, alert.Reports).ShouldBe((first.Id, second.Id, 2));
         alert.Severity.ShouldBe(AlertSeverity.Critical);
         alert.DataArrivedAt.ShouldBeLessThanOrEqualTo(alert.RaisedAt);
@@ -74,7 +80,7 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         await f.CreateModelAsync("recid-triage");
         var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-triage", f.Compas, TrainingFixture.FewRounds(), 1)));
         var report = await ReportAsync("recid-triage", await ShiftedDataAsync("compas-shifted-2"), Guid.Parse(trained.OutputEntityId!));
-        var alert = (await Drift.AlertsAsync(modelId: report.ModelId)).Single();
+        var alert = (await Drift.AlertsAsync(modelId: report.ModelId)).Single(a => a.Cause == "dataset-drift");
         var stakeholder = Engineer with { Roles = new HashSet<string> { Roles.BusinessStakeholder } };
 
         await Should.ThrowAsync<PortalForbiddenException>(() => Drift.AcknowledgeAsync(stakeholder, alert.Id));

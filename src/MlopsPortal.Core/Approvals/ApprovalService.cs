@@ -81,7 +81,20 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 && r.TargetStage == target, ct))
             throw new PortalValidationException($"An open request already asks for version {version.Number} to go to {target}.");
 
-        var kind = input.Rollback ? ApprovalKinds.Rollback : ApprovalKinds.Promotion;
+        var request = await CreatePromotionAsync(db, actor.AuditName, actor.UserId, model, version, target, justification, input.Rollback, champion, ct);
+        await db.SaveChangesAsync(ct);
+        return request;
+    }
+
+    /// <summary>
+    /// Writes a promotion or rollback request into the context (not saved): the current policy of the kind and tier, the
+    /// gates run now, the audit event, the lineage edge and the announcements. Shared by people's requests and the request
+    /// that a retraining run started from a drift alert ends in.
+    /// </summary>
+    internal static async Task<ApprovalRequest> CreatePromotionAsync(PortalDbContext db, string requestedBy, string? requestedByUserId, Model model,
+        ModelVersion version, VersionStage target, string justification, bool rollback, ModelVersion? champion, CancellationToken ct)
+    {
+        var kind = rollback ? ApprovalKinds.Rollback : ApprovalKinds.Promotion;
         var policy = await CurrentPolicyAsync(db, kind, model.RiskTier, ct);
         var required = policy.SignOffsFor(target);
         if (required.Count == 0)
@@ -93,23 +106,67 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         {
             Id = Guid.NewGuid().ToString(), Kind = kind, SubjectType = EntityKinds.ModelVersion, SubjectId = version.Id.ToString(),
             ModelId = model.Id, TargetStage = target, Justification = justification,
-            Summary = input.Rollback ? $"Roll back {model.Slug} to version {version.Number} (replacing version {champion!.Number})"
-                                     : $"Promote {model.Slug} version {version.Number} to {target}",
-            RequestedBy = actor.AuditName, RequestedByUserId = actor.UserId, RequestedAt = now,
+            Summary = rollback ? $"Roll back {model.Slug} to version {version.Number} (replacing version {champion!.Number})"
+                               : $"Promote {model.Slug} version {version.Number} to {target}",
+            RequestedBy = requestedBy, RequestedByUserId = requestedByUserId, RequestedAt = now,
             ExpiresAt = now.AddDays(policy.ExpiryDays), Status = ApprovalStatus.Open, PolicyId = policy.Id,
             Required = [.. required], Gates = gates, GatesPassed = gates.All(g => g.Passed),
         };
         db.ApprovalRequests.Add(request);
-        db.Audit(actor.AuditName, "approval.requested", EntityKinds.ApprovalRequest, request.Id, new
+        db.Audit(requestedBy, "approval.requested", EntityKinds.ApprovalRequest, request.Id, new
         {
             kind, model = model.Slug, version = version.Number, versionId = version.Id.ToString(), target = target.ToString(), justification,
             policy = new { policy.Kind, tier = policy.RiskTier.ToString(), policy.Version }, required,
             gates = gates.Select(g => new { g.Gate, g.Passed, g.Summary }), gatesPassed = request.GatesPassed,
             expiresAt = AuditChain.FormatTime(request.ExpiresAt),
         });
-        db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.ApprovalRequest, request.Id, input.Rollback ? "rollback-requested" : "promotion-requested");
+        db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.ApprovalRequest, request.Id, rollback ? "rollback-requested" : "promotion-requested");
         await AnnounceAsync(db, request, version, ct);
+        return request;
+    }
+
+    /// <summary>
+    /// In a retraining run's outcome transaction (trigger: a drift alert): the new version's promotion request to Production,
+    /// made in the name of whoever clicked retrain. Automated, with a human gate: its gates run now (an unevaluated version
+    /// is blocked until it is evaluated and audited and the gates run again), and the policy's sign-offs decide.
+    /// </summary>
+    internal static async Task<ApprovalRequest?> RequestAfterRetrainingAsync(PortalDbContext db, string triggeredBy, Model model, ModelVersion version, CancellationToken ct)
+    {
+        if (ResponsiblePerson(triggeredBy) is not { } person || !person.StartsWith("user:", StringComparison.Ordinal)) return null;
+        var name = person["user:".Length..].ToUpperInvariant();
+        var userId = await db.Users.Where(u => u.NormalizedUserName == name).Select(u => u.Id).SingleOrDefaultAsync(ct);
+        var alert = triggeredBy["drift-alert:".Length..].Split(' ')[0];
+        if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.SubjectId == version.Id.ToString(), ct)) return null;
+        var champion = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production, ct);
+        return await CreatePromotionAsync(db, person, userId, model, version, VersionStage.Production,
+            $"Retrained after drift alert {alert}. Evaluate it and audit its fairness, then run the gates again.", false, champion, ct);
+    }
+
+    /// <summary>Runs a request's gates again with its own policy version (the requester or an Administrator), e.g. after an evaluation.</summary>
+    public async Task<ApprovalRequest> RecheckGatesAsync(Actor actor, string requestId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await LockRequestAsync(db, requestId, ct);
+        RequireOpen(request);
+        if (request.SubjectType != EntityKinds.ModelVersion || request.PolicyId is null)
+            throw new PortalValidationException("This request has no gates.");
+        if (!actor.IsSystem && actor.UserId != request.RequestedByUserId && !actor.IsInRole(Roles.Administrator))
+            throw new PortalForbiddenException("The requester or an Administrator runs the gates again.");
+        var version = await db.ModelVersions.AsNoTracking().SingleAsync(v => v.Id == Guid.Parse(request.SubjectId), ct);
+        var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == version.ModelId, ct);
+        var policy = await db.ApprovalPolicies.AsNoTracking().SingleAsync(p => p.Id == request.PolicyId, ct);
+        var wasBlocked = request.Blocked;
+        request.Gates = await PromotionGates.RunAsync(db, model, version, policy, ct);
+        request.GatesPassed = request.Gates.All(g => g.Passed);
+        db.Audit(actor.AuditName, "approval.gates-rechecked", EntityKinds.ApprovalRequest, request.Id, new
+        {
+            gates = request.Gates.Select(g => new { g.Gate, g.Passed, g.Summary }), gatesPassed = request.GatesPassed,
+        });
+        if (wasBlocked && !request.Blocked)
+            await AnnounceAsync(db, request, version, ct, created: false);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return request;
     }
 
@@ -188,7 +245,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             reason = why, failed = request.Gates.Where(g => !g.Passed).Select(g => new { g.Gate, g.Summary }),
         });
         var version = request.SubjectType == EntityKinds.ModelVersion
-            ? await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id.ToString() == request.SubjectId, ct) : null;
+            ? await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == Guid.Parse(request.SubjectId), ct) : null;
         await AnnounceAsync(db, request, version, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -784,9 +841,9 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     /// <summary>New or newly unblocked request: the webhook event, and "a request is due" for everyone who can sign.</summary>
-    private static async Task AnnounceAsync(PortalDbContext db, ApprovalRequest r, ModelVersion? version, CancellationToken ct)
+    private static async Task AnnounceAsync(PortalDbContext db, ApprovalRequest r, ModelVersion? version, CancellationToken ct, bool created = true)
     {
-        if (r.GateOverrideBy is null)
+        if (created && r.GateOverrideBy is null)
             await Outbox.PublishAsync(db, WebhookEvents.RequestCreated, EventData(r, new
             {
                 gates = r.Gates.Select(g => new { g.Gate, g.Passed, g.Summary }), gatesPassed = r.GatesPassed, justification = r.Justification,

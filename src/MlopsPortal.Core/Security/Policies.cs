@@ -31,6 +31,8 @@ public static class Policies
     public const string SignOff = nameof(SignOff);
     /// <summary>Let a request past a failing gate, with a written reason.</summary>
     public const string OverrideGates = nameof(OverrideGates);
+    /// <summary>Run a request's gates again (the service allows the requester and Administrators).</summary>
+    public const string RecheckGates = nameof(RecheckGates);
     /// <summary>Change the sign-off rules of a risk tier.</summary>
     public const string EditApprovalPolicy = nameof(EditApprovalPolicy);
     /// <summary>Start drift reports.</summary>
@@ -56,6 +58,7 @@ public static class Policies
         // Everyone but the Auditor (who changes nothing); a delegate signs with the role of the person they stand in for.
         [SignOff] = [Roles.Administrator, Roles.ComplianceOfficer, Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist],
         [OverrideGates] = [Roles.Administrator],
+        [RecheckGates] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [EditApprovalPolicy] = [Roles.ComplianceOfficer],
         [ManageNotifications] = [Roles.Administrator],
         [RunDriftReports] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],

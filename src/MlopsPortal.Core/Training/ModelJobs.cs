@@ -92,6 +92,19 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
                     db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "trained-on");
                     db.AddLineage(EntityKinds.TrainingRun, run.Id.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "produced");
                 }
+                if (!reused && trigger == TrainingTriggers.DriftAlert)
+                {
+                    try
+                    {
+                        var request = await Approvals.ApprovalService.RequestAfterRetrainingAsync(db, context.Run.TriggeredBy, model, version, token);
+                        if (request is not null) context.Progress.Log($"Asked for promotion to Production: request {request.Id} (it waits for its gates and sign-offs).");
+                    }
+                    catch (PortalValidationException e)
+                    {
+                        // No policy for the tier: the version stands; someone asks by hand once a policy exists.
+                        context.Progress.Log($"No promotion request: {e.Message}", "warn");
+                    }
+                }
                 run.ModelVersionId = version.Id;
                 run.TrainRows = result.TrainRows;
                 run.ValidationRows = result.ValidationRows;

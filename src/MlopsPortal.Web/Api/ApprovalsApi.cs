@@ -91,6 +91,14 @@ public static class ApprovalsApi
             .RequirePolicy(Policies.OverrideGates)
             .WithSummary("An Administrator lets a request past its failing gates with a written reason (sign-offs are still needed).");
 
+        api.MapPost("/approval-requests/{id}/gates", async (string id, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
+            {
+                await approvals.RecheckGatesAsync(Actor.FromPrincipal(principal), id, ct);
+                return await ResponseAsync(approvals, id, ct);
+            })
+            .RequirePolicy(Policies.RecheckGates)
+            .WithSummary("Runs the request's gates again with its policy version (the requester or an Administrator), e.g. after an evaluation or audit.");
+
         api.MapPost("/approval-requests/{id}/withdraw", async (string id, WithdrawBody body, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
             {
                 await approvals.WithdrawAsync(Actor.FromPrincipal(principal), id, body.Reason, ct);

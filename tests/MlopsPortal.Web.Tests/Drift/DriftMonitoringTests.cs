@@ -96,6 +96,20 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         MlopsPortal.Core.Approvals.ApprovalService.ResponsiblePerson(retrained.TrainedBy).ShouldBe("user:owner@x.test");
         (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == run.Id))).Trigger.ShouldBe(TrainingTriggers.DriftAlert);
 
+        // The retrained version asks for Production by itself, in the name of who clicked retrain, and waits at its gates.
+        var request = await f.QueryAsync(db => db.ApprovalRequests.SingleAsync(r => r.SubjectId == retrained.Id.ToString()));
+        (request.RequestedBy, request.Blocked).ShouldBe(("user:owner@x.test", true));
+        request.Gates.Single(g => g.Gate == MlopsPortal.Core.Approvals.PromotionGates.AcceptanceCriteria).Summary.ShouldContain("has no evaluation");
+        (await f.FinishAsync(await f.Training.StartEvaluationAsync(Actor.Cli(), retrained.Id, f.Compas, null))).Status.ShouldBe(JobRunStatus.Succeeded);
+        var ownerId = await f.QueryAsync(db => db.Users.Where(u => u.UserName == "owner@x.test").Select(u => u.Id).SingleAsync());
+        await using (var scope = f.Host.Services.CreateAsyncScope())
+        {
+            var approvals = scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Approvals.ApprovalService>();
+            await Should.ThrowAsync<PortalForbiddenException>(() => approvals.RecheckGatesAsync(Engineer, request.Id));
+            var rechecked = await approvals.RecheckGatesAsync(Engineer with { UserId = ownerId }, request.Id);
+            rechecked.Gates.Single(g => g.Gate == MlopsPortal.Core.Approvals.PromotionGates.AcceptanceCriteria).EvidenceKind.ShouldBe("evaluation");
+        }
+
         (await Should.ThrowAsync<PortalValidationException>(() => Drift.ResolveAsync(Engineer, alert.Id, " "))).Message.ShouldContain("reason");
         await Drift.ResolveAsync(Engineer, alert.Id, "Retrained on the new population.");
         var (closed, events) = await Drift.GetAlertAsync(alert.Id);

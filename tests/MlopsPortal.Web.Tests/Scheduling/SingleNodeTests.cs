@@ -110,10 +110,10 @@ public sealed class SingleNodeTests : IAsyncLifetime
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>()
-            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.DriftReport, new EmptyPayload()));
-        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the drift placeholder");
+            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.ReportGeneration, new EmptyPayload()));
+        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the report placeholder");
         done.Status.ShouldBe(JobRunStatus.NotAvailable);
-        done.Summary!.ShouldContain("issue 8");
+        done.Summary!.ShouldContain("issue 10");
     }
 
     private sealed record FuturePayload : JobPayload

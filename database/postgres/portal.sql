@@ -1568,3 +1568,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123235844_LongerDecisionComment') THEN
+    ALTER TABLE "ApprovalRequests" ALTER COLUMN "DecisionComment" TYPE character varying(4000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261123235844_LongerDecisionComment') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261123235844_LongerDecisionComment', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -17,7 +17,7 @@ public sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Appr
         b.Property(r => r.RequestedBy).HasMaxLength(256).IsRequired();
         b.Property(r => r.RequestedByUserId).HasMaxLength(450);
         b.Property(r => r.DecidedBy).HasMaxLength(256);
-        b.Property(r => r.DecisionComment).HasMaxLength(2000);
+        b.Property(r => r.DecisionComment).HasMaxLength(4000);
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.TargetStage).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.Justification).HasMaxLength(4000).IsRequired();

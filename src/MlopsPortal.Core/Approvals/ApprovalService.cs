@@ -46,6 +46,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
 {
     public static readonly string[] RequestRoles = [Roles.MlEngineer, Roles.DataScientist];
     public static readonly string[] PolicyRoles = [Roles.ComplianceOfficer];
+    /// <summary>Roles that can sign at all (not the Auditor, who changes nothing); a delegate must hold one of them too.</summary>
+    public static readonly string[] SignRoles = [Roles.Administrator, Roles.ComplianceOfficer, Roles.BusinessStakeholder, Roles.MlEngineer, Roles.DataScientist];
     public const int ReminderDays = 2;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -76,6 +78,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 throw new PortalValidationException($"'{model.Slug}' has no Production version to roll back.");
             if (version.Number >= champion.Number)
                 throw new PortalValidationException($"A rollback returns to an earlier version than the one in Production (version {champion.Number}).");
+            if (!await db.StageChanges.AnyAsync(h => h.ModelVersionId == version.Id && h.To == VersionStage.Production, ct))
+                throw new PortalValidationException($"Version {version.Number} was never in Production: promote it through the normal policy instead of a rollback.");
         }
         if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.SubjectId == version.Id.ToString()
                 && r.TargetStage == target, ct))
@@ -259,6 +263,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         RequireOpen(request);
         if (!actor.IsSystem && actor.UserId != request.RequestedByUserId)
             throw new PortalForbiddenException("Only the person who made a request withdraws it.");
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > 2000 }) throw new PortalValidationException("The reason is longer than 2,000 characters.");
         Close(request, ApprovalStatus.Withdrawn, actor.AuditName, reason);
         db.Audit(actor.AuditName, "approval.withdrawn", EntityKinds.ApprovalRequest, request.Id, new { reason });
         await db.SaveChangesAsync(ct);
@@ -271,6 +277,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     {
         if (actor.UserId is null)
             throw new PortalForbiddenException("Sign-offs are made by people, signed in as themselves.");
+        if (!actor.IsInAnyRole(SignRoles))
+            throw new PortalForbiddenException("Your roles do not sign approval requests.");
         var comment = Text(input.Comment, "comment", 4000);
         var user = await users.FindByIdAsync(actor.UserId) ?? throw new PortalForbiddenException("Your account no longer exists.");
         var stepUp = await StepUpAsync(user, input.Password, input.Code);
@@ -354,7 +362,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>The ways the actor may sign the request now (empty when they may not).</summary>
     public async Task<IReadOnlyList<SigningOption>> SigningOptionsAsync(Actor actor, string requestId, CancellationToken ct = default)
     {
-        if (actor.UserId is null) return [];
+        if (actor.UserId is null || !actor.IsInAnyRole(SignRoles)) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await db.ApprovalRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || !request.IsOpen || request.Blocked || request.Kind == ApprovalKinds.RoleGrant) return [];
@@ -431,14 +439,21 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             if (!await users.GetTwoFactorEnabledAsync(user))
                 throw new PortalValidationException("You have no authenticator app set up: confirm with your password instead.");
             var ok = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "").Replace("-", ""));
-            if (ok) return "authenticator";
+            if (ok)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+                return "authenticator";
+            }
             await users.AccessFailedAsync(user);
             throw new PortalValidationException("The authenticator code is not right; nothing was signed.");
         }
         if (string.IsNullOrEmpty(password))
             throw new PortalValidationException("Confirm it is you: enter your password (or authenticator code) to sign.");
         if (await users.CheckPasswordAsync(user, password))
+        {
+            await users.ResetAccessFailedCountAsync(user);
             return "password";
+        }
         await users.AccessFailedAsync(user);
         throw new PortalValidationException("The password is not right; nothing was signed.");
     }
@@ -474,6 +489,10 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         var modelId = await db.ModelVersions.Where(v => v.Id == versionId).Select(v => v.ModelId).SingleAsync(ct);
         await TrainingService.LockModelAsync(db, modelId, ct);
         var version = await db.ModelVersions.AsNoTracking().SingleAsync(v => v.Id == versionId, ct);
+        if (version.Stage == target)
+            throw new PortalValidationException($"Version {version.Number} is already in {target}: this request can no longer change anything; withdraw it.");
+        if (version.Stage == VersionStage.Production)
+            throw new PortalValidationException($"Version {version.Number} went to Production meanwhile: this request would take it out; withdraw it.");
         var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == modelId, ct);
         var now = AuditChain.Now();
         var changes = new List<(ModelVersion Version, VersionStage From, VersionStage To, string Reason)>();
@@ -539,6 +558,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 expired++;
                 db.Audit(auditActor, "approval.expired", EntityKinds.ApprovalRequest, r.Id, new { expiredAt = AuditChain.FormatTime(now) });
                 if (r.Kind == ApprovalKinds.RoleGrant) continue;
+                r.Status = ApprovalStatus.Expired;
                 await Outbox.PublishAsync(db, WebhookEvents.RequestExpired, EventData(r, null), ct);
                 await NotifyRequesterAsync(db, r, "request-expired", $"Expired: {r.Summary}",
                     $"The request expired on {r.ExpiresAt:yyyy-MM-dd HH:mm} UTC before every sign-off arrived. Ask again if it still matters.", ct);
@@ -590,7 +610,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>Open requests the actor can sign now (their inbox), oldest first.</summary>
     public async Task<IReadOnlyList<ApprovalRequest>> InboxAsync(Actor actor, CancellationToken ct = default)
     {
-        if (actor.UserId is null) return [];
+        if (actor.UserId is null || !actor.IsInAnyRole(SignRoles)) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var open = await db.ApprovalRequests.AsNoTracking()
             .Where(r => r.Status == ApprovalStatus.Open && r.Kind != ApprovalKinds.RoleGrant).OrderBy(r => r.ExpiresAt).Take(500).ToListAsync(ct);
@@ -638,7 +658,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         var staging = kind == ApprovalKinds.Promotion ? CheckRoles(values.StagingSignOffs, "Staging") : [];
         if (values.ExpiryDays is < 1 or > 365)
             throw new PortalValidationException("A request stays open between 1 and 365 days.");
-        var unknown = values.Gates.Where(g => !PromotionGates.All.Contains(g)).ToList();
+        var gates = values.Gates ?? [];
+        var unknown = gates.Where(g => !PromotionGates.All.Contains(g)).ToList();
         if (unknown.Count > 0)
             throw new PortalValidationException($"Unknown gate(s) {string.Join(", ", unknown)}: gates are {string.Join(", ", PromotionGates.All)}.");
         if (values.ChampionTolerance is < 0 or > 1 || double.IsNaN(values.ChampionTolerance))
@@ -651,7 +672,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         {
             Id = Guid.NewGuid(), Kind = kind, RiskTier = tier, Version = (current?.Version ?? 0) + 1,
             StagingSignOffs = staging, ProductionSignOffs = production, ExpiryDays = values.ExpiryDays,
-            Gates = kind == ApprovalKinds.CriteriaChange ? [] : [.. PromotionGates.All.Where(values.Gates.Contains)],
+            Gates = kind == ApprovalKinds.CriteriaChange ? [] : [.. PromotionGates.All.Where(gates.Contains)],
             ChampionTolerance = values.ChampionTolerance, CreatedBy = actor.AuditName, CreatedAt = AuditChain.Now(),
         };
         db.ApprovalPolicies.Add(policy);
@@ -699,14 +720,17 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<Delegation> DelegateAsync(Actor actor, string toUserName, DateTime startsAt, DateTime endsAt, string reason, CancellationToken ct = default)
     {
         if (actor.UserId is null) throw new PortalForbiddenException("Only a signed-in person names a delegate.");
+        actor.Require(SignRoles);
         var why = Text(reason, "reason", 500);
         startsAt = DateTime.SpecifyKind(startsAt, DateTimeKind.Utc);
         endsAt = DateTime.SpecifyKind(endsAt, DateTimeKind.Utc);
         if (endsAt <= startsAt) throw new PortalValidationException("The period must end after it starts.");
         if (endsAt <= DateTime.UtcNow) throw new PortalValidationException("The period is already over.");
         if (endsAt - startsAt > TimeSpan.FromDays(90)) throw new PortalValidationException("A delegation lasts at most 90 days.");
-        var to = await users.FindByNameAsync(toUserName.Trim()) ?? throw new PortalValidationException($"No user named '{toUserName}'.");
+        var to = await users.FindByNameAsync((toUserName ?? "").Trim()) ?? throw new PortalValidationException($"No user named '{toUserName}'.");
         if (to.Id == actor.UserId) throw new PortalValidationException("Name someone else as your delegate.");
+        if (!(await users.GetRolesAsync(to)).Any(SignRoles.Contains))
+            throw new PortalValidationException($"{to.UserName} holds no role that signs approval requests: a delegate must be able to sign.");
         if (await users.IsLockedOutAsync(to)) throw new PortalValidationException($"{to.UserName}'s account is locked.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var d = new Delegation

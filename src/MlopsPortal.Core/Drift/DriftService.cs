@@ -281,7 +281,13 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (checkUser is not null && !await db.Users.AnyAsync(u => u.NormalizedUserName == checkUser.Trim().ToUpper(), ct))
             throw new PortalValidationException($"No user named '{checkUser}'.");
-        var alert = await db.DriftAlerts.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
+        var modelId = await db.DriftAlerts.Where(a => a.Id == id).Select(a => (Guid?)a.ModelId).SingleOrDefaultAsync(ct)
+                      ?? throw new PortalNotFoundException($"No drift alert {id}.");
+        // The model row's lock, as a report that attaches to or raises alerts takes it: triage and reports take turns,
+        // so a report never attaches to an alert closed meanwhile, and two triage steps never interleave.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await TrainingService.LockModelAsync(db, modelId, ct);
+        var alert = await db.DriftAlerts.SingleAsync(a => a.Id == id, ct);
         if (!allowClosed && !alert.IsOpen && action != "commented")
             throw new PortalValidationException($"The alert is already {alert.Status.ToString().ToLowerInvariant()}.");
         var now = AuditChain.Now();
@@ -294,6 +300,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
             timeToResolveSeconds = alert.ClosedAt is { } closed && action is "resolved" or "dismissed" ? (closed - alert.RaisedAt).TotalSeconds : (double?)null,
         });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private static string Required(string? text, string what)

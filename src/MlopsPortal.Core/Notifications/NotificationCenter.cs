@@ -123,7 +123,7 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
             ProtectedSecret = dispatcher.Protector.Protect(secret), CreatedBy = actor.AuditName, CreatedAt = now, UpdatedAt = now,
         };
         db.WebhookSubscriptions.Add(hook);
-        db.Audit(actor.AuditName, "webhook.created", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { name, url, events, hook.Enabled });
+        db.Audit(actor.AuditName, "webhook.created", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { name, url = Redacted(url), events, hook.Enabled });
         await db.SaveChangesAsync(ct);
         return (hook, secret);
     }
@@ -139,7 +139,7 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
         hook.Events = events;
         hook.Enabled = input.Enabled;
         hook.UpdatedAt = AuditChain.Now();
-        db.Audit(actor.AuditName, "webhook.updated", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { name, url, events, hook.Enabled });
+        db.Audit(actor.AuditName, "webhook.updated", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { name, url = Redacted(url), events, hook.Enabled });
         await db.SaveChangesAsync(ct);
         return hook;
     }
@@ -150,7 +150,7 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var hook = await db.WebhookSubscriptions.SingleOrDefaultAsync(w => w.Id == id, ct) ?? throw new PortalNotFoundException($"No webhook {id}.");
         db.WebhookSubscriptions.Remove(hook);
-        db.Audit(actor.AuditName, "webhook.deleted", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { hook.Name, hook.Url });
+        db.Audit(actor.AuditName, "webhook.deleted", EntityKinds.WebhookSubscription, hook.Id.ToString(), new { hook.Name, url = Redacted(hook.Url) });
         await db.SaveChangesAsync(ct);
     }
 
@@ -176,6 +176,9 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, DateTime.UtcNow), ct);
         if (changed == 0) throw new PortalValidationException("Only a failed delivery is sent again.");
     }
+
+    /// <summary>Scheme, host and port only: some services put their secret in the URL's path or query.</summary>
+    private static string Redacted(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? $"{u.Scheme}://{u.Authority}/…" : "…";
 
     private static (string Name, string Url, List<string> Events) Check(WebhookInput input)
     {

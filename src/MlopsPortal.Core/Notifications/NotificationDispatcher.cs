@@ -64,8 +64,10 @@ public sealed class NotificationDispatcher(
         var attempted = 0;
         foreach (var id in due)
         {
-            var claimed = await db.WebhookDeliveries.Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, now + Claim), ct);
+            // The claim's clock is read per message: a long batch must not write claims that have already run out.
+            var at = DateTime.UtcNow;
+            var claimed = await db.WebhookDeliveries.Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, at + Claim), ct);
             if (claimed != 1) continue;
             attempted++;
             var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == id, ct);
@@ -147,8 +149,9 @@ public sealed class NotificationDispatcher(
         var attempted = 0;
         foreach (var id in due)
         {
-            var claimed = await db.Notifications.Where(n => n.Id == id && n.EmailStatus == EmailStatus.Pending && (n.LockedUntil == null || n.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.LockedUntil, now + Claim), ct);
+            var at = DateTime.UtcNow;
+            var claimed = await db.Notifications.Where(n => n.Id == id && n.EmailStatus == EmailStatus.Pending && (n.LockedUntil == null || n.LockedUntil < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.LockedUntil, at + Claim), ct);
             if (claimed != 1) continue;
             attempted++;
             var n = await db.Notifications.SingleAsync(x => x.Id == id, ct);

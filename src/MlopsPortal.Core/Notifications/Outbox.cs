@@ -22,6 +22,9 @@ public static class Outbox
         var smtp = await db.SmtpSettings.AsNoTracking().SingleOrDefaultAsync(ct);
         var emailOn = smtp is { Enabled: true };
         var now = AuditChain.Now();
+        // The columns hold 300 and 4,000 characters; a long justification or comment is cut, the full text stays on the request.
+        title = title.Length > 300 ? title[..299] + "…" : title;
+        body = body.Length > 4000 ? body[..3999] + "…" : body;
         foreach (var r in recipients.DistinctBy(r => r.UserId))
         {
             var email = emailOn && !string.IsNullOrWhiteSpace(r.Email);

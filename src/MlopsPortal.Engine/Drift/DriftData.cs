@@ -103,7 +103,7 @@ public static class DriftData
         var samples = new List<DriftSample>();
         for (var k = 0; k < present.Count; k++)
         {
-            if (violations is not null && bad[k] > 0) violations[present[k]] = bad[k];
+            if (violations is not null && bad[k] > 0) violations[present[k]] = violations.GetValueOrDefault(present[k]) + bad[k];
             samples.Add(kinds[present[k]]
                 ? new NumericSample(present[k], [.. numbers[k]], missing[k])
                 : CategoricalSample.FromValues(present[k], texts[k]));

@@ -41,7 +41,9 @@ public static class DriftJson
         return o;
     }
 
+    /// <summary>Dates and text are listed too, with "skipped": true (contracts §5), after the compared columns.</summary>
     public static Report From(DriftResult result, DriftInput? input = null, bool withBins = false) => new(
-        result.Columns.Select(c => ColumnObject(c, withBins)).ToList(), result.DriftedShare, result.DatasetDrift, result.DriftedShareThreshold,
+        [.. result.Columns.Select(c => ColumnObject(c, withBins)), .. result.Skipped.Select(name => new Dictionary<string, object?> { ["column"] = name, ["skipped"] = true })],
+        result.DriftedShare, result.DatasetDrift, result.DriftedShareThreshold,
         result.Skipped, input?.MissingInCurrent ?? [], input?.TypeViolations ?? new Dictionary<string, long>());
 }

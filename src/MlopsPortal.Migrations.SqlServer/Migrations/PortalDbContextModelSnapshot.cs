@@ -508,8 +508,8 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(256)");
 
                     b.Property<string>("DecisionComment")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("datetime2");

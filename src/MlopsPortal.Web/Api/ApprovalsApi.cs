@@ -71,7 +71,14 @@ public static class ApprovalsApi
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("Approval requests: box=inbox (waiting for your sign-off), box=mine (you asked), or all (status=Open|Approved|Rejected|Expired|Withdrawn, modelId).");
 
-        api.MapGet("/approval-requests/{id}", async (string id, ApprovalService approvals, CancellationToken ct) => await ResponseAsync(approvals, id, ct))
+        api.MapGet("/approval-requests/{id}", async (string id, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
+            {
+                var response = await ResponseAsync(approvals, id, ct);
+                // Role grants are the Administrators' business (the Users page); others do not see who asked for which role.
+                if (response.Kind == ApprovalKinds.RoleGrant && !principal.IsInRole(Roles.Administrator))
+                    throw new PortalNotFoundException($"No approval request '{id}'.");
+                return response;
+            })
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("A request with its gates and their evidence, the sign-offs it needs and those it has.");
 

@@ -56,7 +56,9 @@ public static class DriftApi
         api.MapPost("/drift-alerts/{id:guid}/{action}", async (Guid id, string action, JsonElement? body, ClaimsPrincipal principal, DriftService drift, CancellationToken ct) =>
             {
                 var actor = Actor.FromPrincipal(principal);
-                string? Text(string name) => body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty(name, out var v) ? v.GetString() : null;
+                string? Text(string name) => body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty(name, out var v)
+                    ? v.ValueKind == JsonValueKind.String ? v.GetString() : throw new PortalValidationException($"'{name}' is text.")
+                    : null;
                 switch (action)
                 {
                     case "acknowledge": await drift.AcknowledgeAsync(actor, id, ct); break;

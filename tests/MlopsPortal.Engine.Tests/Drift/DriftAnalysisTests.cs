@@ -72,4 +72,13 @@ public sealed class DriftAnalysisTests
         result.DatasetDrift.ShouldBe(true, "a half of the judged columns reaches the default share of 0.5");
         DriftAnalysis.Compare(reference, current, new DriftOptions { DriftedShareThreshold = 0.6 }).DatasetDrift.ShouldBe(false);
     }
+
+    [Fact]
+    public void ShouldListSkippedColumns_InTheContractJson()
+    {
+        var result = DriftAnalysis.Compare([Numbers("a", 200, i => i)], [Numbers("a", 200, i => i)], skipped: ["notes", "when"]);
+        var json = DriftJson.From(result);
+        json.Columns.Select(c => c["column"]).ShouldBe(["a", "notes", "when"]);
+        json.Columns[1]["skipped"].ShouldBe(true);
+    }
 }

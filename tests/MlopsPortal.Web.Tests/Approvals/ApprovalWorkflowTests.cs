@@ -290,6 +290,32 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ShouldRefuseDelegatesWhoCannotSign_AndRollbacksToVersionsNeverInProduction()
+    {
+        var auditor = await S.Host.CreateUserAsync("reader@x.test", Roles.Auditor);
+        (await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a =>
+            a.DelegateAsync(S["co1"], auditor.UserName!, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), "leave")))).Message.ShouldContain("holds no role that signs");
+        var model = await S.CreateModelAsync("guards", RiskTier.Low);
+        var v1 = await S.AddVersionAsync(model, 0.8);
+        var v2 = await S.AddVersionAsync(model, 0.8);
+        var request = await S.RequestAsync(v1.Id);
+        await Should.ThrowAsync<PortalForbiddenException>(() => S.WithApprovalsAsync(a =>
+            a.SignAsync(new Actor(auditor.Id, auditor.UserName!, new HashSet<string> { Roles.Auditor }, false), request.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password))));
+
+        // v2 to Staging and to Production at once: Production finishes first; the Staging request can no longer take it out.
+        var staging = await S.RequestAsync(v2.Id, "Staging");
+        var production = await S.RequestAsync(v2.Id, "Production");
+        await S.SignAsync("eng2", production.Id);
+        (await Should.ThrowAsync<PortalValidationException>(() => S.SignAsync("eng2", staging.Id))).Message.ShouldContain("went to Production meanwhile");
+        (await S.StageAsync(v2.Id)).ShouldBe(VersionStage.Production);
+
+        var v3 = await S.AddVersionAsync(model, 0.8);
+        await S.SignAsync("eng2", (await S.RequestAsync(v3.Id)).Id);
+        (await Should.ThrowAsync<PortalValidationException>(() => S.RequestAsync(v1.Id, rollback: true))).Message.ShouldContain("never in Production");
+        (await S.RequestAsync(v2.Id, rollback: true)).Kind.ShouldBe(ApprovalKinds.Rollback);
+    }
+
+    [Fact]
     public async Task ShouldTellEveryoneWhoCanSign_AndNotTheRequesterOrTrainer()
     {
         var model = await S.CreateModelAsync("notify", RiskTier.Medium);

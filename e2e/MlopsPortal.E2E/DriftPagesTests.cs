@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
@@ -39,11 +37,7 @@ public sealed class DriftPagesTests(PortalBrowserFixture portal)
         });
         var trained = await FinishAsync(await Get<TrainingService>().StartRunAsync(Actor.Cli(),
             new TrainingRunRequest("recid-drift-e2e", data, new Dictionary<string, string> { ["num_boost_round"] = "15" }, 1)));
-        var random = new Random(3);
-        var csv = new StringBuilder("id,age,priors_count,c_charge_degree,juv_fel_count,sex\n");
-        for (var i = 0; i < 600; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{50 + random.Next(25)},{8 + random.Next(12)},{(random.Next(10) < 8 ? "F" : "M")},{random.Next(4)},{(random.Next(10) < 8 ? "Female" : "Male")}\n");
-        var shifted = (await Get<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "compas-new-county")).Version.Id;
+        var shifted = (await Get<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(DriftSamples.NewCountyCsv()), "compas-new-county")).Version.Id;
         var engineer = new Actor("e2e", PortalBrowserFixture.UserFor(Roles.MlEngineer), new HashSet<string> { Roles.MlEngineer }, false);
         var report = await FinishAsync(await Get<DriftService>().StartReportAsync(engineer,
             new DriftReportRequest("recid-drift-e2e", shifted, Guid.Parse(trained.OutputEntityId!))));

@@ -97,6 +97,14 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         return (model, version);
     }
 
+    /// <summary>The slugs of the given models (for pages that list reports and alerts by model id).</summary>
+    public async Task<Dictionary<Guid, string>> ModelSlugsAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
+    {
+        var wanted = ids.Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Models.AsNoTracking().Where(m => wanted.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Slug, ct);
+    }
+
     public async Task<DriftReportRecord> GetReportAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

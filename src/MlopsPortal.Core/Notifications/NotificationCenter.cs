@@ -172,9 +172,14 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
     {
         actor.Require(Roles.Administrator);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.Failed)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, DateTime.UtcNow), ct);
         if (changed == 0) throw new PortalValidationException("Only a failed delivery is sent again.");
+        // An Administrator's decision to send again is audited (the dispatcher's own attempts are the delivery log).
+        db.Audit(actor.AuditName, "webhook-delivery.requeued", EntityKinds.WebhookSubscription, deliveryId.ToString());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Scheme, host and port only: some services put their secret in the URL's path or query.</summary>

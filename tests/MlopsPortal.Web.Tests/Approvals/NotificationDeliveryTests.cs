@@ -110,5 +110,7 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
         delivery.Status.ShouldBe(DeliveryStatus.Delivered);
         attempts.Select(a => a.StatusCode).ShouldBe([503, 200]);
         attempts[0].Error.ShouldNotBeNull().ShouldContain("503");
+        (await Should.ThrowAsync<MlopsPortal.Core.Security.PortalValidationException>(() => Center.RedeliverAsync(_s["admin"], delivery.Id)))
+            .Message.ShouldContain("Only a failed delivery");
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +20,8 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
     private static readonly Actor Engineer = new("e-id", "owner@x.test", new HashSet<string> { Roles.MlEngineer }, false);
 
     /// <summary>New data unlike COMPAS: older, more priors, mostly women, more felonies.</summary>
-    private async Task<Guid> ShiftedDataAsync(string name)
-    {
-        var random = new Random(5);
-        var csv = new StringBuilder("id,age,priors_count,c_charge_degree,juv_fel_count,sex\n");
-        for (var i = 0; i < 600; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{50 + random.Next(25)},{8 + random.Next(12)},{(random.Next(10) < 8 ? "F" : "M")},{random.Next(4)},{(random.Next(10) < 8 ? "Female" : "Male")}\n");
-        return (await f.Host.Services.GetRequiredService<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), name)).Version.Id;
-    }
+    private async Task<Guid> ShiftedDataAsync(string name) =>
+        (await f.Host.Services.GetRequiredService<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(DriftSamples.NewCountyCsv()), name)).Version.Id;
 
     private async Task<DriftReportRecord> ReportAsync(string slug, Guid current, Guid version)
     {

@@ -70,6 +70,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Training.FairnessService>();
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Drift.DriftService>();
+        services.AddSingleton<Lineage.LineageService>();
         services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
         services.AddHttpClient(nameof(Notifications.NotificationDispatcher));
         services.AddSingleton<Notifications.NotificationDispatcher>();

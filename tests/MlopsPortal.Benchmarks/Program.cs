@@ -38,6 +38,10 @@ switch (arguments.FirstOrDefault())
     case "drift":
         DriftBench.Run(int.Parse(Option("--rows", "1000000")), int.Parse(Option("--repeats", "3")));
         return 0;
+    case "lineage":
+        await LineageBench.RunAsync(Option("--provider", "sqlite"), Option("--sizes", "100,1000,5000").Split(',').Select(int.Parse).ToList(),
+            int.Parse(Option("--repeats", "5")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -48,6 +52,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;
 }

@@ -526,8 +526,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 model = model.Slug, version = v.Number, versionId = v.Id, from = from.ToString(), to = to.ToString(), reason = why, approvalRequest = requestId,
             }, ct);
         }
-        if (requestId is not null)
-            db.AddLineage(EntityKinds.ApprovalRequest, requestId, EntityKinds.ModelVersion, versionId.ToString(), reason == ApprovalKinds.Rollback ? "rolled-back" : "promoted");
+        // Lineage: the StageChange rows join the request and the version (LineageService follows their foreign keys).
         if (target == VersionStage.Production)
             await Drift.DriftService.EnsureScheduleAsync(db, auditActor, model, ct);
         var owners = await Outbox.UsersNamedAsync(db, model.Owners, ct);

@@ -180,8 +180,8 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
                 open.LastReportId = report.Id;
                 open.LastSeenAt = report.CreatedAt;
                 if (severity > open.Severity) open.Severity = severity;
-                db.Audit(actor, "drift-alert.repeated", "drift-alert", open.Id.ToString(), new { report = report.Id.ToString(), cause, severity = open.Severity.ToString(), reports = open.Reports });
-                db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", open.Id.ToString(), "repeated");
+                db.Audit(actor, "drift-alert.repeated", EntityKinds.DriftAlert, open.Id.ToString(), new { report = report.Id.ToString(), cause, severity = open.Severity.ToString(), reports = open.Reports });
+                db.AddLineage(EntityKinds.DriftReport, report.Id.ToString(), EntityKinds.DriftAlert, open.Id.ToString(), "repeated");
                 continue;
             }
             var alert = new DriftAlert
@@ -191,12 +191,12 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
                 RaisedAt = report.CreatedAt, LastSeenAt = report.CreatedAt,
             };
             db.DriftAlerts.Add(alert);
-            db.Audit(actor, "drift-alert.raised", "drift-alert", alert.Id.ToString(), new
+            db.Audit(actor, "drift-alert.raised", EntityKinds.DriftAlert, alert.Id.ToString(), new
             {
                 model = model.Slug, version = version.Number, cause, severity = severity.ToString(), report = report.Id.ToString(),
                 timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
             });
-            db.AddLineage("drift-report", report.Id.ToString(), "drift-alert", alert.Id.ToString(), "raised");
+            db.AddLineage(EntityKinds.DriftReport, report.Id.ToString(), EntityKinds.DriftAlert, alert.Id.ToString(), "raised");
             await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{severity} drift alert on {model.Slug}",
                 summary + ".", $"/alerts/{alert.Id}", ct);
             await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new

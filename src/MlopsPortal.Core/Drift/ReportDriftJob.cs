@@ -92,20 +92,20 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
             false => $"no dataset drift ({drifted} of {judged} columns drifted)",
             null => "no verdict: too few current rows",
         } + (prediction?.Drifted == true ? "; prediction drift" : "");
-        var outcome = new JobOutcome($"{model.Slug} v{version.Number} against {currents.Sum(c => c.RowCount):N0} new rows{(currents.Count > 1 ? $" from {currents.Count} scoring inputs" : "")}: {verdict}.", "drift-report", record.Id.ToString())
+        var outcome = new JobOutcome($"{model.Slug} v{version.Number} against {currents.Sum(c => c.RowCount):N0} new rows{(currents.Count > 1 ? $" from {currents.Count} scoring inputs" : "")}: {verdict}.", EntityKinds.DriftReport, record.Id.ToString())
         {
             Persist = async (db, c) =>
             {
                 var actor = Actor.Job(context.Run.JobKey).AuditName;
                 db.DriftReports.Add(record);
-                db.Audit(actor, "drift-report.completed", "drift-report", record.Id.ToString(), new
+                db.Audit(actor, "drift-report.completed", EntityKinds.DriftReport, record.Id.ToString(), new
                 {
                     model = model.Slug, version = version.Number, current = currents.Select(c => c.Id.ToString()), windowHours = request.CurrentDatasetVersionId is null ? window : (int?)null, record.DriftedShare, record.DatasetDrift, drifted, judged,
                 });
-                db.AddLineage(EntityKinds.DatasetVersion, reference.Id.ToString(), "drift-report", record.Id.ToString(), "reference");
+                db.AddLineage(EntityKinds.DatasetVersion, reference.Id.ToString(), EntityKinds.DriftReport, record.Id.ToString(), "reference");
                 foreach (var input in currents)
-                    db.AddLineage(EntityKinds.DatasetVersion, input.Id.ToString(), "drift-report", record.Id.ToString(), "current");
-                db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), "drift-report", record.Id.ToString(), "monitored");
+                    db.AddLineage(EntityKinds.DatasetVersion, input.Id.ToString(), EntityKinds.DriftReport, record.Id.ToString(), "current");
+                db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.DriftReport, record.Id.ToString(), "monitored");
                 await DriftService.RaiseOrAttachAsync(db, actor, model, version, record, result, prediction, policy.DriftedShareThreshold, c);
             },
         };

@@ -29,6 +29,11 @@ public static class EntityKinds
     public const string TrainingRun = "training-run";
     public const string Evaluation = "evaluation";
     public const string FairnessAudit = "fairness-audit";
+    public const string StageChange = "stage-change";
+    /// <summary>A batch-scoring job run (its id is the job run's).</summary>
+    public const string ScoringJob = "scoring-job";
+    public const string DriftReport = "drift-report";
+    public const string DriftAlert = "drift-alert";
     public const string ApprovalPolicy = "approval-policy";
     public const string Delegation = "delegation";
     public const string WebhookSubscription = "webhook";

@@ -68,19 +68,19 @@ public sealed class AuditFairnessJob(JobServices services, IArtifactStore store)
         return new JobOutcome(
             $"{(version is null ? "The data's predictions" : $"Version {version.Number} of {model!.Slug}")} on {report.Rows:N0} rows over " +
             $"{string.Join(", ", report.Disparities.Keys)}: verdict {report.Verdict ?? "none (every group is small)"}.",
-            "fairness-audit", record.Id.ToString())
+            EntityKinds.FairnessAudit, record.Id.ToString())
         {
             Persist = (db, _) =>
             {
                 db.FairnessAudits.Add(record);
-                db.Audit(Actor.Job(context.Run.JobKey).AuditName, "fairness-audit.completed", "fairness-audit", record.Id.ToString(), new
+                db.Audit(Actor.Job(context.Run.JobKey).AuditName, "fairness-audit.completed", EntityKinds.FairnessAudit, record.Id.ToString(), new
                 {
                     model = model?.Slug, version = version?.Number, datasetVersion = data.Id.ToString(), rows = report.Rows,
                     sensitive, verdict = report.Verdict,
                 });
                 if (version is not null)
-                    db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), "fairness-audit", record.Id.ToString(), "audited");
-                db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), "fairness-audit", record.Id.ToString(), "audited-on");
+                    db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.FairnessAudit, record.Id.ToString(), "audited");
+                db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.FairnessAudit, record.Id.ToString(), "audited-on");
                 return Task.CompletedTask;
             },
         };

@@ -89,7 +89,7 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
                         model = model.Slug, version = version.Number, sha256 = blob.Sha256, run = context.Run.Id.ToString(),
                         datasetVersion = data.Id.ToString(), trainedBy = version.TrainedBy,
                     });
-                    db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "trained-on");
+                    // The data reaches the version through the run (dataset version → run, recorded when the run started).
                     db.AddLineage(EntityKinds.TrainingRun, run.Id.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "produced");
                 }
                 if (!reused && trigger == TrainingTriggers.DriftAlert)
@@ -144,6 +144,8 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store) : 
         var run = await db.TrainingRuns.SingleOrDefaultAsync(r => r.Id == context.Run.Id, ct);
         if (run is not null)
             await db.TrainingRounds.Where(r => r.RunId == run.Id).ExecuteDeleteAsync(ct);
+        else
+            db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.TrainingRun, context.Run.Id.ToString(), "trained-on");
         run ??= db.TrainingRuns.Add(new TrainingRun { Id = context.Run.Id }).Entity;
         run.ModelId = model.Id;
         run.DatasetVersionId = data.Id;
@@ -264,18 +266,18 @@ public sealed class EvaluateModelJob(JobServices services, IArtifactStore store)
             $"Version {version.Number} of {model.Slug} on {result.Rows:N0} holdout rows: " +
             (criteria.Count == 0 ? "the model has no acceptance criteria." : $"{passed} of {criteria.Count} acceptance criteria met.") +
             (champion is null ? "" : $" Compared with the champion, version {champion.Number}.") + (championProblem is null ? "" : " " + championProblem),
-            "evaluation", evaluation.Id.ToString())
+            EntityKinds.Evaluation, evaluation.Id.ToString())
         {
             Persist = (db, _) =>
             {
                 db.ModelEvaluations.Add(evaluation);
-                db.Audit(Actor.Job(context.Run.JobKey).AuditName, "evaluation.completed", "evaluation", evaluation.Id.ToString(), new
+                db.Audit(Actor.Job(context.Run.JobKey).AuditName, "evaluation.completed", EntityKinds.Evaluation, evaluation.Id.ToString(), new
                 {
                     model = model.Slug, version = version.Number, datasetVersion = data.Id.ToString(), rows = result.Rows,
                     criteriaPassed = evaluation.CriteriaPassed, champion = champion?.Number,
                 });
-                db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), "evaluation", evaluation.Id.ToString(), "evaluated");
-                db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), "evaluation", evaluation.Id.ToString(), "holdout");
+                db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.Evaluation, evaluation.Id.ToString(), "evaluated");
+                db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.Evaluation, evaluation.Id.ToString(), "holdout");
                 return Task.CompletedTask;
             },
         };
@@ -331,8 +333,11 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                     var output = dataset is null ? null
                         : await db.DatasetVersions.FirstOrDefaultAsync(v => v.DatasetId == dataset.Id && v.Sha256 == blob.Sha256, token);
                     output ??= datasets.Stage(db, actor, name, dataset, blob, profile, fileName);
-                    db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.DatasetVersion, output.Id.ToString(), "scored");
-                    db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.DatasetVersion, output.Id.ToString(), "scored-by");
+                    // input → job ← version, job → output: the job is the node that answers "where did this prediction come from".
+                    var job = context.Run.Id.ToString();
+                    db.AddLineage(EntityKinds.DatasetVersion, data.Id.ToString(), EntityKinds.ScoringJob, job, "input");
+                    db.AddLineage(EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.ScoringJob, job, "scored-with");
+                    db.AddLineage(EntityKinds.ScoringJob, job, EntityKinds.DatasetVersion, output.Id.ToString(), "produced");
                     db.Audit(actor, "scoring.completed", EntityKinds.DatasetVersion, output.Id.ToString(), new
                     {
                         model = model.Slug, version = version.Number, input = data.Id.ToString(), rows = scored.Rows, threshold = scored.Threshold,

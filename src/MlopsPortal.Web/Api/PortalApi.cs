@@ -95,6 +95,7 @@ public static class PortalApi
         api.MapFairnessApi();
         api.MapApprovalsApi();
         api.MapDriftApi();
+        api.MapLineageApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

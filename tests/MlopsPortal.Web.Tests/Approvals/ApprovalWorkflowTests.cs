@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
@@ -61,7 +62,11 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         var actions = await S.QueryAsync(db => db.AuditEvents.Where(e => e.EntityId == v1.Id.ToString() || e.EntityId == second.Id).Select(e => e.Action).ToListAsync());
         actions.ShouldContain("model-version.stage-changed");
         actions.ShouldContain("approval.approved");
-        (await S.QueryAsync(db => db.LineageEdges.AnyAsync(e => e.FromId == second.Id && e.ToId == v2.Id.ToString() && e.Relation == "promoted"))).ShouldBeTrue();
+        // Lineage joins the request and the version through the stage change it made.
+        var lineage = await S.Host.Services.GetRequiredService<LineageService>().GetAsync(new LineageQuery(EntityKinds.ApprovalRequest, second.Id, LineageDirection.Down, 1));
+        lineage.Nodes.Where(n => n.Kind == EntityKinds.StageChange).Select(n => n.Name).ShouldBe(["v2: None → Production", "v1: Production → Archived"], ignoreOrder: true);
+        var change = lineage.Nodes.Single(n => n.Name == "v2: None → Production");
+        lineage.Edges.ShouldContain(new LineageLink($"{EntityKinds.ApprovalRequest}:{second.Id}", change.Id, "decided"));
         await using var scope = S.Host.Services.CreateAsyncScope();
         (await scope.ServiceProvider.GetRequiredService<AuditTrailService>().VerifyAsync(Actor.Cli())).Intact.ShouldBeTrue();
     }

@@ -65,9 +65,13 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         output.ColumnCount.ShouldBe(3);
         var dataset = await f.QueryAsync(db => db.Datasets.SingleAsync(d => d.Id == output.DatasetId));
         dataset.Name.ShouldBe("recid-score-scores");
-        var edges = await f.QueryAsync(db => db.LineageEdges.Where(e => e.ToId == output.Id.ToString()).ToListAsync());
-        edges.ShouldContain(e => e.FromKind == EntityKinds.DatasetVersion && e.FromId == f.Compas.ToString());
-        edges.ShouldContain(e => e.FromKind == EntityKinds.ModelVersion && e.FromId == version.Id.ToString());
+        // input → scoring job ← version, scoring job → output.
+        var edges = await f.QueryAsync(db => db.LineageEdges.Where(e => e.ToId == output.Id.ToString() || e.ToId == done.Id.ToString()).ToListAsync());
+        edges.Select(e => (e.FromKind, e.FromId, e.ToKind, e.ToId, e.Relation)).ShouldBe([
+            (EntityKinds.DatasetVersion, f.Compas.ToString(), EntityKinds.ScoringJob, done.Id.ToString(), "input"),
+            (EntityKinds.ModelVersion, version.Id.ToString(), EntityKinds.ScoringJob, done.Id.ToString(), "scored-with"),
+            (EntityKinds.ScoringJob, done.Id.ToString(), EntityKinds.DatasetVersion, output.Id.ToString(), "produced"),
+        ], ignoreOrder: true);
 
         // The stored scores equal the offline scorer's on the same package and data, in input order.
         var store = f.Host.Services.GetRequiredService<MlopsPortal.Core.Artifacts.IArtifactStore>();

@@ -51,7 +51,8 @@ public sealed class TrainingOnPostgresTests : IAsyncLifetime
 
         await using var db = await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         (await db.DatasetVersions.SingleAsync(v => v.Id == Guid.Parse(scored.OutputEntityId!))).RowCount.ShouldBe(7214);
-        (await db.LineageEdges.CountAsync(e => e.ToId == scored.OutputEntityId)).ShouldBe(2);
+        (await db.LineageEdges.CountAsync(e => e.ToId == scored.OutputEntityId && e.FromId == scored.Id.ToString() && e.Relation == "produced")).ShouldBe(1);
+        (await db.LineageEdges.CountAsync(e => e.ToId == scored.Id.ToString())).ShouldBe(2);
         var verify = await _host.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<MlopsPortal.Core.AuditTrail.AuditTrailService>().VerifyAsync(Actor.Cli());
         verify.Intact.ShouldBeTrue();
     }

@@ -59,9 +59,12 @@ public sealed class TrainingRunTests(TrainingFixture f)
         var actions = await f.QueryAsync(db => db.AuditEvents.Where(e => e.EntityId == job.Id.ToString() || e.EntityId == version.Id.ToString())
             .Select(e => e.Action).ToListAsync());
         actions.ShouldBe(["job.requested", "training-run.started", "model-version.created", "training-run.completed", "job.succeeded"], ignoreOrder: true);
-        var edges = await f.QueryAsync(db => db.LineageEdges.Where(e => e.ToId == version.Id.ToString()).ToListAsync());
-        edges.ShouldContain(e => e.FromKind == EntityKinds.DatasetVersion && e.FromId == f.Compas.ToString() && e.Relation == "trained-on");
-        edges.ShouldContain(e => e.FromKind == EntityKinds.TrainingRun && e.FromId == job.Id.ToString());
+        // dataset version → run (when the run started) → version (when it finished).
+        var edges = await f.QueryAsync(db => db.LineageEdges.Where(e => e.ToId == version.Id.ToString() || e.ToId == job.Id.ToString()).ToListAsync());
+        edges.Select(e => (e.FromKind, e.FromId, e.ToKind, e.ToId, e.Relation)).ShouldBe([
+            (EntityKinds.DatasetVersion, f.Compas.ToString(), EntityKinds.TrainingRun, job.Id.ToString(), "trained-on"),
+            (EntityKinds.TrainingRun, job.Id.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "produced"),
+        ], ignoreOrder: true);
     }
 
     [Fact]

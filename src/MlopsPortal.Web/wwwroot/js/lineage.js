@@ -17,6 +17,18 @@ window.mlopsLineage = (() => {
         svg.style.width = "100%";
         svg.style.height = "100%";
         svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+        // Start readable: between 85 % and 100 % of the drawn size, centred on the focus node when the whole
+        // picture does not fit (Fit shows all of it).
+        const cw = container.clientWidth, ch = container.clientHeight;
+        const scale = Math.min(1, Math.max(0.85, Math.min(cw / full[2], ch / full[3])));
+        const w = cw / scale, h = ch / scale;
+        let cx = full[0] + full[2] / 2, cy = full[1] + full[3] / 2;
+        const focus = svg.querySelector("a[data-focus=true] g");
+        if (focus && (w < full[2] || h < full[3])) {
+            const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(focus.getAttribute("transform"));
+            if (m) { cx = Number(m[1]) + 104; cy = Number(m[2]) + 29; }
+        }
+        write(svg, [cx - w / 2, cy - h / 2, w, h]);
         if (svg.dataset.panZoom) return;
         svg.dataset.panZoom = "on";
         svg.addEventListener("wheel", e => {

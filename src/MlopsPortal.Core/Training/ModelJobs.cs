@@ -301,6 +301,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
         var payload = context.Payload<ScoringPayload>();
         var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         var threshold = payload.Threshold ?? model.DecisionThreshold;
+        var (predictor, device) = ChooseDevice(context, payload.Device ?? ScoringDevices.Cpu);
         // Per attempt and node: a node taken for dead may still be writing its own file.
         var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}-{context.Run.Attempts}-{Services.Node.Id}.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(scratch)!);
@@ -311,7 +312,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
             {
                 using var package = store.OpenRead(version.PackageSha256);
                 using var output = new StreamWriter(scratch, false, new System.Text.UTF8Encoding(false), 1 << 16);
-                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct);
+                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct, predictor: predictor);
             }, ct);
             ct.ThrowIfCancellationRequested();
             context.Progress.Report(0.8, "storing the scores");
@@ -341,10 +342,11 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                     db.Audit(actor, "scoring.completed", EntityKinds.DatasetVersion, output.Id.ToString(), new
                     {
                         model = model.Slug, version = version.Number, input = data.Id.ToString(), rows = scored.Rows, threshold = scored.Threshold,
-                        device = "cpu",
+                        device = device.Used, requestedDevice = payload.Device ?? ScoringDevices.Cpu,
                     });
                     outcome!.OutputEntityId = output.Id.ToString();
-                    outcome.Summary = $"Scored {scored.Rows:N0} rows with version {version.Number} of {model.Slug} on the CPU: version {output.Version} of {name}.";
+                    outcome.Summary = $"Scored {scored.Rows:N0} rows with version {version.Number} of {model.Slug} {device.Where}: version {output.Version} of {name}."
+                                      + (device.Note is null ? "" : $" {device.Note}");
                 },
             };
             return outcome;
@@ -353,5 +355,52 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
         {
             File.Delete(scratch);
         }
+    }
+
+    /// <summary>What the job ended up using, in words for the summary, and why when it is not what was asked.</summary>
+    private sealed class DeviceChoice
+    {
+        public string Used { get; set; } = ScoringDevices.Cpu;
+        public string Where { get; set; } = "on the CPU";
+        public string? Note { get; set; }
+    }
+
+    /// <summary>
+    /// cpu: libxgboost. cuda: this node's GPU (the scheduler sends cuda jobs only to GPU nodes; a node without one
+    /// refuses, naming what is missing). auto: the GPU when this node declared one, else the CPU, saying so.
+    /// </summary>
+    private (Scorer.Predictor? Predictor, DeviceChoice Device) ChooseDevice(JobContext context, string requested)
+    {
+        var choice = new DeviceChoice();
+        if (requested == ScoringDevices.Cpu) return (null, choice);
+        if (!Services.Node.HasGpu)
+        {
+            var why = Engine.Scoring.CudaForest.Probe().Message;
+            if (requested == ScoringDevices.Cuda)
+                throw new PortalValidationException($"This node ({Services.Node.Id}) cannot run a cuda job: {why}");
+            choice.Note = $"auto: this node has no GPU ({why}), so it scored on the CPU.";
+            context.Progress.Log(choice.Note);
+            return (null, choice);
+        }
+        return ((json, table) =>
+        {
+            try
+            {
+                var forest = Engine.Scoring.TreeForest.FromXGBoostJson(json);
+                using var cuda = new Engine.Scoring.CudaForest();
+                var scores = new float[table.Rows];
+                var timing = cuda.Score(forest, table.Values, table.Rows, table.Columns, scores);
+                choice.Used = ScoringDevices.Cuda;
+                choice.Where = $"on the GPU ({cuda.Device.DeviceName})";
+                context.Progress.Log($"GPU {cuda.Device.Message}: {table.Rows:N0} rows in {timing.Total.TotalMilliseconds:N0} ms ({timing.Chunks} chunks).");
+                return scores;
+            }
+            catch (Exception e) when (requested == ScoringDevices.Auto && e is NotSupportedException or Engine.Scoring.CudaException)
+            {
+                choice.Note = $"auto: the GPU could not score this model ({e.Message}), so it scored on the CPU.";
+                context.Progress.Log(choice.Note);
+                return null;
+            }
+        }, choice);
     }
 }

@@ -18,4 +18,13 @@ public sealed record TrainingPayload(string Model) : JobPayload
 
 public sealed record EvaluationPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold) : JobPayload;
 
-public sealed record ScoringPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold) : JobPayload;
+public sealed record ScoringPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, string Device = ScoringDevices.Cpu) : JobPayload;
+
+/// <summary>Where a scoring job runs: <c>cpu</c>; <c>cuda</c> (only on nodes that declared a GPU); <c>auto</c> (the GPU when the node has one).</summary>
+public static class ScoringDevices
+{
+    public const string Cpu = "cpu";
+    public const string Cuda = "cuda";
+    public const string Auto = "auto";
+    public static readonly IReadOnlyList<string> All = [Cpu, Cuda, Auto];
+}

@@ -97,9 +97,30 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             new EvaluationPayload(versionId, datasetVersionId, threshold), $"Evaluate {model.Slug} v{version.Number}"), ct);
     }
 
-    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, CancellationToken ct = default)
+    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, CancellationToken ct = default) =>
+        await StartScoringAsync(actor, versionId, datasetVersionId, threshold, ScoringDevices.Cpu, ct);
+
+    /// <summary>
+    /// Scores a dataset version on <paramref name="device"/>: "cuda" goes only to nodes that declared a GPU and is refused
+    /// when none is up; "auto" takes the GPU on a node that has one and says so in the job's output.
+    /// </summary>
+    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, string? device, CancellationToken ct = default)
     {
         actor.Require(RunRoles);
+        device = string.IsNullOrWhiteSpace(device) ? ScoringDevices.Cpu : device.Trim().ToLowerInvariant();
+        if (!ScoringDevices.All.Contains(device))
+            throw new PortalValidationException($"The device '{device}' is not one of {string.Join(", ", ScoringDevices.All)}.");
+        if (device == ScoringDevices.Cuda)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var recent = DateTime.UtcNow.AddMinutes(-2);
+            var gpuNodes = await db.WorkerNodes.AsNoTracking().Where(n => n.StoppedAt == null && n.LastCheckInAt > recent && n.Capabilities.Contains(WorkerCapabilities.Gpu))
+                .CountAsync(ct);
+            if (gpuNodes == 0)
+                throw new PortalValidationException("No running node has declared a GPU, so a cuda job would never start. Start a worker with "
+                                                    + "'--capabilities cpu,gpu' on a machine with the NVIDIA driver and NVRTC, or choose cpu or auto. "
+                                                    + $"This node: {MlopsPortal.Engine.Scoring.CudaForest.Probe().Message}");
+        }
         var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: false, ct);
         if (model.KeyColumns.Count == 0)
             throw new PortalValidationException($"The model '{model.Slug}' has no key columns: scores need them to identify rows (set them on the model's page).");
@@ -111,7 +132,8 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
                 throw new PortalValidationException($"The dataset version has no key column {string.Join(", ", missing.Select(k => $"'{k}'"))}: the scores could not be matched to rows.");
         }
         return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.BatchScoring,
-            new ScoringPayload(versionId, datasetVersionId, threshold), $"Score with {model.Slug} v{version.Number}"), ct);
+            new ScoringPayload(versionId, datasetVersionId, threshold, device), device == ScoringDevices.Cpu ? $"Score with {model.Slug} v{version.Number}" : $"Score with {model.Slug} v{version.Number} ({device})",
+            RequiresGpu: device == ScoringDevices.Cuda), ct);
     }
 
     private async Task<(Model Model, ModelVersion Version)> CheckVersionInputsAsync(

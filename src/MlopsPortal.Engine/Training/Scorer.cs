@@ -20,11 +20,15 @@ public static class Scorer
         return Predict(manifest, modelJson, openData, threads);
     }
 
-    private static float[] Predict(ModelManifest manifest, byte[] modelJson, Func<Stream> openData, int threads)
+    /// <summary>Scores an encoded table with the package's model JSON on another engine (the GPU's); null hands it back to libxgboost.</summary>
+    public delegate float[]? Predictor(byte[] modelJson, EncodedTable table);
+
+    private static float[] Predict(ModelManifest manifest, byte[] modelJson, Func<Stream> openData, int threads, Predictor? predictor = null)
     {
         EncodedTable table;
         using (var stream = openData())
             table = FeatureEncoder.Encode(stream, manifest.Features, label: null);
+        if (predictor?.Invoke(modelJson, table) is { } predicted) return predicted;
         var scores = new float[table.Rows];
         using (var booster = XGBoostBooster.Load(modelJson, threads))
             booster.Predict(table.Values, table.Rows, table.Columns, scores);
@@ -32,7 +36,7 @@ public static class Scorer
     }
 
     public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Predictor? predictor = null)
     {
         var (manifest, modelJson) = ModelPackage.Read(package);
         var classifier = manifest.Task == "binaryClassification";
@@ -40,7 +44,7 @@ public static class Scorer
         if (classifier && cut is < 0 or > 1)
             throw new EncodingException($"The threshold {cut} must be between 0 and 1.");
 
-        var scores = Predict(manifest, modelJson, openData, threads);
+        var scores = Predict(manifest, modelJson, openData, threads, predictor);
 
         ct.ThrowIfCancellationRequested();
         using var data = openData();

@@ -34,7 +34,7 @@ public sealed record VersionResponse(
     }
 }
 
-public sealed record VersionJobRequest(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold = null);
+public sealed record VersionJobRequest(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold = null, string? Device = null);
 
 public sealed record EvaluationResponse(
     Guid Id, Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, int Rows, JsonElement Result, IReadOnlyList<CriterionResult> Criteria,
@@ -120,10 +120,12 @@ public static class TrainingApi
 
         api.MapPost("/scoring-jobs", async (VersionJobRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
             {
-                var job = await training.StartScoringAsync(Actor.FromPrincipal(principal), request.ModelVersionId, request.DatasetVersionId, request.Threshold, ct);
+                var job = await training.StartScoringAsync(Actor.FromPrincipal(principal), request.ModelVersionId, request.DatasetVersionId, request.Threshold,
+                    request.Device, ct);
                 return Results.Accepted($"{PortalApi.Prefix}/jobs/{job.Id}", JobRunResponse.From(job));
             })
             .RequirePolicy(Policies.TrainModels)
-            .WithSummary("Scores a dataset version on the CPU (a job); its output is a new version of '<model>-scores' (outputEntityId).");
+            .WithSummary("Scores a dataset version (a job) on device cpu (default), cuda (GPU nodes only; refused when none is up) or auto (the GPU when the "
+                         + "node has one); its output is a new version of '<model>-scores' (outputEntityId).");
     }
 }

@@ -82,7 +82,11 @@ public static partial class PortalCommandLine
         var output = new Option<FileInfo>("--out") { Description = "Where to write the scores (CSV).", Required = true };
         var keys = new Option<string[]>("--key") { Description = "A key column to copy into the output (repeat, or comma-separated)." };
         var threshold = new Option<double?>("--threshold") { Description = "Classifiers: prediction is the positive label when score ≥ this (default 0.5)." };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or auto (auto: cuda when this node's XGBoost has it).", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device")
+        {
+            Description = "cpu (libxgboost), cuda (the portal's GPU kernel; needs the NVIDIA driver and NVRTC) or auto (cuda when this machine can, else cpu).",
+            DefaultValueFactory = _ => "auto",
+        };
         device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var score = new Command("score", "Score a CSV with a model package: key columns, score and (classifiers) prediction, in input order.")
             { model, data, output, keys, threshold, device };
@@ -91,8 +95,11 @@ public static partial class PortalCommandLine
             var package = Existing(parse.GetValue(model)!);
             var file = Existing(parse.GetValue(data)!);
             var wanted = parse.GetValue(device)!;
-            var used = wanted == "cpu" ? "cpu" : XGBoostLibrary.HasCuda ? "cuda" : wanted == "auto" ? "cpu"
-                : throw new PortalValidationException("--device cuda: this node's XGBoost was built without CUDA (Debian's libxgboost0 is CPU only); use --device cpu or auto.");
+            var gpu = wanted == "cpu" ? null : Engine.Scoring.CudaForest.Probe();
+            var used = gpu?.Usable == true ? "cuda" : wanted == "cuda"
+                ? throw new PortalValidationException($"--device cuda: {gpu!.Message} Use --device cpu or auto.")
+                : "cpu";
+            var note = wanted == "auto" && used == "cpu" ? $"auto: {gpu!.Message} Scored on the CPU." : null;
             var keyColumns = (parse.GetValue(keys) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
             var target = parse.GetValue(output)!;
             var temporary = target.FullName + ".partial";
@@ -101,7 +108,8 @@ public static partial class PortalCommandLine
             {
                 await using (var writer = new StreamWriter(temporary, false, new System.Text.UTF8Encoding(false), 1 << 16))
                 await using (var packageStream = package.OpenRead())
-                    result = Offline(file.Name, () => Scorer.Score(packageStream, file.OpenRead, writer, keyColumns, parse.GetValue(threshold)));
+                    result = Offline(file.Name, () => Scorer.Score(packageStream, file.OpenRead, writer, keyColumns, parse.GetValue(threshold),
+                        predictor: used == "cuda" ? GpuPredict : null));
                 File.Move(temporary, target.FullName, overwrite: true);
             }
             finally
@@ -109,11 +117,20 @@ public static partial class PortalCommandLine
                 File.Delete(temporary);
             }
             if (parse.GetValue(Json))
-                await context.WriteJsonAsync(new { output = target.FullName, rows = result.Rows, task = result.Task, threshold = result.Threshold, device = used });
+                await context.WriteJsonAsync(new { output = target.FullName, rows = result.Rows, task = result.Task, threshold = result.Threshold, device = used, note });
             else
-                await context.Output.WriteLineAsync($"Scored {result.Rows:N0} rows on the {used.ToUpperInvariant()} into {target.FullName}.");
+                await context.Output.WriteLineAsync($"Scored {result.Rows:N0} rows on the {(used == "cuda" ? "GPU" : "CPU")} into {target.FullName}.{(note is null ? "" : " " + note)}");
             return Ok;
         });
         return score;
+    }
+
+    private static float[] GpuPredict(byte[] modelJson, EncodedTable table)
+    {
+        var forest = Engine.Scoring.TreeForest.FromXGBoostJson(modelJson);
+        using var cuda = new Engine.Scoring.CudaForest();
+        var scores = new float[table.Rows];
+        cuda.Score(forest, table.Values, table.Rows, table.Columns, scores);
+        return scores;
     }
 }

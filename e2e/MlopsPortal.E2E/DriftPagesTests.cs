@@ -14,32 +14,13 @@ namespace MlopsPortal.E2E;
 [Collection(PortalCollection.Name)]
 public sealed class DriftPagesTests(PortalBrowserFixture portal)
 {
-    private T Get<T>() where T : notnull => portal.Host.Services.GetRequiredService<T>();
-
-    private async Task<JobRun> FinishAsync(JobRun job)
-    {
-        for (var i = 0; i < 600 && (await Get<JobService>().GetAsync(job.Id)).IsActive; i++) await Task.Delay(200);
-        var done = await Get<JobService>().GetAsync(job.Id);
-        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
-        return done;
-    }
-
     [Fact]
     public async Task ShouldShowTheDriftReport_AndTriageItsAlertToResolved()
     {
-        await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv"));
-        var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-drift-e2e", "compas-two-years.csv")).Version.Id;
-        await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
-        {
-            Slug = "recid-drift-e2e", DisplayName = "Recidivism (drift)", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)], RiskTier = "medium",
-            Task = "binaryClassification", KeyColumns = ["id"], LabelColumn = "two_year_recid", PositiveLabel = "1",
-            FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"],
-        });
-        var trained = await FinishAsync(await Get<TrainingService>().StartRunAsync(Actor.Cli(),
-            new TrainingRunRequest("recid-drift-e2e", data, new Dictionary<string, string> { ["num_boost_round"] = "15" }, 1)));
-        var shifted = (await Get<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(DriftSamples.NewCountyCsv()), "compas-new-county")).Version.Id;
+        var (_, trained) = await portal.TrainCompasModelAsync("recid-drift-e2e", "compas-drift-e2e", "Recidivism (drift)");
+        var shifted = (await portal.Get<DatasetService>().AddAsync(Actor.Cli(), new MemoryStream(DriftSamples.NewCountyCsv()), "compas-new-county")).Version.Id;
         var engineer = new Actor("e2e", PortalBrowserFixture.UserFor(Roles.MlEngineer), new HashSet<string> { Roles.MlEngineer }, false);
-        var report = await FinishAsync(await Get<DriftService>().StartReportAsync(engineer,
+        var report = await portal.FinishAsync(await portal.Get<DriftService>().StartReportAsync(engineer,
             new DriftReportRequest("recid-drift-e2e", shifted, Guid.Parse(trained.OutputEntityId!))));
 
         var page = await portal.NewPageAsync(1366, 1300);

@@ -13,32 +13,14 @@ namespace MlopsPortal.E2E;
 [Collection(PortalCollection.Name)]
 public sealed class LineagePagesTests(PortalBrowserFixture portal)
 {
-    private T Get<T>() where T : notnull => portal.Host.Services.GetRequiredService<T>();
-
-    private async Task<JobRun> FinishAsync(JobRun job)
-    {
-        for (var i = 0; i < 600 && (await Get<JobService>().GetAsync(job.Id)).IsActive; i++) await Task.Delay(200);
-        var done = await Get<JobService>().GetAsync(job.Id);
-        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
-        return done;
-    }
-
     [Fact]
     public async Task ShouldClickFromAScoringJobToItsTrainingDataset_InTheLineageGraph()
     {
-        await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv"));
-        var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-lineage-e2e", "compas-two-years.csv")).Version.Id;
-        await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
-        {
-            Slug = "recid-lineage-e2e", DisplayName = "Recidivism (lineage)", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)], RiskTier = "medium",
-            Task = "binaryClassification", KeyColumns = ["id"], LabelColumn = "two_year_recid", PositiveLabel = "1",
-            FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"],
-        });
-        var trained = await FinishAsync(await Get<TrainingService>().StartRunAsync(Actor.Cli(),
-            new TrainingRunRequest("recid-lineage-e2e", data, new Dictionary<string, string> { ["num_boost_round"] = "15" }, 1) { CodeVersion = "git:e2e" }));
+        var (data, trained) = await portal.TrainCompasModelAsync("recid-lineage-e2e", "compas-lineage-e2e", "Recidivism (lineage)", codeVersion: "git:e2e");
         var version = Guid.Parse(trained.OutputEntityId!);
-        await FinishAsync(await Get<TrainingService>().StartEvaluationAsync(Actor.Cli(), version, data, null));
-        var scoring = await FinishAsync(await Get<TrainingService>().StartScoringAsync(Actor.Cli(), version, data, null));
+        var training = portal.Get<TrainingService>();
+        await portal.FinishAsync(await training.StartEvaluationAsync(Actor.Cli(), version, data, null));
+        var scoring = await portal.FinishAsync(await training.StartScoringAsync(Actor.Cli(), version, data, null));
 
         var page = await portal.NewPageAsync(1366, 900);
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));

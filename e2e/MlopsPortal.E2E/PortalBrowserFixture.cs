@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
 
@@ -98,6 +102,36 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until the circuit has taken over a prerendered interactive page (before that, clicks and typing are lost).</summary>
+    public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+
+    /// <summary>Waits for a job run to end and asserts that it succeeded.</summary>
+    public async Task<JobRun> FinishAsync(JobRun job)
+    {
+        for (var i = 0; i < 600 && (await Get<JobService>().GetAsync(job.Id)).IsActive; i++) await Task.Delay(200);
+        var done = await Get<JobService>().GetAsync(job.Id);
+        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
+        return done;
+    }
+
+    /// <summary>
+    /// COMPAS uploaded as <paramref name="dataset"/>, a recidivism model <paramref name="slug"/> owned by the e2e ML engineer,
+    /// and one version trained on it (15 rounds): what the pages under test start from.
+    /// </summary>
+    public async Task<(Guid Data, JobRun Trained)> TrainCompasModelAsync(string slug, string dataset, string displayName, string? codeVersion = null)
+    {
+        await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "compas", "compas-two-years.csv"));
+        var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, dataset, "compas-two-years.csv")).Version.Id;
+        await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
+        {
+            Slug = slug, DisplayName = displayName, Owners = [UserFor(Roles.MlEngineer)], RiskTier = "medium",
+            Task = "binaryClassification", KeyColumns = ["id"], LabelColumn = "two_year_recid", PositiveLabel = "1",
+            FeatureColumns = ["age", "priors_count", "c_charge_degree", "juv_fel_count", "sex"],
+        });
+        var trained = await FinishAsync(await Get<TrainingService>().StartRunAsync(Actor.Cli(),
+            new TrainingRunRequest(slug, data, new Dictionary<string, string> { ["num_boost_round"] = "15" }, 1) { CodeVersion = codeVersion }));
+        return (data, trained);
+    }
+
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

@@ -145,20 +145,21 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
     {
         var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
         var option = page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First;
-        // The popup opens only once the circuit is interactive: click until it shows.
+        // The popup opens only once the circuit is interactive, and a re-render can close it between "shown" and the
+        // click (the dropdown then intercepts the click): open it and click the item until the click lands.
         for (var attempt = 0; ; attempt++)
         {
-            await page.ClickAsync($"[data-testid={dropdown}]");
             try
             {
+                if (!await option.IsVisibleAsync()) await page.ClickAsync($"[data-testid={dropdown}]");
                 await option.WaitForAsync(new() { Timeout = 3000 });
-                break;
+                await option.ClickAsync(new() { Timeout = 3000 });
+                return;
             }
             catch (TimeoutException) when (attempt < 5)
             {
             }
         }
-        await option.ClickAsync();
     }
 
     [Fact]

@@ -1586,3 +1586,76 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    CREATE TABLE "ComplianceReports" (
+        "Id" uuid NOT NULL,
+        "Kind" character varying(32) NOT NULL,
+        "Title" character varying(300) NOT NULL,
+        "ModelId" uuid,
+        "ModelVersionId" uuid,
+        "PeriodFrom" timestamp with time zone,
+        "PeriodTo" timestamp with time zone,
+        "Sha256" character(64) NOT NULL,
+        "SizeBytes" bigint NOT NULL,
+        "Pages" integer NOT NULL,
+        "ChainSequence" bigint NOT NULL,
+        "ChainHash" character varying(64) NOT NULL,
+        "CertificateFingerprint" character varying(100) NOT NULL,
+        "GeneratedBy" character varying(256) NOT NULL,
+        "GeneratedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ComplianceReports" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    CREATE TABLE "ReportSigningKeys" (
+        "Id" integer NOT NULL,
+        "Subject" character varying(300) NOT NULL,
+        "Fingerprint" character varying(100) NOT NULL,
+        "NotBefore" timestamp with time zone NOT NULL,
+        "NotAfter" timestamp with time zone NOT NULL,
+        "ProtectedPkcs12" text NOT NULL,
+        "Source" character varying(32) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ReportSigningKeys" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    CREATE INDEX "IX_ComplianceReports_GeneratedAt" ON "ComplianceReports" ("GeneratedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    CREATE INDEX "IX_ComplianceReports_ModelVersionId_GeneratedAt" ON "ComplianceReports" ("ModelVersionId", "GeneratedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    CREATE INDEX "IX_ComplianceReports_Sha256" ON "ComplianceReports" ("Sha256");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124010414_Reports') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261124010414_Reports', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

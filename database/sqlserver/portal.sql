@@ -1747,3 +1747,83 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    CREATE TABLE [ComplianceReports] (
+        [Id] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(32) NOT NULL,
+        [Title] nvarchar(300) NOT NULL,
+        [ModelId] uniqueidentifier NULL,
+        [ModelVersionId] uniqueidentifier NULL,
+        [PeriodFrom] datetime2 NULL,
+        [PeriodTo] datetime2 NULL,
+        [Sha256] nchar(64) NOT NULL,
+        [SizeBytes] bigint NOT NULL,
+        [Pages] int NOT NULL,
+        [ChainSequence] bigint NOT NULL,
+        [ChainHash] nvarchar(64) NOT NULL,
+        [CertificateFingerprint] nvarchar(100) NOT NULL,
+        [GeneratedBy] nvarchar(256) NOT NULL,
+        [GeneratedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ComplianceReports] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    CREATE TABLE [ReportSigningKeys] (
+        [Id] int NOT NULL,
+        [Subject] nvarchar(300) NOT NULL,
+        [Fingerprint] nvarchar(100) NOT NULL,
+        [NotBefore] datetime2 NOT NULL,
+        [NotAfter] datetime2 NOT NULL,
+        [ProtectedPkcs12] nvarchar(max) NOT NULL,
+        [Source] nvarchar(32) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ReportSigningKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    CREATE INDEX [IX_ComplianceReports_GeneratedAt] ON [ComplianceReports] ([GeneratedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    CREATE INDEX [IX_ComplianceReports_ModelVersionId_GeneratedAt] ON [ComplianceReports] ([ModelVersionId], [GeneratedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    CREATE INDEX [IX_ComplianceReports_Sha256] ON [ComplianceReports] ([Sha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124010416_Reports'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124010416_Reports', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -71,6 +71,9 @@ public static class PortalCoreExtensions
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Drift.DriftService>();
         services.AddSingleton<Lineage.LineageService>();
+        services.AddSingleton<Reports.ReportSigning>();
+        services.AddSingleton<Reports.ReportService>();
+        services.AddSingleton<Reports.ReportGenerator>();
         services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
         services.AddHttpClient(nameof(Notifications.NotificationDispatcher));
         services.AddSingleton<Notifications.NotificationDispatcher>();

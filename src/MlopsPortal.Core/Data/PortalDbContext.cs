@@ -58,6 +58,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Drift.DriftReportRecord> DriftReports => Set<Drift.DriftReportRecord>();
     public DbSet<Drift.DriftAlert> DriftAlerts => Set<Drift.DriftAlert>();
     public DbSet<Drift.DriftAlertEvent> DriftAlertEvents => Set<Drift.DriftAlertEvent>();
+    public DbSet<Reports.ComplianceReport> ComplianceReports => Set<Reports.ComplianceReport>();
+    public DbSet<Reports.ReportSigningKey> ReportSigningKeys => Set<Reports.ReportSigningKey>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>

@@ -34,6 +34,8 @@ public static class EntityKinds
     public const string ScoringJob = "scoring-job";
     public const string DriftReport = "drift-report";
     public const string DriftAlert = "drift-alert";
+    /// <summary>A compliance report in the archive.</summary>
+    public const string Report = "report";
     public const string ApprovalPolicy = "approval-policy";
     public const string Delegation = "delegation";
     public const string WebhookSubscription = "webhook";

@@ -19,6 +19,7 @@ public static class LineageStyle
         [EntityKinds.ScoringJob] = new("SJ", "#2e7d32", "Scoring job"),
         [EntityKinds.DriftReport] = new("DR", "#9e9d24", "Drift report"),
         [EntityKinds.DriftAlert] = new("DA", "#c62828", "Drift alert"),
+        [EntityKinds.Report] = new("RP", "#4e342e", "Compliance report"),
     };
 
     public static KindLook Of(string kind) => Looks.GetValueOrDefault(kind) ?? new("?", "#616161", kind);

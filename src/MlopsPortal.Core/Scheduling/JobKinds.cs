@@ -51,7 +51,7 @@ public static class JobKinds
             "Compares the latest scored data with the training data, per feature."),
         new(BatchScoring, "Batch scoring", typeof(ScoreBatchJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: false,
             "Scores a dataset version with a model version, on the CPU or a GPU node."),
-        new(ReportGeneration, "Report generation", typeof(GenerateReportJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
+        new(ReportGeneration, "Report generation", typeof(Reports.GenerateReportJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Writes a signed PDF compliance report."),
         new(ApprovalExpiry, "Approval expiry", typeof(ExpireApprovalRequestsJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Marks open approval requests past their expiry as expired."),

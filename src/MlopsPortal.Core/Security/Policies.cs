@@ -41,6 +41,10 @@ public static class Policies
     public const string TriageAlerts = nameof(TriageAlerts);
     /// <summary>SMTP settings and webhooks.</summary>
     public const string ManageNotifications = nameof(ManageNotifications);
+    /// <summary>Generate compliance reports (model audit and period).</summary>
+    public const string GenerateReports = nameof(GenerateReports);
+    /// <summary>List, download and verify compliance reports.</summary>
+    public const string ReadReports = nameof(ReadReports);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -63,6 +67,8 @@ public static class Policies
         [ManageNotifications] = [Roles.Administrator],
         [RunDriftReports] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
         [TriageAlerts] = [Roles.MlEngineer, Roles.DataScientist],
+        [GenerateReports] = [Roles.ComplianceOfficer],
+        [ReadReports] = [Roles.ComplianceOfficer, Roles.Auditor, Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

@@ -43,7 +43,9 @@ public sealed class PdfReport
     private XGraphics? _gfx;
     private double _y;
 
-    public int PageCount => _document.PageCount;
+    private int? _finalPages;
+    /// <summary>The number of pages (PDFsharp's own count throws once the document is saved).</summary>
+    public int PageCount => _finalPages ?? _document.PageCount;
     public IReadOnlyList<(int Level, string Text, int Page)> Contents => _contents;
 
     /// <param name="title">The document's title (PDF metadata).</param>
@@ -125,8 +127,9 @@ public sealed class PdfReport
     /// <summary>A numbered section heading (level 1 starts a page) recorded in the table of contents.</summary>
     public void Heading(string text, int level = 1)
     {
-        if (level == 1 && _gfx is not null && _y > ContentTop) NewPage();
-        Need(level == 1 ? 60 : 40);
+        // A section starts on a new page when less than a third of the page is left.
+        Need(level == 1 ? 240 : 60);
+        if (level == 1 && _y > ContentTop) _y += 14;
         _contents.Add((level, text, _document.PageCount));
         var font = Font(level == 1 ? 15 : 11.5, bold: true);
         _y += level == 1 ? 0 : 6;
@@ -312,8 +315,9 @@ public sealed class PdfReport
             var points = series[s].Points.Select(p => new XPoint(X(p.X), Y(p.Y))).ToArray();
             if (points.Length > 1) Gfx.DrawLines(pen, points);
             foreach (var p in points) Gfx.DrawEllipse(new XSolidBrush(palette[s % palette.Length]), p.X - 2, p.Y - 2, 4, 4);
-            Gfx.DrawRectangle(new XSolidBrush(palette[s % palette.Length]), area.X + s * 110, area.Bottom + 18, 8, 8);
-            Gfx.DrawString(Fit(series[s].Name, Small, 95), Small, new XSolidBrush(Ink), new XRect(area.X + s * 110 + 11, area.Bottom + 17, 95, 10), XStringFormats.TopLeft);
+            var slot = Math.Min(230, area.Width / series.Count);
+            Gfx.DrawRectangle(new XSolidBrush(palette[s % palette.Length]), area.X + s * slot, area.Bottom + 18, 8, 8);
+            Gfx.DrawString(Fit(series[s].Name, Small, slot - 16), Small, new XSolidBrush(Ink), new XRect(area.X + s * slot + 11, area.Bottom + 17, slot - 16, 10), XStringFormats.TopLeft);
         }
         var step = Math.Max(1, (int)Math.Ceiling(xs.Count / 8.0));
         for (var i = 0; i < xs.Count; i += step)
@@ -488,6 +492,7 @@ public sealed class PdfReport
         _gfx?.Dispose();
         _gfx = null;
         var pages = _document.PageCount;
+        _finalPages = pages;
         if (_tocPage is not null)
         {
             using var toc = XGraphics.FromPdfPage(_tocPage, XGraphicsPdfPageOptions.Append);

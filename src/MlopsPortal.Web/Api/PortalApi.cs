@@ -96,6 +96,7 @@ public static class PortalApi
         api.MapApprovalsApi();
         api.MapDriftApi();
         api.MapLineageApi();
+        api.MapReportsApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

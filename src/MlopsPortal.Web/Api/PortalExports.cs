@@ -49,6 +49,19 @@ public static class PortalExports
             return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"preview-{id}.csv");
         }).RequireAuthorization(Policies.SignedIn);
 
+        app.MapGet("/exports/reports/{id:guid}.pdf", async (Guid id, HttpContext http, MlopsPortal.Core.Reports.ReportService reports) =>
+        {
+            try
+            {
+                var (report, pdf) = await reports.OpenAsync(Actor.FromPrincipal(http.User), id, http.RequestAborted);
+                return Results.File(pdf, "application/pdf", $"report-{report.Id}.pdf");
+            }
+            catch (PortalNotFoundException e)
+            {
+                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
+            }
+        }).RequireAuthorization(Policies.ReadReports);
+
         // A version's package for the browser (the API's /package needs a token).
         app.MapGet("/exports/model-versions/{id:guid}/package", async (Guid id, MlopsPortal.Core.Training.TrainingService training, HttpContext http) =>
         {

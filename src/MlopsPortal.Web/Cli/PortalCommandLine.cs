@@ -80,6 +80,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(ScoreCommand(context));
         root.Subcommands.Add(FairnessCommand(context));
         root.Subcommands.Add(DriftCommand(context));
+        root.Subcommands.Add(ReportCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MlopsPortal.Core.Reports;
+
+public static class ReportKinds
+{
+    public const string ModelAudit = "model-audit";
+    public const string Period = "period";
+}
+
+/// <summary>
+/// One issued report in the archive: the signed PDF lives in the artifact store under <see cref="Sha256"/> (the hash of
+/// the signed file, which is what <c>report verify</c> compares). Never updated: regenerating makes a new row.
+/// </summary>
+public sealed class ComplianceReport
+{
+    /// <summary>The report id printed on the cover (the generating job's id).</summary>
+    public Guid Id { get; set; }
+    public string Kind { get; set; } = ReportKinds.ModelAudit;
+    public string Title { get; set; } = "";
+    public Guid? ModelId { get; set; }
+    public Guid? ModelVersionId { get; set; }
+    public DateTime? PeriodFrom { get; set; }
+    public DateTime? PeriodTo { get; set; }
+    public string Sha256 { get; set; } = "";
+    public long SizeBytes { get; set; }
+    public int Pages { get; set; }
+    /// <summary>The audit chain's head when the report was drawn (contracts §3), printed on the cover.</summary>
+    public long ChainSequence { get; set; }
+    public string ChainHash { get; set; } = "";
+    /// <summary>SHA-256 fingerprint of the certificate that signed it.</summary>
+    public string CertificateFingerprint { get; set; } = "";
+    public string GeneratedBy { get; set; } = "";
+    public DateTime GeneratedAt { get; set; }
+}
+
+/// <summary>The portal's report-signing certificate: a PKCS#12 blob protected with the data-protection keys.</summary>
+public sealed class ReportSigningKey
+{
+    public int Id { get; set; }
+    public string Subject { get; set; } = "";
+    public string Fingerprint { get; set; } = "";
+    public DateTime NotBefore { get; set; }
+    public DateTime NotAfter { get; set; }
+    public string ProtectedPkcs12 { get; set; } = "";
+    public string Source { get; set; } = "self-signed";
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class ComplianceReportConfiguration : IEntityTypeConfiguration<ComplianceReport>
+{
+    public void Configure(EntityTypeBuilder<ComplianceReport> b)
+    {
+        b.ToTable("ComplianceReports");
+        b.Property(r => r.Kind).HasMaxLength(32).IsRequired();
+        b.Property(r => r.Title).HasMaxLength(300).IsRequired();
+        b.Property(r => r.Sha256).HasMaxLength(64).IsFixedLength().IsRequired();
+        b.Property(r => r.ChainHash).HasMaxLength(64).IsRequired();
+        b.Property(r => r.CertificateFingerprint).HasMaxLength(100).IsRequired();
+        b.Property(r => r.GeneratedBy).HasMaxLength(256).IsRequired();
+        b.HasIndex(r => r.Sha256);
+        b.HasIndex(r => new { r.ModelVersionId, r.GeneratedAt });
+        b.HasIndex(r => r.GeneratedAt);
+    }
+}
+
+public sealed class ReportSigningKeyConfiguration : IEntityTypeConfiguration<ReportSigningKey>
+{
+    public void Configure(EntityTypeBuilder<ReportSigningKey> b)
+    {
+        b.ToTable("ReportSigningKeys");
+        b.Property(k => k.Id).ValueGeneratedNever();
+        b.Property(k => k.Subject).HasMaxLength(300).IsRequired();
+        b.Property(k => k.Fingerprint).HasMaxLength(100).IsRequired();
+        b.Property(k => k.Source).HasMaxLength(32).IsRequired();
+        b.Property(k => k.ProtectedPkcs12).IsRequired();
+    }
+}

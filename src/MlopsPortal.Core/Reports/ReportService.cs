@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.Artifacts;
+using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Engine.Hashing;
+using MlopsPortal.Engine.Reports;
+
+namespace MlopsPortal.Core.Reports;
+
+/// <summary>The generation job's data: a model audit report of a version, or a period report.</summary>
+public sealed record ReportPayload(string Kind, Guid? ModelVersionId = null, DateTime? From = null, DateTime? To = null) : JobPayload;
+
+/// <summary>What <c>report verify</c> found about a file.</summary>
+public sealed record ReportVerification(bool Issued, bool Unchanged, bool SignatureValid, Guid? ReportId, string Sha256, string Message, string? Title = null);
+
+/// <summary>
+/// Compliance reports: ComplianceOfficers generate them as jobs; ComplianceOfficers, Auditors and Administrators list,
+/// download and verify the archive. Every report is a new row and a new file (regenerating keeps the old one).
+/// </summary>
+public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, JobService jobs, IArtifactStore store, ReportSigning signing)
+{
+    public static readonly string[] GenerateRoles = [Roles.ComplianceOfficer];
+    public static readonly string[] ReadRoles = [Roles.ComplianceOfficer, Roles.Auditor, Roles.Administrator];
+    /// <summary>A period report covers at most this long (the tables list every event in it).</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
+
+    public async Task<JobRun> StartModelAuditAsync(Actor actor, Guid versionId, CancellationToken ct = default)
+    {
+        actor.Require(GenerateRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var version = await db.ModelVersions.AsNoTracking().Where(v => v.Id == versionId)
+                          .Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { m.Slug, v.Number }).SingleOrDefaultAsync(ct)
+                      ?? throw new PortalNotFoundException($"No model version {versionId}.");
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReportGeneration, new ReportPayload(ReportKinds.ModelAudit, versionId),
+            $"Model audit report of {version.Slug} v{version.Number}"), ct);
+    }
+
+    public async Task<JobRun> StartPeriodAsync(Actor actor, DateTime from, DateTime to, CancellationToken ct = default)
+    {
+        actor.Require(GenerateRoles);
+        from = DateTime.SpecifyKind(from, DateTimeKind.Utc);
+        to = DateTime.SpecifyKind(to, DateTimeKind.Utc);
+        if (to <= from) throw new PortalValidationException($"The period must end after it starts ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}).");
+        if (to - from > MaxPeriod) throw new PortalValidationException($"A period report covers at most {MaxPeriod.TotalDays:0} days; split the range.");
+        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReportGeneration, new ReportPayload(ReportKinds.Period, From: from, To: to),
+            $"Period report {from:yyyy-MM-dd} to {to:yyyy-MM-dd}"), ct);
+    }
+
+    public async Task<IReadOnlyList<ComplianceReport>> ListAsync(Actor actor, Guid? modelVersionId = null, int take = 200, CancellationToken ct = default)
+    {
+        actor.Require(ReadRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.ComplianceReports.AsNoTracking();
+        if (modelVersionId is { } v) query = query.Where(r => r.ModelVersionId == v);
+        return await query.OrderByDescending(r => r.GeneratedAt).Take(take).ToListAsync(ct);
+    }
+
+    public async Task<ComplianceReport> GetAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        actor.Require(ReadRoles);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ComplianceReports.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new PortalNotFoundException($"No report {id}.");
+    }
+
+    /// <summary>The signed PDF as it was archived.</summary>
+    public async Task<(ComplianceReport Report, Stream Pdf)> OpenAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        var report = await GetAsync(actor, id, ct);
+        return (report, store.OpenRead(report.Sha256));
+    }
+
+    public async Task<string> CertificateFingerprintAsync(CancellationToken ct = default) => await signing.FingerprintAsync(ct);
+
+    /// <summary>
+    /// Whether a PDF is one the portal issued and unchanged: its SHA-256 is in the archive, and its embedded signature is
+    /// valid, covers the whole file and was made with the portal's certificate.
+    /// </summary>
+    public async Task<ReportVerification> VerifyAsync(Actor actor, byte[] pdf, CancellationToken ct = default)
+    {
+        actor.Require(ReadRoles);
+        if (pdf.Length < 5 || !pdf.AsSpan(0, 5).SequenceEqual("%PDF-"u8))
+            throw new PortalValidationException("The file is not a PDF.");
+        var sha = Sha256Hex.Of(pdf);
+        var signature = PdfSignature.Check(pdf);
+        var fingerprint = await signing.FingerprintAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var archived = await db.ComplianceReports.AsNoTracking().Where(r => r.Sha256 == sha).FirstOrDefaultAsync(ct);
+        var ours = signature.SignerThumbprint is { } t && string.Equals(t.Replace(":", ""), fingerprint.Replace(":", ""), StringComparison.OrdinalIgnoreCase);
+        if (archived is not null && signature.Valid && signature.CoversWholeFile)
+            return new(true, true, true, archived.Id, sha, $"Issued by the portal and unchanged: report {archived.Id}, \"{archived.Title}\", generated {archived.GeneratedAt:yyyy-MM-dd HH:mm} UTC by {archived.GeneratedBy}.",
+                archived.Title);
+        if (!signature.Signed)
+            return new(false, false, false, null, sha, "Not issued by the portal: the file carries no signature and its SHA-256 is not in the archive.");
+        if (!signature.Valid)
+            return new(false, false, false, null, sha, $"Changed after signing: {signature.Message}");
+        if (!signature.CoversWholeFile)
+            return new(false, false, true, null, sha, "Changed after signing: bytes were added after the signature.");
+        return new(false, false, true, null, sha, ours
+            ? "Signed with the portal's certificate, but this file's SHA-256 is not in the archive (the archive or the file has been altered)."
+            : $"Not issued by this portal: signed by {signature.SignerSubject}, not by the portal's certificate.");
+    }
+
+    /// <summary>The chain head, the latest anchor and a full verification, for a report's cover and audit section.</summary>
+    internal static async Task<(ChainHead Head, AuditAnchor? Anchor, VerificationResult Verification)> ChainAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var trail = new AuditTrailService(db);
+        var system = Actor.Job("report-generation");
+        var verification = await trail.VerifyAsync(system, ct: ct);
+        var anchor = await db.AuditAnchors.AsNoTracking().OrderByDescending(a => a.Sequence).FirstOrDefaultAsync(ct);
+        return (verification.Head, anchor, verification);
+    }
+}
+
+/// <summary>A drawn, signed and stored report, not yet in the archive.</summary>
+public sealed record DrawnReport(Guid Id, ReportPayload Payload, string Title, Guid? ModelId, int Pages, ArtifactRef Blob, ChainHead Head, string CertificateFingerprint,
+    string GeneratedBy, DateTime GeneratedAt);
+
+/// <summary>
+/// Draws a report, signs it with the portal's certificate and stores the signed file by its SHA-256 (<see cref="DrawAsync"/>);
+/// <see cref="Archive"/> then records it (archive row, audit event, lineage from the version) in the caller's transaction.
+/// The job and the command line share both steps.
+/// </summary>
+public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore store, ReportSigning signing, LineageService lineage)
+{
+    public async Task<DrawnReport> DrawAsync(Guid reportId, ReportPayload payload, string generatedBy, Action<double, string>? progress, CancellationToken ct)
+    {
+        var generatedAt = DateTime.UtcNow;
+        progress?.Invoke(0.05, "reading the audit chain");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (head, anchor, verification) = await ReportService.ChainAsync(db, ct);
+        var context = new ModelAuditReport.Context(reportId, generatedBy, generatedAt, head, anchor, verification);
+        progress?.Invoke(0.3, "drawing");
+        PdfReport pdf;
+        string title;
+        Guid? modelId = null;
+        switch (payload.Kind)
+        {
+            case ReportKinds.ModelAudit when payload.ModelVersionId is { } versionId:
+                pdf = await new ModelAuditReport(db, lineage).WriteAsync(versionId, context, ct);
+                var v = await db.ModelVersions.AsNoTracking().Where(x => x.Id == versionId).Join(db.Models, x => x.ModelId, m => m.Id, (x, m) => new { m.Id, m.Slug, x.Number })
+                    .SingleAsync(ct);
+                modelId = v.Id;
+                title = $"Model audit report: {v.Slug} v{v.Number}";
+                break;
+            case ReportKinds.Period when payload.From is { } from && payload.To is { } to:
+                (pdf, _) = await new PeriodReport(db).WriteAsync(from, to, context, ct);
+                title = $"Period report {from:yyyy-MM-dd} to {to:yyyy-MM-dd}";
+                break;
+            default:
+                throw new PortalValidationException($"A report needs a model version (model-audit) or a period (period); this one asked for '{payload.Kind}'.");
+        }
+        progress?.Invoke(0.8, "signing and storing");
+        var certificate = await signing.CertificateAsync(ct);
+        var bytes = pdf.Finish(new ReportSigner(certificate, title, "MLOps Governance Portal", generatedBy));
+        var blob = await store.PutAsync(new MemoryStream(bytes), ct: ct);
+        return new DrawnReport(reportId, payload, title, modelId, pdf.PageCount, blob, head, PdfSignature.Fingerprint(certificate), generatedBy, generatedAt);
+    }
+
+    public static ComplianceReport Archive(PortalDbContext db, DrawnReport drawn, string actor)
+    {
+        var report = new ComplianceReport
+        {
+            Id = drawn.Id, Kind = drawn.Payload.Kind, Title = drawn.Title, ModelId = drawn.ModelId, ModelVersionId = drawn.Payload.ModelVersionId,
+            PeriodFrom = drawn.Payload.From, PeriodTo = drawn.Payload.To, Sha256 = drawn.Blob.Sha256, SizeBytes = drawn.Blob.Length, Pages = drawn.Pages,
+            ChainSequence = drawn.Head.Sequence, ChainHash = drawn.Head.Hash, CertificateFingerprint = drawn.CertificateFingerprint, GeneratedBy = drawn.GeneratedBy,
+            GeneratedAt = drawn.GeneratedAt,
+        };
+        db.ComplianceReports.Add(report);
+        if (drawn.Payload.ModelVersionId is { } mv)
+            db.AddLineage(EntityKinds.ModelVersion, mv.ToString(), EntityKinds.Report, drawn.Id.ToString(), "reported");
+        db.Audit(actor, "report.generated", EntityKinds.Report, drawn.Id.ToString(), new
+        {
+            kind = drawn.Payload.Kind, title = drawn.Title, sha256 = drawn.Blob.Sha256, pages = drawn.Pages, modelVersion = drawn.Payload.ModelVersionId?.ToString(),
+            from = drawn.Payload.From, to = drawn.Payload.To, chainHead = drawn.Head.Sequence, certificate = drawn.CertificateFingerprint, requestedBy = drawn.GeneratedBy,
+        });
+        return report;
+    }
+}
+
+/// <summary>The report-generation job: draws, signs and stores, then archives in the job's outcome transaction.</summary>
+public sealed class GenerateReportJob(JobServices services, ReportGenerator generator) : PortalJob(services)
+{
+    protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
+    {
+        var drawn = await generator.DrawAsync(context.Run.Id, context.Payload<ReportPayload>(), context.Run.TriggeredBy, (p, text) => context.Progress.Report(p, text), ct);
+        return new JobOutcome($"{drawn.Title}: {drawn.Pages} pages, signed, SHA-256 {drawn.Blob.Sha256[..12]}… (report {drawn.Id}).", EntityKinds.Report)
+        {
+            OutputEntityId = drawn.Id.ToString(),
+            Persist = (db, _) =>
+            {
+                ReportGenerator.Archive(db, drawn, Actor.Job(context.Run.JobKey).AuditName);
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

@@ -47,7 +47,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
         if (to <= from) throw new PortalValidationException($"The period must end after it starts ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}).");
         if (to - from > MaxPeriod) throw new PortalValidationException($"A period report covers at most {MaxPeriod.TotalDays:0} days; split the range.");
         return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReportGeneration, new ReportPayload(ReportKinds.Period, From: from, To: to),
-            $"Period report {from:yyyy-MM-dd} to {to:yyyy-MM-dd}"), ct);
+            $"Period report {from:yyyy-MM-dd} to {to.AddTicks(-1):yyyy-MM-dd}"), ct);
     }
 
     public async Task<IReadOnlyList<ComplianceReport>> ListAsync(Actor actor, Guid? modelVersionId = null, int take = 200, CancellationToken ct = default)
@@ -74,6 +74,15 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     public async Task<string> CertificateFingerprintAsync(CancellationToken ct = default) => await signing.FingerprintAsync(ct);
+
+    /// <summary>Model versions to report on, newest first, as "slug vN (stage)".</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Label)>> VersionChoicesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ModelVersions.AsNoTracking().Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { v.Id, m.Slug, v.Number, v.Stage, v.CreatedAt })
+            .OrderByDescending(v => v.CreatedAt).Take(500).ToListAsync(ct);
+        return rows.Select(r => (r.Id, $"{r.Slug} v{r.Number} ({(r.Stage == Training.VersionStage.None ? "no stage" : r.Stage.ToString())})")).ToList();
+    }
 
     /// <summary>
     /// Whether a PDF is one the portal issued and unchanged: its SHA-256 is in the archive, and its embedded signature is
@@ -148,7 +157,7 @@ public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory
                 break;
             case ReportKinds.Period when payload.From is { } from && payload.To is { } to:
                 (pdf, _) = await new PeriodReport(db).WriteAsync(from, to, context, ct);
-                title = $"Period report {from:yyyy-MM-dd} to {to:yyyy-MM-dd}";
+                title = $"Period report {from:yyyy-MM-dd} to {to.AddTicks(-1):yyyy-MM-dd}";
                 break;
             default:
                 throw new PortalValidationException($"A report needs a model version (model-audit) or a period (period); this one asked for '{payload.Kind}'.");

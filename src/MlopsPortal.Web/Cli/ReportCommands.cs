@@ -42,7 +42,7 @@ public static partial class PortalCommandLine
         verify.SetAction(async (parse, ct) =>
         {
             var pdf = Existing(parse.GetValue(file)!);
-            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!);
+            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
             var result = await host.Services.GetRequiredService<ReportService>().VerifyAsync(Actor.Cli(), await File.ReadAllBytesAsync(pdf.FullName, ct), ct);
             if (parse.GetValue(Json)) await context.WriteJsonAsync(result);
             else await context.Output.WriteLineAsync(result.Message);
@@ -53,7 +53,7 @@ public static partial class PortalCommandLine
         var list = new Command("list", "The report archive, newest first.");
         list.SetAction(async (parse, ct) =>
         {
-            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!);
+            using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
             var reports = await host.Services.GetRequiredService<ReportService>().ListAsync(Actor.Cli(), ct: ct);
             if (parse.GetValue(Json)) await context.WriteJsonAsync(reports);
             else

@@ -343,6 +343,33 @@ public sealed class CommandLineTests : IDisposable
         var wrong = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age");
         wrong.Exit.ShouldBe(1);
         wrong.Err.ShouldContain("reads 5 features; 1 are listed");
+
+        // A signed model audit report of the trained version, archived, verified; a changed copy fails with 3.
+        var pdf = Path.Combine(_dir.Path, "report.pdf");
+        var report = await RunAsync("report", "model", version.GetProperty("id").GetString()!, "--out", pdf, "--json");
+        report.Exit.ShouldBe(0, report.Err);
+        var issued = JsonDocument.Parse(report.Out).RootElement;
+        issued.GetProperty("title").GetString().ShouldBe("Model audit report: recid-cli v1");
+        MlopsPortal.Engine.Hashing.Sha256Hex.Of(await File.ReadAllBytesAsync(pdf)).ShouldBe(issued.GetProperty("sha256").GetString());
+        var verify = await RunAsync("report", "verify", pdf);
+        verify.Exit.ShouldBe(0, verify.Err);
+        verify.Out.ShouldContain("Issued by the portal and unchanged");
+        var bytes = await File.ReadAllBytesAsync(pdf);
+        bytes[bytes.Length / 2] ^= 0x20;
+        var changed = Path.Combine(_dir.Path, "changed.pdf");
+        await File.WriteAllBytesAsync(changed, bytes);
+        var refused = await RunAsync("report", "verify", changed);
+        refused.Exit.ShouldBe(3);
+        refused.Out.ShouldContain("Changed after signing");
+        (await RunAsync("report", "list")).Out.ShouldContain("Model audit report: recid-cli v1");
+        var period = await RunAsync("report", "period", "--from", "2026-01-01", "--to", "2026-12-31", "--out", Path.Combine(_dir.Path, "period.pdf"));
+        period.Exit.ShouldBe(0, period.Err);
+        period.Out.ShouldContain("Period report 2026-01-01 to 2026-12-31");
+        var backwards = await RunAsync("report", "period", "--from", "2026-02-01", "--to", "2026-01-01", "--out", Path.Combine(_dir.Path, "none.pdf"));
+        backwards.Exit.ShouldBe(1);
+        backwards.Err.ShouldContain("--to must not be before --from");
+        File.Exists(Path.Combine(_dir.Path, "none.pdf")).ShouldBeFalse();
+        (await RunAsync("report", "model", Guid.NewGuid().ToString(), "--out", Path.Combine(_dir.Path, "none.pdf"))).Exit.ShouldBe(1);
     }
 
     [Fact]

@@ -106,14 +106,16 @@ public sealed class SingleNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ShouldRecordNotAvailable_WhenAKindHasNoImplementationYet()
+    public async Task ShouldFailSayingWhatIsMissing_WhenAReportJobNamesNeitherVersionNorPeriod()
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>()
-            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.ReportGeneration, new EmptyPayload()));
-        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the report placeholder");
-        done.Status.ShouldBe(JobRunStatus.NotAvailable);
-        done.Summary!.ShouldContain("issue 10");
+            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.ReportGeneration, new MlopsPortal.Core.Reports.ReportPayload("model-audit")));
+        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the report job");
+        done.Status.ShouldBe(JobRunStatus.Failed);
+        done.Error!.ShouldContain("needs a model version (model-audit) or a period (period)");
+        (await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<MlopsPortal.Core.Data.PortalDbContext>>().CreateDbContext()
+            .ComplianceReports.CountAsync()).ShouldBe(0);
     }
 
     private sealed record FuturePayload : JobPayload

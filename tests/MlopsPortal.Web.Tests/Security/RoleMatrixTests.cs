@@ -269,6 +269,13 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Drift.DriftService>().AcknowledgeAsync(actor, Guid.NewGuid()); }
                     catch (PortalNotFoundException) { }
                     break;
+                case "report.generate":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Reports.ReportService>().StartModelAuditAsync(actor, Guid.NewGuid()); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "report.read":
+                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Reports.ReportService>().ListAsync(actor);
+                    break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

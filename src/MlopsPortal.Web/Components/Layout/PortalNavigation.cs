@@ -19,6 +19,7 @@ public static class PortalNavigation
         new("Approval policy", "/approval-policy", "rule", Policies.SignedIn, "Governance"),
         new("Fairness policy", "/fairness-policy", "balance", Policies.SignedIn, "Governance"),
         new("Audit trail", "/audit", "verified_user", Policies.ReadAuditTrail, "Governance"),
+        new("Reports", "/reports", "picture_as_pdf", Policies.ReadReports, "Governance"),
         new("Users and roles", "/admin/users", "manage_accounts", Policies.ManageUsers, "Administration"),
         new("E-mail", "/admin/notifications", "mail", Policies.ManageNotifications, "Administration"),
         new("Webhooks", "/admin/webhooks", "webhook", Policies.ManageNotifications, "Administration"),

@@ -42,6 +42,9 @@ switch (arguments.FirstOrDefault())
         await LineageBench.RunAsync(Option("--provider", "sqlite"), Option("--sizes", "100,1000,5000").Split(',').Select(int.Parse).ToList(),
             int.Parse(Option("--repeats", "5")));
         return 0;
+    case "report":
+        ReportBench.Run(int.Parse(Option("--repeats", "10")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -52,6 +55,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks report [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;

@@ -65,6 +65,9 @@ public static class PortalHost
     public static async Task PrepareAsync(WebApplication app, TextWriter console)
     {
         await app.Services.PrepareDatabaseAsync();
+        // The report-signing certificate exists from the first start (created and audited if none is configured or stored).
+        var fingerprint = await app.Services.GetRequiredService<MlopsPortal.Core.Reports.ReportSigning>().FingerprintAsync();
+        console.WriteLine($"Reports are signed by the certificate with SHA-256 fingerprint {fingerprint}.");
         await using var scope = app.Services.CreateAsyncScope();
         var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
         if (seeded.Count == 0) return;

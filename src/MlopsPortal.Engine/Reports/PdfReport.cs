@@ -280,13 +280,7 @@ public sealed class PdfReport
             Gfx.DrawString(b.Value.ToString(format, CultureInfo.InvariantCulture), Small, new XSolidBrush(Ink), new XRect(cx - slot / 2, labelY, slot, 10), XStringFormats.TopCenter);
             Gfx.DrawString(Fit(b.Label, Small, slot - 2), Small, new XSolidBrush(Ink), new XRect(cx - slot / 2, area.Bottom + 3, slot, 10), XStringFormats.TopCenter);
         }
-        if (reference is { } rv)
-        {
-            var pen = new XPen(Danger, 0.8) { DashStyle = XDashStyle.Dash };
-            Gfx.DrawLine(pen, area.X, Y(rv), area.Right, Y(rv));
-            if (referenceLabel is not null)
-                Gfx.DrawString(referenceLabel, Small, new XSolidBrush(Danger), new XRect(area.Right - 160, Y(rv) - 11, 160, 10), XStringFormats.TopRight);
-        }
+        if (reference is { } rv) ThresholdLine(area, Y(rv), referenceLabel);
         _y = area.Bottom + 24;
     }
 
@@ -322,13 +316,7 @@ public sealed class PdfReport
         var step = Math.Max(1, (int)Math.Ceiling(xs.Count / 8.0));
         for (var i = 0; i < xs.Count; i += step)
             Gfx.DrawString(Fit(xs[i], Small, 70), Small, new XSolidBrush(Ink), new XRect(X(xs[i]) - 35, area.Bottom + 3, 70, 10), XStringFormats.TopCenter);
-        if (threshold is { } th)
-        {
-            var pen = new XPen(Danger, 0.8) { DashStyle = XDashStyle.Dash };
-            Gfx.DrawLine(pen, area.X, Y(th), area.Right, Y(th));
-            if (thresholdLabel is not null)
-                Gfx.DrawString(thresholdLabel, Small, new XSolidBrush(Danger), new XRect(area.Right - 160, Y(th) - 11, 160, 10), XStringFormats.TopRight);
-        }
+        if (threshold is { } th) ThresholdLine(area, Y(th), thresholdLabel);
         _y = area.Bottom + 34;
     }
 
@@ -413,6 +401,14 @@ public sealed class PdfReport
             Gfx.DrawString(Fit(n.KeyFact, factFont, textWidth), factFont, new XSolidBrush(Muted), new XRect(textX, topLeft.Y + 30 * scale, textWidth, 12 * scale), XStringFormats.TopLeft);
         }
         _y = oy + layout.Height * scale + 12;
+    }
+
+    /// <summary>A dashed red line across a chart at a policy's threshold, labelled at the right.</summary>
+    private void ThresholdLine(XRect area, double y, string? label)
+    {
+        Gfx.DrawLine(new XPen(Danger, 0.8) { DashStyle = XDashStyle.Dash }, area.X, y, area.Right, y);
+        if (label is not null)
+            Gfx.DrawString(label, Small, new XSolidBrush(Danger), new XRect(area.Right - 160, y - 11, 160, 10), XStringFormats.TopRight);
     }
 
     private void ChartTitle(string title)

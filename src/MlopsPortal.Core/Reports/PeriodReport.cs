@@ -71,7 +71,7 @@ internal sealed class PeriodReport(PortalDbContext db)
         ], "Signed with the portal's certificate; `report verify FILE` checks a copy.");
 
         pdf.Heading("1. Totals and operational metrics");
-        pdf.Table([new("Figure", 2), new("Value", 1.2, true), new("How it is measured", 3)],
+        pdf.Table([new("Figure", 2), new("Value", 1.5, true), new("How it is measured", 2.8)],
         [
             ["Promotions", metrics.Promotions.ToString(Inv), "stage changes made by an approved promotion request"],
             ["Rejections", metrics.Rejections.ToString(Inv), "requests rejected by a signer"],

@@ -1659,3 +1659,216 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    ALTER TABLE "Models" ADD "ConfidenceBand" character varying(100);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    ALTER TABLE "Models" ADD "RollbackRules" text NOT NULL DEFAULT '';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    ALTER TABLE "Models" ADD "RollbackRulesRequestId" character varying(64);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE TABLE "AutomaticRollbacks" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "FromVersionId" uuid NOT NULL,
+        "ToVersionId" uuid,
+        "RuleRequestId" character varying(64) NOT NULL,
+        "Rule" character varying(500) NOT NULL,
+        "Evidence" character varying(2000) NOT NULL,
+        "SnapshotId" uuid NOT NULL,
+        "IncidentAlertId" uuid,
+        "BreachAt" timestamp with time zone NOT NULL,
+        "CompletedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_AutomaticRollbacks" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_AutomaticRollbacks_Models_ModelId" FOREIGN KEY ("ModelId") REFERENCES "Models" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE TABLE "LivePerformanceSnapshots" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "ModelVersionId" uuid NOT NULL,
+        "VersionNumber" integer NOT NULL,
+        "ScoredRows" bigint NOT NULL,
+        "LabelledRows" bigint NOT NULL,
+        "BandLow" double precision,
+        "BandHigh" double precision,
+        "BandShare" double precision,
+        "Metrics" text NOT NULL,
+        "TrainingMetrics" text NOT NULL,
+        "Batches" text NOT NULL,
+        "Fairness" text NOT NULL,
+        "FairnessVerdict" character varying(16),
+        "Breaches" text NOT NULL,
+        "OutcomesArrivedAt" timestamp with time zone,
+        "JobRunId" uuid NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_LivePerformanceSnapshots" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_LivePerformanceSnapshots_Models_ModelId" FOREIGN KEY ("ModelId") REFERENCES "Models" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE TABLE "OutcomeUploads" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "DatasetVersionId" uuid NOT NULL,
+        "Rows" bigint NOT NULL,
+        "Matched" bigint NOT NULL,
+        "Unknown" bigint NOT NULL,
+        "Duplicates" bigint NOT NULL,
+        "UnknownSample" text NOT NULL,
+        "DuplicateSample" text NOT NULL,
+        "LabelledJobs" text NOT NULL,
+        "UploadedBy" character varying(256) NOT NULL,
+        "UploadedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_OutcomeUploads" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_OutcomeUploads_Models_ModelId" FOREIGN KEY ("ModelId") REFERENCES "Models" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE TABLE "Reproductions" (
+        "Id" uuid NOT NULL,
+        "ModelVersionId" uuid NOT NULL,
+        "RecordedSha256" character varying(64) NOT NULL,
+        "NewSha256" character varying(64) NOT NULL,
+        "Identical" boolean NOT NULL,
+        "RequestedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_Reproductions" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE TABLE "ShadowScorings" (
+        "Id" uuid NOT NULL,
+        "ModelId" uuid NOT NULL,
+        "ChampionVersionId" uuid NOT NULL,
+        "ChallengerVersionId" uuid NOT NULL,
+        "InputDatasetVersionId" uuid NOT NULL,
+        "ChampionOutputId" uuid,
+        "ShadowSha256" character varying(64) NOT NULL,
+        "Rows" bigint NOT NULL,
+        "AgreementRate" double precision,
+        "MeanAbsDifference" double precision NOT NULL,
+        "ChampionHistogram" text NOT NULL,
+        "ChallengerHistogram" text NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_ShadowScorings" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_ShadowScorings_Models_ModelId" FOREIGN KEY ("ModelId") REFERENCES "Models" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000101', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'confidence-band', '[{"role":"MlEngineer","count":1}]', 0, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000102', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'rollback-rules', '[{"role":"ComplianceOfficer","count":1}]', 0, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000103', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'confidence-band', '[{"role":"MlEngineer","count":1}]', 1, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000104', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'rollback-rules', '[{"role":"ComplianceOfficer","count":1}]', 1, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000105', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'confidence-band', '[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 2, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000106', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'rollback-rules', '[{"role":"ComplianceOfficer","count":1},{"role":"MlEngineer","count":1}]', 2, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000107', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'confidence-band', '[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]', 3, '[]', 1);
+    INSERT INTO "ApprovalPolicies" ("Id", "ChampionTolerance", "CreatedAt", "CreatedBy", "ExpiryDays", "Gates", "Kind", "ProductionSignOffs", "RiskTier", "StagingSignOffs", "Version")
+    VALUES ('00000000-0000-0000-0000-000000000108', 0.01, TIMESTAMPTZ '2026-11-23T00:00:00Z', 'default', 14, '[]', 'rollback-rules', '[{"role":"ComplianceOfficer","count":1},{"role":"MlEngineer","count":1}]', 3, '[]', 1);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE UNIQUE INDEX "IX_AutomaticRollbacks_FromVersionId" ON "AutomaticRollbacks" ("FromVersionId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_AutomaticRollbacks_ModelId_CompletedAt" ON "AutomaticRollbacks" ("ModelId", "CompletedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_LivePerformanceSnapshots_ModelId_CreatedAt" ON "LivePerformanceSnapshots" ("ModelId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_OutcomeUploads_ModelId_UploadedAt" ON "OutcomeUploads" ("ModelId", "UploadedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_Reproductions_ModelVersionId_CreatedAt" ON "Reproductions" ("ModelVersionId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_ShadowScorings_ChallengerVersionId_CreatedAt" ON "ShadowScorings" ("ChallengerVersionId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    CREATE INDEX "IX_ShadowScorings_ModelId" ON "ShadowScorings" ("ModelId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261124015808_ProductionLoop') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261124015808_ProductionLoop', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

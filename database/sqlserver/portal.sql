@@ -1827,3 +1827,231 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [ConfidenceBand] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [RollbackRules] nvarchar(max) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [RollbackRulesRequestId] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE TABLE [AutomaticRollbacks] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [FromVersionId] uniqueidentifier NOT NULL,
+        [ToVersionId] uniqueidentifier NULL,
+        [RuleRequestId] nvarchar(64) NOT NULL,
+        [Rule] nvarchar(500) NOT NULL,
+        [Evidence] nvarchar(2000) NOT NULL,
+        [SnapshotId] uniqueidentifier NOT NULL,
+        [IncidentAlertId] uniqueidentifier NULL,
+        [BreachAt] datetime2 NOT NULL,
+        [CompletedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_AutomaticRollbacks] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AutomaticRollbacks_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE TABLE [LivePerformanceSnapshots] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [VersionNumber] int NOT NULL,
+        [ScoredRows] bigint NOT NULL,
+        [LabelledRows] bigint NOT NULL,
+        [BandLow] float NULL,
+        [BandHigh] float NULL,
+        [BandShare] float NULL,
+        [Metrics] nvarchar(max) NOT NULL,
+        [TrainingMetrics] nvarchar(max) NOT NULL,
+        [Batches] nvarchar(max) NOT NULL,
+        [Fairness] nvarchar(max) NOT NULL,
+        [FairnessVerdict] nvarchar(16) NULL,
+        [Breaches] nvarchar(max) NOT NULL,
+        [OutcomesArrivedAt] datetime2 NULL,
+        [JobRunId] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_LivePerformanceSnapshots] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_LivePerformanceSnapshots_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE TABLE [OutcomeUploads] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [DatasetVersionId] uniqueidentifier NOT NULL,
+        [Rows] bigint NOT NULL,
+        [Matched] bigint NOT NULL,
+        [Unknown] bigint NOT NULL,
+        [Duplicates] bigint NOT NULL,
+        [UnknownSample] nvarchar(max) NOT NULL,
+        [DuplicateSample] nvarchar(max) NOT NULL,
+        [LabelledJobs] nvarchar(max) NOT NULL,
+        [UploadedBy] nvarchar(256) NOT NULL,
+        [UploadedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_OutcomeUploads] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_OutcomeUploads_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE TABLE [Reproductions] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelVersionId] uniqueidentifier NOT NULL,
+        [RecordedSha256] nvarchar(64) NOT NULL,
+        [NewSha256] nvarchar(64) NOT NULL,
+        [Identical] bit NOT NULL,
+        [RequestedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_Reproductions] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE TABLE [ShadowScorings] (
+        [Id] uniqueidentifier NOT NULL,
+        [ModelId] uniqueidentifier NOT NULL,
+        [ChampionVersionId] uniqueidentifier NOT NULL,
+        [ChallengerVersionId] uniqueidentifier NOT NULL,
+        [InputDatasetVersionId] uniqueidentifier NOT NULL,
+        [ChampionOutputId] uniqueidentifier NULL,
+        [ShadowSha256] nvarchar(64) NOT NULL,
+        [Rows] bigint NOT NULL,
+        [AgreementRate] float NULL,
+        [MeanAbsDifference] float NOT NULL,
+        [ChampionHistogram] nvarchar(max) NOT NULL,
+        [ChallengerHistogram] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ShadowScorings] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ShadowScorings_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    IF EXISTS (SELECT * FROM [sys].[identity_columns] WHERE [name] IN (N'Id', N'ChampionTolerance', N'CreatedAt', N'CreatedBy', N'ExpiryDays', N'Gates', N'Kind', N'ProductionSignOffs', N'RiskTier', N'StagingSignOffs', N'Version') AND [object_id] = OBJECT_ID(N'[ApprovalPolicies]'))
+        SET IDENTITY_INSERT [ApprovalPolicies] ON;
+    EXEC(N'INSERT INTO [ApprovalPolicies] ([Id], [ChampionTolerance], [CreatedAt], [CreatedBy], [ExpiryDays], [Gates], [Kind], [ProductionSignOffs], [RiskTier], [StagingSignOffs], [Version])
+    VALUES (''00000000-0000-0000-0000-000000000101'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''confidence-band'', N''[{"role":"MlEngineer","count":1}]'', 0, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000102'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''rollback-rules'', N''[{"role":"ComplianceOfficer","count":1}]'', 0, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000103'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''confidence-band'', N''[{"role":"MlEngineer","count":1}]'', 1, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000104'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''rollback-rules'', N''[{"role":"ComplianceOfficer","count":1}]'', 1, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000105'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''confidence-band'', N''[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 2, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000106'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''rollback-rules'', N''[{"role":"ComplianceOfficer","count":1},{"role":"MlEngineer","count":1}]'', 2, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000107'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''confidence-band'', N''[{"role":"MlEngineer","count":1},{"role":"ComplianceOfficer","count":1}]'', 3, N''[]'', 1),
+    (''00000000-0000-0000-0000-000000000108'', 0.01E0, ''2026-11-23T00:00:00.0000000Z'', N''default'', 14, N''[]'', N''rollback-rules'', N''[{"role":"ComplianceOfficer","count":1},{"role":"MlEngineer","count":1}]'', 3, N''[]'', 1)');
+    IF EXISTS (SELECT * FROM [sys].[identity_columns] WHERE [name] IN (N'Id', N'ChampionTolerance', N'CreatedAt', N'CreatedBy', N'ExpiryDays', N'Gates', N'Kind', N'ProductionSignOffs', N'RiskTier', N'StagingSignOffs', N'Version') AND [object_id] = OBJECT_ID(N'[ApprovalPolicies]'))
+        SET IDENTITY_INSERT [ApprovalPolicies] OFF;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_AutomaticRollbacks_FromVersionId] ON [AutomaticRollbacks] ([FromVersionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_AutomaticRollbacks_ModelId_CompletedAt] ON [AutomaticRollbacks] ([ModelId], [CompletedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_LivePerformanceSnapshots_ModelId_CreatedAt] ON [LivePerformanceSnapshots] ([ModelId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_OutcomeUploads_ModelId_UploadedAt] ON [OutcomeUploads] ([ModelId], [UploadedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_Reproductions_ModelVersionId_CreatedAt] ON [Reproductions] ([ModelVersionId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_ShadowScorings_ChallengerVersionId_CreatedAt] ON [ShadowScorings] ([ChallengerVersionId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    CREATE INDEX [IX_ShadowScorings_ModelId] ON [ShadowScorings] ([ModelId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124015810_ProductionLoop'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124015810_ProductionLoop', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

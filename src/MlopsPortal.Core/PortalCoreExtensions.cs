@@ -71,6 +71,8 @@ public static class PortalCoreExtensions
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Drift.DriftService>();
         services.AddSingleton<Lineage.LineageService>();
+        services.AddSingleton<Monitoring.OutcomeService>();
+        services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<Reports.ReportSigning>();
         services.AddSingleton<Reports.ReportService>();
         services.AddSingleton<Reports.ReportGenerator>();

@@ -60,6 +60,12 @@ public sealed class ApprovalPolicy
             list.Add(Seed(n * 3 + 1, ApprovalKinds.Promotion, tier, promotion, promotion, 14, [.. PromotionGates.All]));
             list.Add(Seed(n * 3 + 2, ApprovalKinds.Rollback, tier, [], rollback, 2, [PromotionGates.DataContract]));
             list.Add(Seed(n * 3 + 3, ApprovalKinds.CriteriaChange, tier, [], criteria, 14, []));
+            // A stakeholder proposes a band; engineers (and compliance from High up) sign. Rollback rules: the stakeholder
+            // proposes and compliance signs (their agreement), with an engineer too from High up.
+            List<RoleRequirement> band = tier <= RiskTier.Medium ? [new(Roles.MlEngineer)] : [new(Roles.MlEngineer), new(Roles.ComplianceOfficer)];
+            List<RoleRequirement> rules = tier <= RiskTier.Medium ? [new(Roles.ComplianceOfficer)] : [new(Roles.ComplianceOfficer), new(Roles.MlEngineer)];
+            list.Add(Seed(100 + n * 2 + 1, ApprovalKinds.ConfidenceBand, tier, [], band, 14, []));
+            list.Add(Seed(100 + n * 2 + 2, ApprovalKinds.RollbackRules, tier, [], rules, 14, []));
         }
         return list;
     }

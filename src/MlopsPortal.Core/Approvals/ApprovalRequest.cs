@@ -65,9 +65,14 @@ public static class ApprovalKinds
     public const string Promotion = "promotion";
     public const string Rollback = "rollback";
     public const string CriteriaChange = "criteria-change";
+    public const string ConfidenceBand = "confidence-band";
+    public const string RollbackRules = "rollback-rules";
 
     /// <summary>The kinds a compliance officer writes policies for.</summary>
-    public static readonly IReadOnlyList<string> WithPolicy = [Promotion, Rollback, CriteriaChange];
+    public static readonly IReadOnlyList<string> WithPolicy = [Promotion, Rollback, CriteriaChange, ConfidenceBand, RollbackRules];
+
+    /// <summary>Promotions and rollbacks move a version between stages and have gates; the other kinds change a model's settings.</summary>
+    public static bool ChangesStage(string kind) => kind is Promotion or Rollback;
 
     public static string Display(string kind) => kind switch
     {
@@ -75,6 +80,8 @@ public static class ApprovalKinds
         Promotion => "Promotion",
         Rollback => "Rollback",
         CriteriaChange => "Acceptance-criteria change",
+        ConfidenceBand => "Confidence-band change",
+        RollbackRules => "Rollback-rule change",
         _ => kind,
     };
 }

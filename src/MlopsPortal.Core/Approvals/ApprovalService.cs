@@ -41,7 +41,7 @@ public sealed record RoleProgress(string Role, int Required, int Approved);
 /// the stage change in the transaction of the last sign-off. Every change is audited; notifications and webhook
 /// events go into the same transaction.
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users, ModelService models,
+public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, UserManager<PortalUser> users, ModelService models,
     Scheduling.ScheduleService? schedules = null)
 {
     public static readonly string[] RequestRoles = [Roles.MlEngineer, Roles.DataScientist];
@@ -192,31 +192,43 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             return null;
         }
         var validated = ModelService.ValidateCriteria(criteria, model.Task);
+        var request = await CreateModelChangeAsync(db, actor, model, ApprovalKinds.CriteriaChange, $"Change the acceptance criteria of {model.Slug}",
+            new CriteriaPayload(model.AcceptanceCriteria, validated), justification, "criteria-change-requested", ct);
+        await db.SaveChangesAsync(ct);
+        return request;
+    }
+
+    /// <summary>
+    /// Writes a request that changes a model's settings (criteria, band, rollback rules) into the context, unsaved: one
+    /// open request of a kind per model, the kind's current policy, the audit event with before and after, the lineage
+    /// edge and the announcements.
+    /// </summary>
+    private static async Task<ApprovalRequest> CreateModelChangeAsync<T>(PortalDbContext db, Actor actor, Model model, string kind, string summary,
+        T payload, string? justification, string edge, CancellationToken ct)
+    {
         var why = Text(justification, "justification", 4000);
-        if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.Kind == ApprovalKinds.CriteriaChange && r.ModelId == model.Id, ct))
-            throw new PortalValidationException($"A proposed change to the acceptance criteria of '{slug}' is already waiting for sign-off.");
-        var policy = await CurrentPolicyAsync(db, ApprovalKinds.CriteriaChange, model.RiskTier, ct);
+        if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.Kind == kind && r.ModelId == model.Id, ct))
+            throw new PortalValidationException($"A proposed {ApprovalKinds.Display(kind).ToLowerInvariant()} of '{model.Slug}' is already waiting for sign-off.");
+        var policy = await CurrentPolicyAsync(db, kind, model.RiskTier, ct);
         if (policy.ProductionSignOffs.Count == 0)
-            throw new PortalValidationException($"The {model.RiskTier} tier's criteria-change policy names no sign-offs: a compliance officer must complete it first.");
+            throw new PortalValidationException($"The {model.RiskTier} tier's {ApprovalKinds.Display(kind).ToLowerInvariant()} policy names no sign-offs: a compliance officer must complete it first.");
         var now = AuditChain.Now();
         var request = new ApprovalRequest
         {
-            Id = Guid.NewGuid().ToString(), Kind = ApprovalKinds.CriteriaChange, SubjectType = EntityKinds.Model, SubjectId = model.Id.ToString(),
-            ModelId = model.Id, Justification = why, Summary = $"Change the acceptance criteria of {model.Slug}",
-            Payload = JsonSerializer.Serialize(new CriteriaPayload(model.AcceptanceCriteria, validated), Json),
+            Id = Guid.NewGuid().ToString(), Kind = kind, SubjectType = EntityKinds.Model, SubjectId = model.Id.ToString(),
+            ModelId = model.Id, Justification = why, Summary = summary, Payload = JsonSerializer.Serialize(payload, Json),
             RequestedBy = actor.AuditName, RequestedByUserId = actor.UserId, RequestedAt = now, ExpiresAt = now.AddDays(policy.ExpiryDays),
             Status = ApprovalStatus.Open, PolicyId = policy.Id, Required = [.. policy.ProductionSignOffs], Gates = [], GatesPassed = true,
         };
         db.ApprovalRequests.Add(request);
         db.Audit(actor.AuditName, "approval.requested", EntityKinds.ApprovalRequest, request.Id, new
         {
-            kind = request.Kind, model = model.Slug, justification = why, before = model.AcceptanceCriteria, after = validated,
+            kind, model = model.Slug, justification = why, change = payload,
             policy = new { policy.Kind, tier = policy.RiskTier.ToString(), policy.Version }, required = request.Required,
             expiresAt = AuditChain.FormatTime(request.ExpiresAt),
         });
-        db.AddLineage(EntityKinds.Model, model.Id.ToString(), EntityKinds.ApprovalRequest, request.Id, "criteria-change-requested");
+        db.AddLineage(EntityKinds.Model, model.Id.ToString(), EntityKinds.ApprovalRequest, request.Id, edge);
         await AnnounceAsync(db, request, null, ct);
-        await db.SaveChangesAsync(ct);
         return request;
     }
 
@@ -353,7 +365,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             // The drift schedule the stage change may have created: its Quartz trigger now (every node also re-syncs at start).
             await using var read = await dbFactory.CreateDbContextAsync(ct);
             foreach (var schedule in await read.JobSchedules.AsNoTracking()
-                         .Where(x => x.SubjectType == "model" && x.SubjectId == modelId.ToString() && x.Kind == Scheduling.JobKinds.DriftReport).ToListAsync(ct))
+                         .Where(x => x.SubjectType == "model" && x.SubjectId == modelId.ToString()
+                             && (x.Kind == Scheduling.JobKinds.DriftReport || x.Kind == Scheduling.JobKinds.LivePerformance)).ToListAsync(ct))
                 await schedules.SyncAsync(schedule, ct);
         }
         return request;
@@ -475,6 +488,11 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             });
             return;
         }
+        if (request.Kind is ApprovalKinds.ConfidenceBand or ApprovalKinds.RollbackRules)
+        {
+            await ApplyMonitoringChangeAsync(db, actor, request, signers, ct);
+            return;
+        }
         await ChangeStageAsync(db, actor.AuditName, Guid.Parse(request.SubjectId), request.TargetStage!.Value, request.Kind, request.Id, signers, ct);
     }
 
@@ -528,7 +546,10 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         }
         // Lineage: the StageChange rows join the request and the version (LineageService follows their foreign keys).
         if (target == VersionStage.Production)
+        {
             await Drift.DriftService.EnsureScheduleAsync(db, auditActor, model, ct);
+            await Monitoring.MeasureLivePerformanceJob.EnsureScheduleAsync(db, auditActor, model, ct);
+        }
         var owners = await Outbox.UsersNamedAsync(db, model.Owners, ct);
         await Outbox.NotifyAsync(db, owners, "stage-changed", $"{model.Slug} version {version.Number} is in {target}",
             string.Join(" ", changes.Select(c => $"Version {c.Version.Number}: {c.From} → {c.To}.")), $"/models/{model.Slug}", ct);

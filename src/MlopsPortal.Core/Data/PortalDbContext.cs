@@ -60,6 +60,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Drift.DriftAlertEvent> DriftAlertEvents => Set<Drift.DriftAlertEvent>();
     public DbSet<Reports.ComplianceReport> ComplianceReports => Set<Reports.ComplianceReport>();
     public DbSet<Reports.ReportSigningKey> ReportSigningKeys => Set<Reports.ReportSigningKey>();
+    public DbSet<Monitoring.OutcomeUpload> OutcomeUploads => Set<Monitoring.OutcomeUpload>();
+    public DbSet<Monitoring.LivePerformanceSnapshot> LivePerformanceSnapshots => Set<Monitoring.LivePerformanceSnapshot>();
+    public DbSet<Monitoring.ShadowScoring> ShadowScorings => Set<Monitoring.ShadowScoring>();
+    public DbSet<Monitoring.AutomaticRollback> AutomaticRollbacks => Set<Monitoring.AutomaticRollback>();
+    public DbSet<Monitoring.Reproduction> Reproductions => Set<Monitoring.Reproduction>();
 
     /// <summary>Queues an audit event that the next SaveChangesAsync writes in its transaction.</summary>
     public void Audit(string actor, string action, string entityType, string entityId, object? payload = null) =>

@@ -285,7 +285,7 @@ public sealed partial class DatasetService(
         c.Numeric?.Min, c.Numeric?.Max, c.MinDatetime, c.MaxDatetime);
 
     /// <summary>A rejected upload's blob goes, unless an accepted version has the same bytes.</summary>
-    private async Task DeleteIfUnreferencedAsync(PortalDbContext db, string sha256, CancellationToken ct)
+    internal async Task DeleteIfUnreferencedAsync(PortalDbContext db, string sha256, CancellationToken ct)
     {
         if (!await db.DatasetVersions.AnyAsync(v => v.Sha256 == sha256, ct))
             File.Delete(store.PathOf(sha256));

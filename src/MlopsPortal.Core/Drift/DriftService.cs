@@ -171,40 +171,56 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         if (causes.Count == 0) return;
         await TrainingService.LockModelAsync(db, model.Id, ct);
         foreach (var (cause, severity, summary) in causes)
-        {
-            var open = await db.DriftAlerts.Where(a => a.ModelId == model.Id && a.Cause == cause
-                && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)).SingleOrDefaultAsync(ct);
-            if (open is not null)
-            {
-                open.Reports++;
-                open.LastReportId = report.Id;
-                open.LastSeenAt = report.CreatedAt;
-                if (severity > open.Severity) open.Severity = severity;
-                db.Audit(actor, "drift-alert.repeated", EntityKinds.DriftAlert, open.Id.ToString(), new { report = report.Id.ToString(), cause, severity = open.Severity.ToString(), reports = open.Reports });
-                db.AddLineage(EntityKinds.DriftReport, report.Id.ToString(), EntityKinds.DriftAlert, open.Id.ToString(), "repeated");
-                continue;
-            }
-            var alert = new DriftAlert
-            {
-                Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, Cause = cause, Severity = severity, Status = AlertStatus.Open,
-                Summary = summary, FirstReportId = report.Id, LastReportId = report.Id, DataArrivedAt = report.DataArrivedAt,
-                RaisedAt = report.CreatedAt, LastSeenAt = report.CreatedAt,
-            };
-            db.DriftAlerts.Add(alert);
-            db.Audit(actor, "drift-alert.raised", EntityKinds.DriftAlert, alert.Id.ToString(), new
-            {
-                model = model.Slug, version = version.Number, cause, severity = severity.ToString(), report = report.Id.ToString(),
-                timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
-            });
-            db.AddLineage(EntityKinds.DriftReport, report.Id.ToString(), EntityKinds.DriftAlert, alert.Id.ToString(), "raised");
-            await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{severity} drift alert on {model.Slug}",
-                summary + ".", $"/alerts/{alert.Id}", ct);
-            await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new
-            {
-                alert = alert.Id, model = model.Slug, version = version.Number, cause, severity = severity.ToString(), report = report.Id, url = $"/alerts/{alert.Id}",
-            }, ct);
-        }
+            await RaiseOrAttachAsync(db, actor, model, version, new AlertEvidence(cause, severity, summary, report.Id, report.DataArrivedAt, report.CreatedAt,
+                EntityKinds.DriftReport, report.Id.ToString()), ct);
     }
+
+    /// <summary>What raises an alert: its cause and severity, the evidence record (a drift report or a live-performance point) and when its data arrived.</summary>
+    internal sealed record AlertEvidence(string Cause, AlertSeverity Severity, string Summary, Guid EvidenceId, DateTime DataArrivedAt, DateTime At,
+        string LineageKind, string LineageId);
+
+    /// <summary>
+    /// Raises an alert for the cause, or attaches the evidence to the open alert of the same model and cause. The caller holds
+    /// the model row's lock, so two jobs never raise two alerts for one cause. Returns the alert.
+    /// </summary>
+    internal static async Task<DriftAlert> RaiseOrAttachAsync(PortalDbContext db, string actor, Model model, ModelVersion version, AlertEvidence e, CancellationToken ct)
+    {
+        var open = await db.DriftAlerts.Where(a => a.ModelId == model.Id && a.Cause == e.Cause
+            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)).SingleOrDefaultAsync(ct);
+        if (open is not null)
+        {
+            open.Reports++;
+            open.LastReportId = e.EvidenceId;
+            open.LastSeenAt = e.At;
+            if (e.Severity > open.Severity) open.Severity = e.Severity;
+            db.Audit(actor, "drift-alert.repeated", EntityKinds.DriftAlert, open.Id.ToString(), new { evidence = e.EvidenceId.ToString(), cause = e.Cause, severity = open.Severity.ToString(), reports = open.Reports });
+            db.AddLineage(e.LineageKind, e.LineageId, EntityKinds.DriftAlert, open.Id.ToString(), "repeated");
+            return open;
+        }
+        var alert = new DriftAlert
+        {
+            Id = Guid.NewGuid(), ModelId = model.Id, ModelVersionId = version.Id, Cause = e.Cause, Severity = e.Severity, Status = AlertStatus.Open,
+            Summary = e.Summary.Length > 500 ? e.Summary[..497] + "…" : e.Summary, FirstReportId = e.EvidenceId, LastReportId = e.EvidenceId,
+            DataArrivedAt = e.DataArrivedAt, RaisedAt = e.At, LastSeenAt = e.At,
+        };
+        db.DriftAlerts.Add(alert);
+        db.Audit(actor, "drift-alert.raised", EntityKinds.DriftAlert, alert.Id.ToString(), new
+        {
+            model = model.Slug, version = version.Number, cause = e.Cause, severity = e.Severity.ToString(), evidence = e.EvidenceId.ToString(),
+            timeToDetectSeconds = (alert.RaisedAt - alert.DataArrivedAt).TotalSeconds,
+        });
+        db.AddLineage(e.LineageKind, e.LineageId, EntityKinds.DriftAlert, alert.Id.ToString(), "raised");
+        await Outbox.NotifyAsync(db, await Outbox.UsersNamedAsync(db, model.Owners, ct), "drift-alert", $"{e.Severity} alert on {model.Slug}",
+            alert.Summary + ".", $"/alerts/{alert.Id}", ct);
+        await Outbox.PublishAsync(db, WebhookEvents.DriftAlertRaised, new
+        {
+            alert = alert.Id, model = model.Slug, version = version.Number, cause = e.Cause, severity = e.Severity.ToString(), report = e.EvidenceId, url = $"/alerts/{alert.Id}",
+        }, ct);
+        return alert;
+    }
+
+    /// <summary>Alerts whose evidence is a drift report (the others come from live performance and rollbacks).</summary>
+    public static bool IsDriftCause(string cause) => cause is "dataset-drift" or "prediction-drift";
 
     public async Task<IReadOnlyList<DriftAlert>> AlertsAsync(AlertStatus? status = null, Guid? modelId = null, AlertSeverity? severity = null, CancellationToken ct = default)
     {

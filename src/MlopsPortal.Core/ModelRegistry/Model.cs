@@ -41,6 +41,11 @@ public sealed class Model
     public DriftPolicy DriftPolicy { get; set; } = new();
     /// <summary>The schema the model expects of any dataset offered for training or scoring.</summary>
     public List<ContractColumn> DataContract { get; set; } = [];
+    /// <summary>The approved confidence band (null until a business stakeholder's proposal takes effect).</summary>
+    public Monitoring.ConfidenceBand? ConfidenceBand { get; set; }
+    /// <summary>The signed rollback rules (empty until a request approves them) and the request that signed them.</summary>
+    public List<Monitoring.RollbackRule> RollbackRules { get; set; } = [];
+    public string? RollbackRulesRequestId { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
@@ -122,6 +127,12 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
         b.Property(m => m.AcceptanceCriteria).AsJson();
         b.Property(m => m.DriftPolicy).AsJson();
         b.Property(m => m.DataContract).AsJson();
+        // JSON text, null until a band is approved (EF Core passes no null to a converter).
+        b.Property(m => m.ConfidenceBand).HasConversion(
+            v => JsonSerializer.Serialize(v, JsonColumnExtensions.Options),
+            s => JsonSerializer.Deserialize<Monitoring.ConfidenceBand>(s, JsonColumnExtensions.Options)).HasMaxLength(100);
+        b.Property(m => m.RollbackRules).AsJson();
+        b.Property(m => m.RollbackRulesRequestId).HasMaxLength(64);
         b.Property(m => m.CreatedBy).HasMaxLength(256).IsRequired();
         b.Property(m => m.UpdatedBy).HasMaxLength(256).IsRequired();
         b.HasIndex(m => m.Slug).IsUnique();
@@ -132,7 +143,8 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
 
 public static class JsonColumnExtensions
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => Options;
 
     /// <summary>Stores the property as JSON text, compared by its JSON so that edits inside lists are saved.</summary>
     public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) where T : class

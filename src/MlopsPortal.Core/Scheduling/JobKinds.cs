@@ -35,6 +35,8 @@ public static class JobKinds
     public const string DriftReport = "drift-report";
     public const string BatchScoring = "batch-scoring";
     public const string ReportGeneration = "report-generation";
+    public const string LivePerformance = "live-performance";
+    public const string ReproduceTraining = "reproduce-training";
     public const string ApprovalExpiry = "approval-expiry";
     public const string Retention = "retention";
     public const string Diagnostic = "diagnostic";
@@ -53,6 +55,10 @@ public static class JobKinds
             "Scores a dataset version with a model version, on the CPU or a GPU node."),
         new(ReportGeneration, "Report generation", typeof(Reports.GenerateReportJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Writes a signed PDF compliance report."),
+        new(LivePerformance, "Live performance", typeof(Monitoring.MeasureLivePerformanceJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
+            "Measures the Production version on scored rows whose outcomes arrived; applies the signed rollback rules."),
+        new(ReproduceTraining, "Reproduce training", typeof(Monitoring.ReproduceTrainingJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: false,
+            "Trains a version again from its recorded inputs and compares the package hash."),
         new(ApprovalExpiry, "Approval expiry", typeof(ExpireApprovalRequestsJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Marks open approval requests past their expiry as expired."),
         new(Retention, "Retention", typeof(ApplyRetentionJob), MisfirePolicy.Skip, Recoverable: true, Schedulable: true,

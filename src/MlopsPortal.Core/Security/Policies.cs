@@ -45,6 +45,12 @@ public static class Policies
     public const string GenerateReports = nameof(GenerateReports);
     /// <summary>List, download and verify compliance reports.</summary>
     public const string ReadReports = nameof(ReadReports);
+    /// <summary>Propose a model's confidence band (business stakeholders own it).</summary>
+    public const string ProposeConfidenceBand = nameof(ProposeConfidenceBand);
+    /// <summary>Propose a model's rollback rules (the stakeholder proposes, compliance signs — or the other way round).</summary>
+    public const string ProposeRollbackRules = nameof(ProposeRollbackRules);
+    /// <summary>Upload outcomes, measure live performance, reproduce a training run.</summary>
+    public const string RunMonitoring = nameof(RunMonitoring);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -69,6 +75,9 @@ public static class Policies
         [TriageAlerts] = [Roles.MlEngineer, Roles.DataScientist],
         [GenerateReports] = [Roles.ComplianceOfficer],
         [ReadReports] = [Roles.ComplianceOfficer, Roles.Auditor, Roles.Administrator],
+        [ProposeConfidenceBand] = [Roles.BusinessStakeholder],
+        [ProposeRollbackRules] = [Roles.BusinessStakeholder, Roles.ComplianceOfficer],
+        [RunMonitoring] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

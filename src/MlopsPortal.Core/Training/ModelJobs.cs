@@ -315,6 +315,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                 return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct, predictor: predictor);
             }, ct);
             ct.ThrowIfCancellationRequested();
+            var shadow = version.Stage == VersionStage.Production ? await ShadowAsync(context, model, version, data, threshold, scratch, ct) : null;
             context.Progress.Report(0.8, "storing the scores");
             ArtifactRef blob;
             await using (var file = File.OpenRead(scratch))
@@ -344,12 +345,71 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                         model = model.Slug, version = version.Number, input = data.Id.ToString(), rows = scored.Rows, threshold = scored.Threshold,
                         device = device.Used, requestedDevice = payload.Device ?? ScoringDevices.Cpu,
                     });
+                    if (shadow is not null)
+                    {
+                        shadow.ChampionOutputId = output.Id;
+                        db.ShadowScorings.Add(shadow);
+                        db.Audit(actor, "scoring.shadow-completed", EntityKinds.ModelVersion, shadow.ChallengerVersionId.ToString(), new
+                        {
+                            model = model.Slug, job = job, champion = version.Number, rows = shadow.Rows, agreement = shadow.AgreementRate, sha256 = shadow.ShadowSha256,
+                        });
+                    }
                     outcome!.OutputEntityId = output.Id.ToString();
-                    outcome.Summary = $"Scored {scored.Rows:N0} rows with version {version.Number} of {model.Slug} {device.Where}: version {output.Version} of {name}."
+                    outcome.Summary = (shadow is null ? "" : $"Shadow-scored by the Staging challenger too ({shadow.AgreementRate:P1} agreement). ") + $"Scored {scored.Rows:N0} rows with version {version.Number} of {model.Slug} {device.Where}: version {output.Version} of {name}."
                                       + (device.Note is null ? "" : $" {device.Note}");
                 },
             };
             return outcome;
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Shadow scoring: the champion's batch scored by the newest Staging version too, on the CPU of this node, into a blob that
+    /// only the comparison page reads (no dataset version, no lineage edge, nothing downstream). A failure is logged and the
+    /// champion's scores stand.
+    /// </summary>
+    private async Task<Monitoring.ShadowScoring?> ShadowAsync(JobContext context, Model model, ModelVersion champion, DatasetVersion data, double threshold,
+        string championScratch, CancellationToken ct)
+    {
+        ModelVersion? challenger;
+        await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
+            challenger = await db.ModelVersions.AsNoTracking().Where(v => v.ModelId == model.Id && v.Stage == VersionStage.Staging)
+                .OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
+        if (challenger is null) return null;
+        var scratch = championScratch + ".shadow";
+        try
+        {
+            context.Progress.Report(0.5, $"shadow scoring with the challenger v{challenger.Number}");
+            await Task.Run(() =>
+            {
+                using var package = store.OpenRead(challenger.PackageSha256);
+                using var output = new StreamWriter(scratch, false, new System.Text.UTF8Encoding(false), 1 << 16);
+                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct);
+            }, ct);
+            ArtifactRef blob;
+            await using (var file = File.OpenRead(scratch))
+                blob = await store.PutAsync(file, ct: ct);
+            var a = Monitoring.ShadowComparison.ReadScores(championScratch);
+            var b = Monitoring.ShadowComparison.ReadScores(scratch);
+            var classifier = model.Task == ModelTask.BinaryClassification;
+            context.Progress.Log($"Shadow scores of the challenger v{challenger.Number}: {b.Length:N0} rows, blob {blob.Sha256}.");
+            return new Monitoring.ShadowScoring
+            {
+                Id = context.Run.Id, ModelId = model.Id, ChampionVersionId = champion.Id, ChallengerVersionId = challenger.Id, InputDatasetVersionId = data.Id,
+                ShadowSha256 = blob.Sha256, Rows = b.Length, AgreementRate = classifier ? Monitoring.ShadowComparison.Agreement(a, b, threshold) : null,
+                MeanAbsDifference = Monitoring.ShadowComparison.MeanAbsDifference(a, b),
+                ChampionHistogram = Monitoring.ShadowComparison.Histogram(a, classifier), ChallengerHistogram = Monitoring.ShadowComparison.Histogram(b, classifier),
+                CreatedAt = DateTime.UtcNow,
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.Progress.Log($"Shadow scoring with v{challenger.Number} failed; the champion's scores stand: {e.Message}", "warn");
+            return null;
         }
         finally
         {

@@ -367,6 +367,34 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         },
                         new
                         {
+                            Id = new Guid("00000000-0000-0000-0000-000000000101"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000102"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
                             Id = new Guid("00000000-0000-0000-0000-000000000004"),
                             ChampionTolerance = 0.01,
                             CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
@@ -403,6 +431,34 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                             Gates = "[]",
                             Kind = "criteria-change",
                             ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000103"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000104"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1}]",
                             RiskTier = 1,
                             StagingSignOffs = "[]",
                             Version = 1
@@ -451,6 +507,34 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         },
                         new
                         {
+                            Id = new Guid("00000000-0000-0000-0000-000000000105"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000106"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
                             Id = new Guid("00000000-0000-0000-0000-000000000010"),
                             ChampionTolerance = 0.01,
                             CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
@@ -487,6 +571,34 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                             Gates = "[]",
                             Kind = "criteria-change",
                             ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000107"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000108"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
                             RiskTier = 3,
                             StagingSignOffs = "[]",
                             Version = 1
@@ -1227,6 +1339,10 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ConfidenceBand")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1291,6 +1407,14 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.Property<int>("RiskTier")
                         .HasColumnType("integer");
 
+                    b.Property<string>("RollbackRules")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RollbackRulesRequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("SensitiveAttributes")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1333,6 +1457,266 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("BreachAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("FromVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("IncidentAlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("RuleRequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ToVersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromVersionId")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "CompletedAt");
+
+                    b.ToTable("AutomaticRollbacks", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.LivePerformanceSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("BandHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BandLow")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BandShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Batches")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Breaches")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fairness")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("FairnessVerdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("JobRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("OutcomesArrivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ScoredRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrainingMetrics")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.ToTable("LivePerformanceSnapshots", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DuplicateSample")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Duplicates")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LabelledJobs")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Matched")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unknown")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UnknownSample")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "UploadedAt");
+
+                    b.ToTable("OutcomeUploads", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.Reproduction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Identical")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NewSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RecordedSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("Reproductions", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("AgreementRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ChallengerHistogram")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ChallengerVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ChampionHistogram")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("ChampionOutputId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ChampionVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InputDatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("MeanAbsDifference")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ShadowSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId");
+
+                    b.HasIndex("ChallengerVersionId", "CreatedAt");
+
+                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
@@ -2508,6 +2892,42 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Drift.DriftReportRecord", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.LivePerformanceSnapshot", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -368,6 +368,34 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         },
                         new
                         {
+                            Id = new Guid("00000000-0000-0000-0000-000000000101"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000102"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 0,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
                             Id = new Guid("00000000-0000-0000-0000-000000000004"),
                             ChampionTolerance = 0.01,
                             CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
@@ -404,6 +432,34 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                             Gates = "[]",
                             Kind = "criteria-change",
                             ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000103"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 1,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000104"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1}]",
                             RiskTier = 1,
                             StagingSignOffs = "[]",
                             Version = 1
@@ -452,6 +508,34 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         },
                         new
                         {
+                            Id = new Guid("00000000-0000-0000-0000-000000000105"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000106"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
+                            RiskTier = 2,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
                             Id = new Guid("00000000-0000-0000-0000-000000000010"),
                             ChampionTolerance = 0.01,
                             CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
@@ -488,6 +572,34 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                             Gates = "[]",
                             Kind = "criteria-change",
                             ProductionSignOffs = "[{\"role\":\"BusinessStakeholder\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000107"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "confidence-band",
+                            ProductionSignOffs = "[{\"role\":\"MlEngineer\",\"count\":1},{\"role\":\"ComplianceOfficer\",\"count\":1}]",
+                            RiskTier = 3,
+                            StagingSignOffs = "[]",
+                            Version = 1
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-0000-0000-000000000108"),
+                            ChampionTolerance = 0.01,
+                            CreatedAt = new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Utc),
+                            CreatedBy = "default",
+                            ExpiryDays = 14,
+                            Gates = "[]",
+                            Kind = "rollback-rules",
+                            ProductionSignOffs = "[{\"role\":\"ComplianceOfficer\",\"count\":1},{\"role\":\"MlEngineer\",\"count\":1}]",
                             RiskTier = 3,
                             StagingSignOffs = "[]",
                             Version = 1
@@ -1228,6 +1340,10 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("ConfidenceBand")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
@@ -1292,6 +1408,14 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.Property<int>("RiskTier")
                         .HasColumnType("int");
 
+                    b.Property<string>("RollbackRules")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RollbackRulesRequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("SensitiveAttributes")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1334,6 +1458,266 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("BreachAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<Guid>("FromVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("IncidentAlertId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("RuleRequestId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ToVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromVersionId")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "CompletedAt");
+
+                    b.ToTable("AutomaticRollbacks", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.LivePerformanceSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double?>("BandHigh")
+                        .HasColumnType("float");
+
+                    b.Property<double?>("BandLow")
+                        .HasColumnType("float");
+
+                    b.Property<double?>("BandShare")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Batches")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Breaches")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Fairness")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("FairnessVerdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<Guid>("JobRunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("OutcomesArrivedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("ScoredRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrainingMetrics")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.ToTable("LivePerformanceSnapshots", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("DuplicateSample")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("Duplicates")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LabelledJobs")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("Matched")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unknown")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UnknownSample")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "UploadedAt");
+
+                    b.ToTable("OutcomeUploads", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.Reproduction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("Identical")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("NewSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RecordedSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("Reproductions", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double?>("AgreementRate")
+                        .HasColumnType("float");
+
+                    b.Property<string>("ChallengerHistogram")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ChallengerVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ChampionHistogram")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("ChampionOutputId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ChampionVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("InputDatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double>("MeanAbsDifference")
+                        .HasColumnType("float");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ShadowSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId");
+
+                    b.HasIndex("ChallengerVersionId", "CreatedAt");
+
+                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
@@ -2510,6 +2894,42 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Drift.DriftReportRecord", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.LivePerformanceSnapshot", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

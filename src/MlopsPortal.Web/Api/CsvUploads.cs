@@ -20,6 +20,14 @@ public sealed record DatasetVersionCreated(
     }
 }
 
+/// <summary>What an outcome upload answers: the counts, and samples of the keys that did not count.</summary>
+public sealed record OutcomeUploadResponse(Guid Id, string Model, Guid DatasetVersionId, long Rows, long Matched, long Unknown, long Duplicates,
+    IReadOnlyList<string> UnknownSample, IReadOnlyList<string> DuplicateSample, IReadOnlyList<Guid> LabelledJobs, DateTime UploadedAt)
+{
+    public static OutcomeUploadResponse Of(Core.Monitoring.OutcomeUpload u, string model) =>
+        new(u.Id, model, u.DatasetVersionId, u.Rows, u.Matched, u.Unknown, u.Duplicates, u.UnknownSample, u.DuplicateSample, u.LabelledJobs, u.UploadedAt);
+}
+
 /// <summary>
 /// Receives a CSV from a multipart/form-data request and streams its file part straight into the
 /// dataset service (and so into the artifact store): the body is never buffered, whatever its size.
@@ -30,9 +38,25 @@ public static class CsvUploads
     /// <summary>Room for the multipart boundaries and the name field on top of the file itself.</summary>
     private const long EnvelopeBytes = 1 << 20;
 
-    public static async Task<IResult> ReceiveAsync(HttpContext http, Actor actor, string? name, string location)
+    public static Task<IResult> ReceiveAsync(HttpContext http, Actor actor, string? name, string location) =>
+        ReadFileAsync(http, "name", name, "Name the dataset: send the 'name' field before the file (or ?name= in the URL).", async (value, body, fileName) =>
+        {
+            var (version, created) = await http.RequestServices.GetRequiredService<DatasetService>().AddAsync(actor, body, value, fileName, http.RequestAborted);
+            return DatasetVersionCreated.Result(version, value, created, location);
+        });
+
+    /// <summary>A model's outcomes (POST /api/v1/outcomes and the browser's upload): 201 with what matched.</summary>
+    public static Task<IResult> ReceiveOutcomesAsync(HttpContext http, Actor actor, string? model) =>
+        ReadFileAsync(http, "model", model, "Name the model: send the 'model' field before the file (or ?model= in the URL).", async (value, body, fileName) =>
+        {
+            var upload = await http.RequestServices.GetRequiredService<Core.Monitoring.OutcomeService>().AddAsync(actor, value, body, fileName, http.RequestAborted);
+            return Results.Created($"{PortalApi.Prefix}/outcomes/{upload.Id}", OutcomeUploadResponse.Of(upload, value.Trim()));
+        });
+
+    /// <summary>Streams the multipart body's file part into <paramref name="store"/>, after the named text field (or the query's value).</summary>
+    private static async Task<IResult> ReadFileAsync(HttpContext http, string field, string? value, string missing, Func<string, Stream, string?, Task<IResult>> store)
     {
-        var datasets = http.RequestServices.GetRequiredService<DatasetService>();
+        var name = value;
         var limit = http.RequestServices.GetRequiredService<IOptions<DatasetOptions>>().Value.MaxUploadBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = limit + EnvelopeBytes;
@@ -42,7 +66,7 @@ public static class CsvUploads
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
-            throw new PortalValidationException("Send multipart/form-data with a 'name' field and then a 'file' part holding the CSV.");
+            throw new PortalValidationException($"Send multipart/form-data with a '{field}' field and then a 'file' part holding the CSV.");
 
         var reader = new MultipartReader(boundary, http.Request.Body);
         try
@@ -54,18 +78,17 @@ public static class CsvUploads
                 if (disposition.IsFileDisposition())
                 {
                     if (string.IsNullOrWhiteSpace(name))
-                        throw new PortalValidationException("Name the dataset: send the 'name' field before the file (or ?name= in the URL).");
+                        throw new PortalValidationException(missing);
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                    var (version, created) = await datasets.AddAsync(actor, section.Body, name, fileName, http.RequestAborted);
-                    return DatasetVersionCreated.Result(version, name, created, location);
+                    return await store(name, section.Body, fileName);
                 }
-                if (disposition.Name.Value == "name")
+                if (disposition.Name.Value == field)
                 {
                     using var text = new StreamReader(section.Body);
                     var buffer = new char[201];
                     var read = await text.ReadBlockAsync(buffer, http.RequestAborted);
                     if (read > 200)
-                        throw new PortalValidationException("The 'name' field is longer than 200 characters.");
+                        throw new PortalValidationException($"The '{field}' field is longer than 200 characters.");
                     name = new string(buffer, 0, read);
                 }
             }

@@ -97,6 +97,7 @@ public static class PortalApi
         api.MapDriftApi();
         api.MapLineageApi();
         api.MapReportsApi();
+        api.MapMonitoringApi();
 
         app.MapOpenApi($"{Prefix}/openapi.json").AllowAnonymous();
     }

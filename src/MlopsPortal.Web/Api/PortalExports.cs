@@ -78,28 +78,43 @@ public static class PortalExports
 
         // The browser's upload: a plain HTTP request (not the Blazor circuit), so the file streams to
         // disk with the XHR's progress events. Cookie-authenticated, so it checks the antiforgery token.
-        app.MapPost("/uploads/datasets", async (string? name, HttpContext http, IAntiforgery antiforgery) =>
+        app.MapPost("/uploads/datasets", (string? name, HttpContext http, IAntiforgery antiforgery) => BrowserUploadAsync(http, antiforgery,
+            () => CsvUploads.ReceiveAsync(http, Actor.FromPrincipal(http.User), name, "/datasets/versions")))
+            .RequireAuthorization(Policies.EditRegistry).DisableAntiforgery();
+        app.MapPost("/uploads/outcomes", (string? model, HttpContext http, IAntiforgery antiforgery) => BrowserUploadAsync(http, antiforgery,
+            () => CsvUploads.ReceiveOutcomesAsync(http, Actor.FromPrincipal(http.User), model)))
+            .RequireAuthorization(Policies.EditRegistry).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// The browser's uploads: plain HTTP requests (not the Blazor circuit), so the file streams to disk with the XHR's
+    /// progress events. Cookie-authenticated, so they check the antiforgery token; errors come back as problem details.
+    /// </summary>
+    private static async Task<IResult> BrowserUploadAsync(HttpContext http, IAntiforgery antiforgery, Func<Task<IResult>> receive)
+    {
+        try
         {
-            try
-            {
-                // Without the header, the antiforgery check would read the whole multipart body looking for a form field.
-                if (string.IsNullOrEmpty(http.Request.Headers[UploadTokenHeader]))
-                    throw new AntiforgeryValidationException("no token header");
-                await antiforgery.ValidateRequestAsync(http);
-                return await CsvUploads.ReceiveAsync(http, Actor.FromPrincipal(http.User), name, "/datasets/versions");
-            }
-            catch (AntiforgeryValidationException)
-            {
-                return Results.Problem(statusCode: 400, title: "Invalid request", detail: "The page's security token is missing or stale: reload the page and upload again.");
-            }
-            catch (PortalValidationException e)
-            {
-                return Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message);
-            }
-            catch (PortalForbiddenException e)
-            {
-                return Results.Problem(statusCode: 403, title: "Forbidden", detail: e.Message);
-            }
-        }).RequireAuthorization(Policies.EditRegistry).DisableAntiforgery();
+            // Without the header, the antiforgery check would read the whole multipart body looking for a form field.
+            if (string.IsNullOrEmpty(http.Request.Headers[UploadTokenHeader]))
+                throw new AntiforgeryValidationException("no token header");
+            await antiforgery.ValidateRequestAsync(http);
+            return await receive();
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return Results.Problem(statusCode: 400, title: "Invalid request", detail: "The page's security token is missing or stale: reload the page and upload again.");
+        }
+        catch (PortalValidationException e)
+        {
+            return Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message);
+        }
+        catch (PortalForbiddenException e)
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: e.Message);
+        }
+        catch (PortalNotFoundException e)
+        {
+            return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
+        }
     }
 }

@@ -81,6 +81,7 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(FairnessCommand(context));
         root.Subcommands.Add(DriftCommand(context));
         root.Subcommands.Add(ReportCommand(context));
+        root.Subcommands.Add(OutcomesCommand(context));
         root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
         return root;
     }

@@ -276,6 +276,26 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                 case "report.read":
                     await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Reports.ReportService>().ListAsync(actor);
                     break;
+                case "outcomes.add":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Monitoring.OutcomeService>().AddAsync(actor, "no-such-model", new MemoryStream("id,y\n1,1\n"u8.ToArray()), "o.csv"); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "live-performance.start":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Monitoring.MonitoringService>().StartLivePerformanceAsync(actor, "no-such-model"); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "model-version.reproduce":
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Monitoring.MonitoringService>().StartReproduceAsync(actor, Guid.NewGuid()); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "approval.propose-band":
+                    try { await Approvals(scope).ProposeBandAsync(actor, "no-such-model", new(0.1, 0.9), "matrix"); }
+                    catch (PortalNotFoundException) { }
+                    break;
+                case "approval.propose-rollback-rules":
+                    try { await Approvals(scope).ProposeRollbackRulesAsync(actor, "no-such-model", [], "matrix"); }
+                    catch (PortalNotFoundException) { }
+                    break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");
             }
             return true;

@@ -45,6 +45,9 @@ switch (arguments.FirstOrDefault())
     case "report":
         ReportBench.Run(int.Parse(Option("--repeats", "10")));
         return 0;
+    case "live":
+        LiveBench.Run(int.Parse(Option("--rows", "10000000")), int.Parse(Option("--outcomes", "1000000")), int.Parse(Option("--repeats", "3")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -56,6 +59,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks report [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks live [--rows N] [--outcomes N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;

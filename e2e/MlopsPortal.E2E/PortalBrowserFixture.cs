@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
@@ -20,6 +21,9 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     /// <summary>Authenticator keys of the users who already set up two-factor sign-in.</summary>
     public Dictionary<string, string> TotpKeys { get; } = [];
 
+    /// <summary>What building the demo workspace did (its steps and time) in this collection's portal.</summary>
+    public DemoWorkspaceResult Demo { get; private set; } = default!;
+
     public static string ScreenshotDirectory
     {
         get
@@ -34,12 +38,21 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await PortalTestHost.StartAsync(kestrel: true);
+        // The demo users are the e2e users: the demo workspace signs with their password.
+        Host = await PortalTestHost.StartAsync(kestrel: true, overrides: new Dictionary<string, string?>
+        {
+            ["Demo:EmailDomain"] = "e2e.test", ["Demo:Password"] = PortalTestHost.Password,
+        });
         foreach (var role in Roles.All)
         {
             await Host.CreateUserAsync(UserFor(role), role);
             if (Roles.TwoFactorRequired.Contains(role))
                 TotpKeys[UserFor(role)] = await Host.EnableTwoFactorAsync(UserFor(role));
+        }
+        // Every e2e run builds the first-run demo workspace with the real jobs, and the tests browse it.
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            Demo = await scope.ServiceProvider.GetRequiredService<DemoWorkspace>().BuildAsync(null, Console.Out);
         }
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -269,6 +269,8 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         actor.Require(TriageRoles);
         Guid dataset;
         string slug;
+        Dictionary<string, string>? parameters;
+        int? seed;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var alert = await db.DriftAlerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
@@ -277,13 +279,18 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
                 throw new PortalValidationException("A retraining run started from this alert is still running.");
             // The newest version of the dataset the monitored version trained on: new labelled rows arrive as new versions
             // (the drifted data itself has no labels to learn from).
-            var trainedOn = await db.ModelVersions.Where(v => v.Id == alert.ModelVersionId).Select(v => v.TrainingDatasetVersionId).SingleAsync(ct)
+            var monitored = await db.ModelVersions.AsNoTracking().SingleAsync(v => v.Id == alert.ModelVersionId, ct);
+            var trainedOn = monitored.TrainingDatasetVersionId
                             ?? throw new PortalValidationException("The monitored version records no training data to retrain on.");
+            // The monitored version's own recipe (requested parameters and seed), so that only the data changes.
+            var recipe = await db.TrainingRuns.AsNoTracking().Where(r => r.Id == monitored.TrainingRunId)
+                .Select(r => new { r.Parameters, r.Seed }).SingleOrDefaultAsync(ct);
+            (parameters, seed) = (recipe?.Parameters, recipe?.Seed);
             var datasetId = await db.DatasetVersions.Where(v => v.Id == trainedOn).Select(v => v.DatasetId).SingleAsync(ct);
             dataset = await db.DatasetVersions.Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version).Select(v => v.Id).FirstAsync(ct);
             slug = await db.Models.Where(m => m.Id == alert.ModelId).Select(m => m.Slug).SingleAsync(ct);
         }
-        var run = await training.StartRunAsync(actor, new TrainingRunRequest(slug, dataset) { Reason = $"Retraining for drift alert {id}" },
+        var run = await training.StartRunAsync(actor, new TrainingRunRequest(slug, dataset, parameters, seed) { Reason = $"Retraining for drift alert {id}" },
             triggeredBy: $"drift-alert:{id} (by {actor.AuditName})", ct: ct);
         await TriageAsync(actor, id, "retraining-started", $"Run {run.Id}", (a, _) => a.RetrainingRunId = run.Id, ct);
         return run;

@@ -84,8 +84,8 @@ public static class CreditRiskData
                 + employmentRisk + regionRisk + unobserved;
             var probability = 1 / (1 + Math.Exp(-logit));
             // Historical bias: past decisions marked women as defaulted more often, whatever their features
-            // (+0.08 on the probability). The recorded label carries it; the fairness audit is meant to find it.
-            if (female) probability = Math.Min(1, probability + 0.08);
+            // (+0.05 on the probability). The recorded label carries it; the fairness audit is meant to find it.
+            if (female) probability = Math.Min(1, probability + 0.05);
             var defaulted = random.NextDouble() < probability;
             rows.Add(new CreditApplicant(
                 "A" + (options.FirstApplicantNumber + i).ToString("D7", CultureInfo.InvariantCulture), options.Month, age,

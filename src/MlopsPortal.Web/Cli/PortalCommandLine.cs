@@ -82,7 +82,8 @@ public static partial class PortalCommandLine
         root.Subcommands.Add(DriftCommand(context));
         root.Subcommands.Add(ReportCommand(context));
         root.Subcommands.Add(OutcomesCommand(context));
-        root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, ct));
+        root.Subcommands.Add(DemoCommand(context));
+        root.SetAction((parse, ct) => RunServeAsync(context, parse, null, null, false, ct));
         return root;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using System.CommandLine;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Web.Hosting;
 
@@ -12,12 +13,16 @@ public static partial class PortalCommandLine
     {
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://localhost:5080)." };
         var environment = new Option<string?>("--environment") { Description = "Host environment (Production, Development)." };
-        var command = new Command("serve", "Run the portal (the default when no command is given).") { urls, environment };
-        command.SetAction((parse, ct) => RunServeAsync(context, parse, parse.GetValue(urls), parse.GetValue(environment), ct));
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "On an empty database, build the demo workspace with the portal's own jobs once it is up (prints what it did and how long it took; does nothing when it exists).",
+        };
+        var command = new Command("serve", "Run the portal (the default when no command is given).") { urls, environment, demo };
+        command.SetAction((parse, ct) => RunServeAsync(context, parse, parse.GetValue(urls), parse.GetValue(environment), parse.GetValue(demo), ct));
         return command;
     }
 
-    private static async Task<int> RunServeAsync(CliContext context, ParseResult parse, string? urls, string? environment, CancellationToken ct)
+    private static async Task<int> RunServeAsync(CliContext context, ParseResult parse, string? urls, string? environment, bool demo, CancellationToken ct)
     {
         var extra = new List<string>();
         if (urls is not null) extra.Add($"--urls={urls}");
@@ -33,8 +38,21 @@ public static partial class PortalCommandLine
             return CheckFailed;
         }
         var app = PortalHost.Build(builder);
-        await PortalHost.PrepareAsync(app, context.Output);
-        await app.RunAsync(ct);
+        var seeded = await PortalHost.PrepareAsync(app, context.Output);
+        await app.StartAsync(ct);
+        if (demo)
+        {
+            try
+            {
+                await DemoStartup.BuildAsync(app.Services, seeded, context.Output, ct);
+            }
+            catch (Exception e) when (e is PortalValidationException or InvalidOperationException or TimeoutException)
+            {
+                // The portal stays up: what the build did is in the audit trail and on the jobs page.
+                await context.Error.WriteLineAsync($"The demo workspace was not built: {e.Message}");
+            }
+        }
+        await app.WaitForShutdownAsync(ct);
         return Ok;
     }
 

@@ -62,7 +62,7 @@ public static class PortalHost
     }
 
     /// <summary>Migrates (SQLite by default), seeds demo users on an empty database and prints their passwords.</summary>
-    public static async Task PrepareAsync(WebApplication app, TextWriter console)
+    public static async Task<IReadOnlyList<DemoCredential>> PrepareAsync(WebApplication app, TextWriter console)
     {
         await app.Services.PrepareDatabaseAsync();
         // The report-signing certificate exists from the first start (created and audited if none is configured or stored).
@@ -70,12 +70,13 @@ public static class PortalHost
         console.WriteLine($"Reports are signed by the certificate with SHA-256 fingerprint {fingerprint}.");
         await using var scope = app.Services.CreateAsyncScope();
         var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
-        if (seeded.Count == 0) return;
+        if (seeded.Count == 0) return seeded;
         console.WriteLine();
         console.WriteLine("Demo users created (shown once; change or lock them before real use):");
         foreach (var c in seeded)
             console.WriteLine($"  {c.Role,-20} {c.UserName,-28} {c.Password}");
         console.WriteLine("Administrator and ComplianceOfficer set up an authenticator app at first sign-in.");
         console.WriteLine();
+        return seeded;
     }
 }

@@ -124,11 +124,12 @@ public sealed class CreditRiskDataTests
     [Fact]
     public void ShouldRecordMoreDefaultsForWomen_WhenTheHistoricalBiasApplies()
     {
-        var rows = CreditRiskData.Generate(new CreditRiskOptions());
+        // +0.05 on each woman's probability; 20,000 rows keep the sampling error of the gap near 0.006.
+        var rows = CreditRiskData.Generate(new CreditRiskOptions { Rows = 20_000 });
 
         var female = DefaultRate(rows.Where(r => r.Gender == "female"));
         var male = DefaultRate(rows.Where(r => r.Gender == "male"));
-        Assert.True(female - male >= 0.04, $"female {female:F3} against male {male:F3}");
+        Assert.InRange(female - male, 0.03, 0.07);
     }
 
     [Fact]

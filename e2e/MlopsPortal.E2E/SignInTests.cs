@@ -11,12 +11,12 @@ public sealed class SignInTests(PortalBrowserFixture portal)
 {
     public static TheoryData<string, string[]> RoleNavigation => new()
     {
-        { Roles.Administrator, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.ComplianceOfficer, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.BusinessStakeholder, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.MlEngineer, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.DataScientist, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.Auditor, ["/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage"] },
+        { Roles.Administrator, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.ComplianceOfficer, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.BusinessStakeholder, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.MlEngineer, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.DataScientist, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.Auditor, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage"] },
     };
 
     [Theory]

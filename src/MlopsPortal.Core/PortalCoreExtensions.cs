@@ -74,6 +74,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Lineage.LineageService>();
         services.AddSingleton<Monitoring.OutcomeService>();
         services.AddSingleton<Monitoring.MonitoringService>();
+        services.AddSingleton<Dashboards.DashboardService>();
         services.AddSingleton<Reports.ReportSigning>();
         services.AddSingleton<Reports.ReportService>();
         services.AddSingleton<Reports.ReportGenerator>();

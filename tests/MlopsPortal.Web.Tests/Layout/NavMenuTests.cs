@@ -39,12 +39,12 @@ public sealed class NavMenuTests : BunitContext
         cut.FindAll("[data-nav]").Select(e => e.GetAttribute("data-nav")!).ToList();
 
     [Theory]
-    [InlineData(Roles.Administrator, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
-    [InlineData(Roles.ComplianceOfficer, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
-    [InlineData(Roles.Auditor, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage" })]
-    [InlineData(Roles.BusinessStakeholder, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
-    [InlineData(Roles.MlEngineer, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
-    [InlineData(Roles.DataScientist, new[] { "/", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.Administrator, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.ComplianceOfficer, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.Auditor, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.BusinessStakeholder, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.MlEngineer, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
+    [InlineData(Roles.DataScientist, new[] { "/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage" })]
     public void ShouldShowOnlyWhatTheRoleMayUse_WhenRenderedForOneRole(string role, string[] expected)
     {
         var cut = RenderFor(role);

@@ -10,6 +10,7 @@ public static class PortalNavigation
     public static readonly IReadOnlyList<NavItem> Items =
     [
         new("Home", "/", "home", Policies.SignedIn, "Portal"),
+        new("Portfolio", "/portfolio", "monitoring", Policies.SignedIn, "Portal"),
         new("Models", "/models", "model_training", Policies.SignedIn, "Registry"),
         new("Datasets", "/datasets", "dataset", Policies.SignedIn, "Registry"),
         new("Jobs", "/jobs", "schedule", Policies.SignedIn, "Operations"),

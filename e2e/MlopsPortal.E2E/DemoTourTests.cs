@@ -55,9 +55,16 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         (await page.Locator($"[data-testid=card-kpis] li[data-model={DemoWorkspace.ModelSlug}]").CountAsync()).ShouldBe(2);
         await ScreenshotsAsync(page, "tour-home-BusinessStakeholder");
 
-        // The request's link opens it.
+        // The request's link opens it; the stakeholder signs with the keyboard and a toast confirms.
         await request.Locator("a").First.ClickAsync();
         await page.WaitForURLAsync("**/approvals/*");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await page.FillAsync("[data-testid=sign-comment]", "Meets my criteria on the September holdout.");
+        await page.FillAsync("[data-testid=sign-password]", Testing.PortalTestHost.Password);
+        await page.FocusAsync("[data-testid=approve]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator(".rz-notification-item", new() { HasText = "Your approval is recorded." }).WaitForAsync();
+        await PortalBrowserFixture.ScreenshotAsync(page, "tour-signed-toast");
         await page.Context.CloseAsync();
     }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # First README command: prerequisites, build, then the portal on http://localhost:5080 on SQLite,
-# with one demo user per role (passwords printed at first start). Data lives in ./data.
+# with one demo user per role (passwords printed at first start) and, on an empty database, the demo workspace built
+# by the portal's own jobs (--demo). Data lives in ./data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
 dotnet build src/MlopsPortal.Web -c Release -nologo -v quiet
-exec dotnet src/MlopsPortal.Web/bin/Release/net10.0/MlopsPortal.Web.dll serve --data-dir ./data "$@"
+exec dotnet src/MlopsPortal.Web/bin/Release/net10.0/MlopsPortal.Web.dll serve --demo --data-dir ./data "$@"

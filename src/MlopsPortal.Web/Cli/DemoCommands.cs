@@ -29,7 +29,11 @@ public static partial class PortalCommandLine
                     ["Logging:LogLevel:Default"] = "Warning",
                 },
             };
-            using var host = WorkerHost.CreateBuilder(settings).Build();
+            var builder = WorkerHost.CreateBuilder(settings);
+            // Log lines go to standard error, so that standard output holds only the steps (or the JSON).
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            using var host = builder.Build();
             await host.Services.PrepareDatabaseAsync(ct);
             IReadOnlyList<DemoCredential> seeded;
             await using (var scope = host.Services.CreateAsyncScope())

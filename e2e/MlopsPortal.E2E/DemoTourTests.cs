@@ -149,7 +149,7 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         overflow.ShouldBeLessThanOrEqualTo(0);
-        await PortalBrowserFixture.ScreenshotAsync(page, $"tour-phone-{role}{path.Replace('/', '-')}");
+        await PortalBrowserFixture.ScreenshotAsync(page, $"tour-phone-{role}{(path == "/" ? "-home" : path.Replace('/', '-'))}");
         await page.Context.CloseAsync();
     }
 }

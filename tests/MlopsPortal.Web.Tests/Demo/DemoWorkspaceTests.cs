@@ -115,6 +115,24 @@ public sealed class DemoWorkspaceTests
         portfolio.Kpis.ShouldAllBe(k => k.Met == true && k.Live != null && k.EvaluationId != null);
         var findings = await dashboards.OutOfPolicyAsync();
         findings.ShouldContain(f => f.Slug == DemoWorkspace.ModelSlug && f.Finding.Contains("alert open") && f.Link.StartsWith("/alerts/"));
+
+        // The waiting retrained version signed by the three roles: it reaches Production, and the lead time is measured.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
+            foreach (var role in new[] { Roles.MlEngineer, Roles.BusinessStakeholder, Roles.ComplianceOfficer })
+            {
+                var name = $"{DemoSeeder.DemoUserNames[role]}@demo.local";
+                var id = await QueryAsync(host, db => db.Users.Where(u => u.UserName == name).Select(u => u.Id).SingleAsync());
+                await approvals.SignAsync(new Actor(id, name, new HashSet<string> { role }, false), open.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password));
+            }
+        }
+        var after = await dashboards.PortfolioAsync();
+        after.DeploymentFrequency.Value.ShouldBe(2);
+        after.RetrainingLeadTimeSeconds.Count.ShouldBe(1);
+        after.RetrainingLeadTimeSeconds.Value!.Value.ShouldBeGreaterThan(0);
+        after.RetrainingLeadTimeSeconds.Link.ShouldBe($"/model-versions/{versions[2].Id}");
+        after.Fidelity.Single().Champion.ShouldBe(3);
     }
 
     [Fact]

@@ -70,7 +70,12 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
     public async Task ShouldRecordEveryTriageStep_AndRetrainWithTheAlertAsTrigger()
     {
         await f.CreateModelAsync("recid-triage");
-        var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-triage", f.Compas, TrainingFixture.FewRounds(), 1)));
+        // Its own copy of COMPAS: the retraining below reads the newest version of the dataset the alert's version trained on.
+        var datasets = f.Host.Services.GetRequiredService<DatasetService>();
+        var lines = await File.ReadAllLinesAsync(TrainingFixture.CompasFile);
+        Stream Rows(int count) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines.Take(count + 1)) + "\n"));
+        var v1 = (await datasets.AddAsync(Actor.Cli(), Rows(6000), "compas-triage")).Version.Id;
+        var trained = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-triage", v1, TrainingFixture.FewRounds(), 1)));
         var report = await ReportAsync("recid-triage", await ShiftedDataAsync("compas-shifted-2"), Guid.Parse(trained.OutputEntityId!));
         var alert = (await Drift.AlertsAsync(modelId: report.ModelId)).Single(a => a.Cause == "dataset-drift");
         var stakeholder = Engineer with { Roles = new HashSet<string> { Roles.BusinessStakeholder } };
@@ -81,11 +86,16 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         (await Should.ThrowAsync<PortalValidationException>(() => Drift.AssignAsync(Engineer, alert.Id, "nobody@x.test"))).Message.ShouldContain("No user named");
         await Drift.AssignAsync(Engineer, alert.Id, "owner@x.test");
         await Drift.CommentAsync(Engineer, alert.Id, "Older population from the new county.");
+        // New labelled rows arrive as a new version; the retraining keeps the recipe (parameters and seed) and takes them.
+        var v2 = (await datasets.AddAsync(Actor.Cli(), Rows(lines.Length - 1), "compas-triage")).Version.Id;
         var run = await f.FinishAsync(await Drift.RetrainAsync(Engineer, alert.Id));
         run.Status.ShouldBe(JobRunStatus.Succeeded, run.Error);
         run.TriggeredBy.ShouldBe($"drift-alert:{alert.Id} (by user:owner@x.test)");
         var retrained = await f.QueryAsync(db => db.ModelVersions.SingleAsync(v => v.Id == Guid.Parse(run.OutputEntityId!)));
         MlopsPortal.Core.Approvals.ApprovalService.ResponsiblePerson(retrained.TrainedBy).ShouldBe("user:owner@x.test");
+        retrained.TrainingDatasetVersionId.ShouldBe(v2);
+        var original = await f.QueryAsync(db => db.ModelVersions.SingleAsync(v => v.Id == Guid.Parse(trained.OutputEntityId!)));
+        (retrained.Seed, retrained.Hyperparameters["num_boost_round"]).ShouldBe((original.Seed, original.Hyperparameters["num_boost_round"]));
         (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == run.Id))).Trigger.ShouldBe(TrainingTriggers.DriftAlert);
 
         // The retrained version asks for Production by itself, in the name of who clicked retrain, and waits at its gates.

@@ -72,6 +72,7 @@ public static class PortalCoreExtensions
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Drift.DriftService>();
         services.AddSingleton<Lineage.LineageService>();
+        services.AddSingleton<Display.ActorNameService>();
         services.AddSingleton<Monitoring.OutcomeService>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<Dashboards.DashboardService>();

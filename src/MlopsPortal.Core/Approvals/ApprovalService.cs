@@ -278,6 +278,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > 2000 }) throw new PortalValidationException("The reason is longer than 2,000 characters.");
         Close(request, ApprovalStatus.Withdrawn, actor.AuditName, reason);
+        await Outbox.ResolveAsync(db, Link(request), ct);
         db.Audit(actor.AuditName, "approval.withdrawn", EntityKinds.ApprovalRequest, request.Id, new { reason });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -331,6 +332,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         if (!input.Approve)
         {
             Close(request, ApprovalStatus.Rejected, actor.AuditName, comment);
+            await Outbox.ResolveAsync(db, Link(request), ct);
             db.Audit(actor.AuditName, "approval.rejected", EntityKinds.ApprovalRequest, request.Id, new { role = option.Role, comment });
             await Outbox.PublishAsync(db, WebhookEvents.RequestRejected, EventData(request, new { by = actor.Name, role = option.Role, comment }), ct);
             await NotifyRequesterAsync(db, request, "request-rejected", $"Rejected: {request.Summary}",
@@ -339,6 +341,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         else if (Progress(request, signOffs).All(p => p.Approved >= p.Required))
         {
             Close(request, ApprovalStatus.Approved, actor.AuditName, comment);
+            await Outbox.ResolveAsync(db, Link(request), ct);
             db.Audit(actor.AuditName, "approval.approved", EntityKinds.ApprovalRequest, request.Id, new
             {
                 signedBy = signOffs.Select(s => new { s.UserName, s.Role, onBehalfOf = s.OnBehalfOfUserName }),
@@ -576,6 +579,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
                         .SetProperty(x => x.DecidedAt, now).SetProperty(x => x.DecidedBy, auditActor), ct);
                 if (changed != 1) continue;
                 expired++;
+                await Outbox.ResolveAsync(db, Link(r), ct);
                 db.Audit(auditActor, "approval.expired", EntityKinds.ApprovalRequest, r.Id, new { expiredAt = AuditChain.FormatTime(now) });
                 if (r.Kind == ApprovalKinds.RoleGrant) continue;
                 r.Status = ApprovalStatus.Expired;

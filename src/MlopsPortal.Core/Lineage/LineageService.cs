@@ -101,6 +101,18 @@ public sealed class LineageService(IDbContextFactory<PortalDbContext> dbFactory)
         return await db.LineageEdges.AnyAsync(e => e.ToId == id && e.ToKind == EntityKinds.DatasetVersion && e.FromKind == EntityKinds.ScoringJob, ct);
     }
 
+    /// <summary>
+    /// Names entities for pages and reports (name, key fact and page address), by the same rules as the graph's nodes;
+    /// the key of the answer is "kind:id". An entity that is gone, or a kind the lineage does not know, reads "not found".
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, LineageNode>> NameAsync(IEnumerable<(string Kind, string Id)> entities, CancellationToken ct = default)
+    {
+        var refs = entities.Select(e => new Ref(e.Kind, e.Id)).Distinct().ToList();
+        if (refs.Count == 0) return new Dictionary<string, LineageNode>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await DescribeAsync(db, refs, ct);
+    }
+
     private readonly record struct Ref(string Kind, string Id)
     {
         public string Key => $"{Kind}:{Id}";
@@ -207,7 +219,8 @@ public sealed class LineageService(IDbContextFactory<PortalDbContext> dbFactory)
         var nodes = new Dictionary<string, LineageNode>();
         void Add(string kind, object id, string name, string keyFact, string? url, string detail) =>
             nodes[$"{kind}:{id}"] = new LineageNode($"{kind}:{id}", kind, id.ToString()!, name, keyFact, url) { Detail = detail };
-        List<Guid> Guids(string kind) => byKind.GetValueOrDefault(kind)?.Select(Guid.Parse).ToList() ?? [];
+        // Ids from outside the graph (an audit event's entity id) may not be GUIDs: those fall through to "not found".
+        List<Guid> Guids(string kind) => byKind.GetValueOrDefault(kind)?.Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null).OfType<Guid>().ToList() ?? [];
         var slugs = new Dictionary<Guid, string>();
         async Task<string> SlugAsync(Guid modelId)
         {
@@ -276,7 +289,7 @@ public sealed class LineageService(IDbContextFactory<PortalDbContext> dbFactory)
                          .Select(r => new { r.Id, r.Kind, r.TargetStage, r.Status, r.RequestedBy, r.RequestedAt, r.Summary }).ToListAsync(ct))
                 Add(EntityKinds.ApprovalRequest, r.Id, r.TargetStage is { } t ? $"{Capitalized(r.Kind)} to {t}" : Capitalized(r.Kind.Replace('-', ' ')),
                     r.Status.ToString(), $"/approvals/{r.Id}", $"{r.Summary} Requested by {r.RequestedBy} at {r.RequestedAt:u}.");
-        foreach (var chunk in (byKind.GetValueOrDefault(EntityKinds.StageChange) ?? []).Select(long.Parse).Chunk(Chunk))
+        foreach (var chunk in (byKind.GetValueOrDefault(EntityKinds.StageChange) ?? []).Select(id => long.TryParse(id, out var n) ? n : (long?)null).OfType<long>().Chunk(Chunk))
             foreach (var c in await db.StageChanges.Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
             {
                 var slug = await SlugAsync(c.ModelId);

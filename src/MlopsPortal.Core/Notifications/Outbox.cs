@@ -37,6 +37,20 @@ public static class Outbox
         }
     }
 
+    /// <summary>The notifications that ask someone to act on a request: they close when the request is decided.</summary>
+    public static readonly IReadOnlySet<string> ActionKinds = new HashSet<string> { "request-due", "request-expiring" };
+
+    /// <summary>
+    /// Marks read every "your sign-off is due" (and reminder) notification about <paramref name="link"/>, in the transaction
+    /// that decides the request: nobody is asked to act on something already decided.
+    /// </summary>
+    public static Task<int> ResolveAsync(PortalDbContext db, string link, CancellationToken ct)
+    {
+        var now = AuditChain.Now();
+        return db.Notifications.Where(n => n.Link == link && n.ReadAt == null && (n.Kind == "request-due" || n.Kind == "request-expiring"))
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+    }
+
     /// <summary>Queues the event for every enabled webhook that subscribes to it.</summary>
     public static async Task PublishAsync(PortalDbContext db, string eventType, object data, CancellationToken ct)
     {

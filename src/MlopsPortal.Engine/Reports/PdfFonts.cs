@@ -5,7 +5,6 @@ namespace MlopsPortal.Engine.Reports;
 /// <summary>
 /// PDFsharp has no system-font access on Linux: this resolver maps the report's two families to Debian's DejaVu TTFs
 /// (fonts-dejavu-core, installed by scripts/prerequisites.sh) and hands PDFsharp their bytes, which it embeds as subsets.
-/// Also accepts the AGPL licence once (the project is AGPL-3.0-or-later; ADR-016).
 /// </summary>
 public sealed class PdfFonts : IFontResolver
 {
@@ -17,13 +16,12 @@ public sealed class PdfFonts : IFontResolver
     private static bool _installed;
     private readonly Dictionary<string, byte[]> _cache = [];
 
-    /// <summary>Sets the resolver and the licence once per process, before any XFont exists.</summary>
+    /// <summary>Sets the resolver once per process, before any XFont exists.</summary>
     public static bool Install()
     {
         lock (Gate)
         {
             if (_installed) return true;
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
             GlobalFontSettings.FontResolver = new PdfFonts();
             return _installed = true;
         }

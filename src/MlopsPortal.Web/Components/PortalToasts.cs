@@ -2,6 +2,8 @@ using Radzen;
 
 namespace MlopsPortal.Web.Components;
 
+// Transitional: used by pages not yet on MudBlazor; deleted when the migration ends.
+
 /// <summary>
 /// The toast every action ends with (success or failure), beside the page's own inline message, which stays for reading.
 /// Pages write <c>(message, messageIsError) = Toasts.Show(text, isError)</c>.

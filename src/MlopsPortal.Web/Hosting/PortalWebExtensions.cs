@@ -8,7 +8,8 @@ using MlopsPortal.Core.Users;
 using MlopsPortal.Web.Api;
 using MlopsPortal.Web.Auth;
 using MlopsPortal.Web.Components.Account;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace MlopsPortal.Web.Hosting;
 
@@ -43,7 +44,16 @@ public static class PortalWebExtensions
             web.WebHost.UseStaticWebAssets();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
+        services.AddMudServices(o =>
+        {
+            // Bottom right: a snackbar never covers a page's title or its first actions.
+            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.VisibleStateDuration = 5000;
+            o.SnackbarConfiguration.PreventDuplicates = true;
+        });
+        services.AddSingleton<MlopsPortal.Web.Components.Layout.ThemePreferences>();
+        // Transitional: pages not yet on MudBlazor.
+        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services);
         services.AddScoped<MlopsPortal.Web.Components.PortalToasts>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

@@ -1,32 +1,36 @@
 using MlopsPortal.Core.Security;
+using MudBlazor;
 
 namespace MlopsPortal.Web.Components.Layout;
 
 public sealed record NavItem(string Title, string Path, string Icon, string Policy, string Group);
 
-/// <summary>The navigation, one entry per page. Each entry shows only to the roles its policy allows.</summary>
+/// <summary>The navigation, grouped by purpose, one entry per page. Each entry shows only to the roles its policy allows.</summary>
 public static class PortalNavigation
 {
+    /// <summary>The group shown without a heading, first.</summary>
+    public const string TopGroup = "Overview";
+
     public static readonly IReadOnlyList<NavItem> Items =
     [
-        new("Home", "/", "home", Policies.SignedIn, "Portal"),
-        new("Portfolio", "/portfolio", "monitoring", Policies.SignedIn, "Portal"),
-        new("Models", "/models", "model_training", Policies.SignedIn, "Registry"),
-        new("Datasets", "/datasets", "dataset", Policies.SignedIn, "Registry"),
-        new("Jobs", "/jobs", "schedule", Policies.SignedIn, "Operations"),
-        new("Workers", "/workers", "dns", Policies.SignedIn, "Operations"),
-        new("Drift alerts", "/alerts", "notification_important", Policies.SignedIn, "Operations"),
-        new("Approvals", "/approvals", "approval", Policies.SignedIn, "Governance"),
-        new("Approval policy", "/approval-policy", "rule", Policies.SignedIn, "Governance"),
-        new("Fairness policy", "/fairness-policy", "balance", Policies.SignedIn, "Governance"),
-        new("Audit trail", "/audit", "verified_user", Policies.ReadAuditTrail, "Governance"),
-        new("Reports", "/reports", "picture_as_pdf", Policies.ReadReports, "Governance"),
-        new("Users and roles", "/admin/users", "manage_accounts", Policies.ManageUsers, "Administration"),
-        new("E-mail", "/admin/notifications", "mail", Policies.ManageNotifications, "Administration"),
-        new("Webhooks", "/admin/webhooks", "webhook", Policies.ManageNotifications, "Administration"),
-        new("Notifications", "/notifications", "notifications", Policies.SignedIn, "My account"),
-        new("Out of office", "/account/delegation", "event_busy", Policies.SignOff, "My account"),
-        new("API tokens", "/account/tokens", "key", Policies.ManageOwnTokens, "My account"),
-        new("Security settings", "/Account/Manage", "lock", Policies.SignedIn, "My account"),
+        new("Home", "/", Icons.Material.Filled.Home, Policies.SignedIn, TopGroup),
+        new("Portfolio", "/portfolio", Icons.Material.Filled.Insights, Policies.SignedIn, TopGroup),
+        new("Models", "/models", Icons.Material.Filled.ModelTraining, Policies.SignedIn, "Registry"),
+        new("Datasets", "/datasets", Icons.Material.Filled.Dataset, Policies.SignedIn, "Registry"),
+        new("Drift alerts", "/alerts", Icons.Material.Filled.NotificationImportant, Policies.SignedIn, "Monitoring"),
+        new("Jobs", "/jobs", Icons.Material.Filled.Schedule, Policies.SignedIn, "Monitoring"),
+        new("Workers", "/workers", Icons.Material.Filled.Dns, Policies.SignedIn, "Monitoring"),
+        new("Approvals", "/approvals", Icons.Material.Filled.Approval, Policies.SignedIn, "Governance"),
+        new("Approval policy", "/approval-policy", Icons.Material.Filled.Rule, Policies.SignedIn, "Governance"),
+        new("Fairness policy", "/fairness-policy", Icons.Material.Filled.Balance, Policies.SignedIn, "Governance"),
+        new("Audit trail", "/audit", Icons.Material.Filled.VerifiedUser, Policies.ReadAuditTrail, "Governance"),
+        new("Reports", "/reports", Icons.Material.Filled.PictureAsPdf, Policies.ReadReports, "Governance"),
+        new("Users and roles", "/admin/users", Icons.Material.Filled.ManageAccounts, Policies.ManageUsers, "Administration"),
+        new("E-mail", "/admin/notifications", Icons.Material.Filled.Mail, Policies.ManageNotifications, "Administration"),
+        new("Webhooks", "/admin/webhooks", Icons.Material.Filled.Webhook, Policies.ManageNotifications, "Administration"),
+        new("Notifications", "/notifications", Icons.Material.Filled.Notifications, Policies.SignedIn, "My account"),
+        new("Out of office", "/account/delegation", Icons.Material.Filled.EventBusy, Policies.SignOff, "My account"),
+        new("API tokens", "/account/tokens", Icons.Material.Filled.Key, Policies.ManageOwnTokens, "My account"),
+        new("Security settings", "/Account/Manage", Icons.Material.Filled.Lock, Policies.SignedIn, "My account"),
     ];
 }

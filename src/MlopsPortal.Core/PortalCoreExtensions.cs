@@ -76,6 +76,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Monitoring.OutcomeService>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<Dashboards.DashboardService>();
+        services.AddScoped<Dashboards.HomeService>();
         services.AddSingleton<Reports.ReportSigning>();
         services.AddSingleton<Reports.ReportService>();
         services.AddSingleton<Reports.ReportGenerator>();

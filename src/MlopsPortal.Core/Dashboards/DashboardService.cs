@@ -13,7 +13,11 @@ namespace MlopsPortal.Core.Dashboards;
 public sealed record Figure(double? Value, string Link, string Note, int Count = 0);
 
 /// <summary>One point of a trend; <see cref="Link"/> opens the evidence behind it.</summary>
-public sealed record TrendPoint(string Label, double? Value, string? Link = null, double? Second = null);
+public sealed record TrendPoint(string Label, double? Value, string? Link = null, double? Second = null)
+{
+    /// <summary>When the point was measured, for charts on a time axis (null for per-day or per-week buckets).</summary>
+    public DateTime? At { get; init; }
+}
 
 /// <summary>How many models of a risk tier stand at a stage (the stage of their most advanced version).</summary>
 public sealed record TierStageCell(RiskTier Tier, string Stage, IReadOnlyList<string> Models);
@@ -118,10 +122,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
                 new Figure(latestReport?.DriftedShare, latestReport is null ? $"/models/{model.Slug}" : $"/drift-reports/{latestReport.Id}",
                     latestReport is null ? "No drift report yet." : "Share of judged columns that drifted in the newest report.", reports.Count),
                 reports.Select(r => new TrendPoint(dataNumbers.TryGetValue(r.CurrentDatasetVersionId, out var n) ? $"data v{n}" : r.CreatedAt.ToString("MM-dd HH:mm"),
-                    r.DriftedShare, $"/drift-reports/{r.Id}")).ToList(),
+                    r.DriftedShare, $"/drift-reports/{r.Id}") { At = r.CreatedAt }).ToList(),
                 new Figure(snapshot?.BandShare, live, model.ConfidenceBand is null ? "No approved confidence band."
                     : snapshot is null ? "Nothing measured live yet." : $"Share of all scores inside the approved band {model.ConfidenceBand}.", (int)(snapshot?.ScoredRows ?? 0)),
-                (snapshot?.Batches ?? []).Select((b, i) => new TrendPoint($"batch {i + 1}", b.BandShare, $"/jobs/{b.ScoringJobId}", b.PrimaryMetric)).ToList(),
+                (snapshot?.Batches ?? []).Select((b, i) => new TrendPoint($"batch {i + 1}", b.BandShare, $"/jobs/{b.ScoringJobId}", b.PrimaryMetric) { At = b.ScoredAt }).ToList(),
                 model.PrimaryMetric, snapshot?.Metrics.GetValueOrDefault(model.PrimaryMetric), snapshot?.TrainingMetrics.GetValueOrDefault(model.PrimaryMetric),
                 openAlerts.GetValueOrDefault(model.Id)));
 

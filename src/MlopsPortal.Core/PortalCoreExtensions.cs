@@ -70,6 +70,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Training.TrainingService>();
         services.AddSingleton<Training.FairnessService>();
         services.AddScoped<Approvals.ApprovalService>();
+        services.AddSingleton<Approvals.BusinessReviewService>();
         services.AddSingleton<Drift.DriftService>();
         services.AddSingleton<Lineage.LineageService>();
         services.AddSingleton<Display.ActorNameService>();

@@ -139,11 +139,15 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         if (ResponsiblePerson(triggeredBy) is not { } person || !person.StartsWith("user:", StringComparison.Ordinal)) return null;
         var name = person["user:".Length..].ToUpperInvariant();
         var userId = await db.Users.Where(u => u.NormalizedUserName == name).Select(u => u.Id).SingleOrDefaultAsync(ct);
-        var alert = triggeredBy["drift-alert:".Length..].Split(' ')[0];
+        var alertId = Guid.TryParse(triggeredBy["drift-alert:".Length..].Split(' ')[0], out var a) ? a : Guid.Empty;
+        // In words, not ids: the alert's severity, its version and when it was raised (the lineage links the alert itself).
+        var alert = await db.DriftAlerts.AsNoTracking().Where(x => x.Id == alertId)
+            .Join(db.ModelVersions, x => x.ModelVersionId, v => v.Id, (x, v) => new { x.Severity, x.RaisedAt, v.Number }).SingleOrDefaultAsync(ct);
+        var because = alert is null ? "a drift alert" : $"the {alert.Severity.ToString().ToLowerInvariant()} drift alert on {model.Slug} v{alert.Number} of {alert.RaisedAt:yyyy-MM-dd HH:mm} UTC";
         if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.SubjectId == version.Id.ToString(), ct)) return null;
         var champion = await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production, ct);
         return await CreatePromotionAsync(db, person, userId, model, version, VersionStage.Production,
-            $"Retrained after drift alert {alert}. Evaluate it and audit its fairness, then run the gates again.", false, champion, ct);
+            $"Retrained after {because}. Evaluate it and audit its fairness, then run the gates again.", false, champion, ct);
     }
 
     /// <summary>Runs a request's gates again with its own policy version (the requester or an Administrator), e.g. after an evaluation.</summary>
@@ -740,6 +744,16 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         ?? throw new PortalValidationException($"There is no {ApprovalKinds.Display(kind).ToLowerInvariant()} policy for the {tier} risk tier: requests are denied until a compliance officer defines one.");
 
     // ---- delegation -----------------------------------------------------------------------------------------
+
+    /// <summary>The people who may sign approval requests (a delegate must be one), by display name.</summary>
+    public async Task<IReadOnlyList<(string UserName, string DisplayName)>> SignersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var signers = await Outbox.UsersInRolesAsync(db, SignRoles, ct);
+        var names = signers.Select(r => r.UserName).ToList();
+        var display = await db.Users.AsNoTracking().Where(u => names.Contains(u.UserName!)).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, ct);
+        return signers.Select(r => (r.UserName, display.GetValueOrDefault(r.UserName) is { Length: > 0 } d ? d : r.UserName)).OrderBy(p => p.Item2).ToList();
+    }
 
     public async Task<Delegation> DelegateAsync(Actor actor, string toUserName, DateTime startsAt, DateTime endsAt, string reason, CancellationToken ct = default)
     {

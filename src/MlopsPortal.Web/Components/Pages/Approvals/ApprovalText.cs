@@ -2,7 +2,7 @@ using System.Globalization;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using Radzen;
+using MudBlazor;
 
 namespace MlopsPortal.Web.Components.Pages.Approvals;
 
@@ -11,12 +11,12 @@ public static class ApprovalText
 {
     private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-US");
 
-    public static BadgeStyle StatusStyle(ApprovalRequest r) => r.Status switch
+    public static Color StatusColor(ApprovalRequest r) => r.Status switch
     {
-        ApprovalStatus.Approved => BadgeStyle.Success,
-        ApprovalStatus.Rejected => BadgeStyle.Danger,
-        ApprovalStatus.Expired or ApprovalStatus.Withdrawn => BadgeStyle.Light,
-        _ => r.Blocked ? BadgeStyle.Danger : BadgeStyle.Info,
+        ApprovalStatus.Approved => Color.Success,
+        ApprovalStatus.Rejected => Color.Error,
+        ApprovalStatus.Expired or ApprovalStatus.Withdrawn => Color.Default,
+        _ => r.Blocked ? Color.Error : Color.Info,
     };
 
     public static string StatusText(ApprovalRequest r) => r.Status == ApprovalStatus.Open
@@ -57,7 +57,8 @@ public static class ApprovalText
             "recall" => $"The model catches {measured} of {cases} cases",
             "precision" => $"When the model flags a case as {cases}, it is right {measured} of the time",
             "accuracy" => $"The model is right on {measured} of cases",
-            "auc" => $"The model ranks a {cases} case above another case {measured} of the time (AUC)",
+            // AUC: the chance that a randomly chosen positive case is scored above a randomly chosen negative one.
+            "auc" => $"A randomly chosen {cases} case gets a higher score than a randomly chosen case that is not {cases} {measured} of the time (AUC)",
             "f1" => $"The model's F1 score, the balance of catching {cases} cases and being right when it flags one, is {measured}",
             "logLoss" => $"The model's log loss (lower is better) is {measured}",
             "brierScore" => $"The model's Brier score, its average squared error on probabilities (lower is better), is {measured}",

@@ -82,10 +82,19 @@ public sealed class AuditTrailService(PortalDbContext db)
             new(false, expected - 1, head, sequence, problem, anchor is null ? null : false);
     }
 
-    public IQueryable<AuditEvent> Query(Actor actor)
+    public IQueryable<AuditEvent> Query(Actor actor, AuditFilter? filter = null)
     {
         actor.Require(ReadRoles);
-        return db.AuditEvents.AsNoTracking();
+        return (filter ?? AuditFilter.None).Apply(db.AuditEvents.AsNoTracking());
+    }
+
+    /// <summary>The action families and entity kinds present, for the page's filters.</summary>
+    public async Task<(IReadOnlyList<string> Families, IReadOnlyList<string> EntityTypes)> FacetsAsync(Actor actor, CancellationToken ct = default)
+    {
+        actor.Require(ReadRoles);
+        var actions = await db.AuditEvents.AsNoTracking().Select(e => e.Action).Distinct().ToListAsync(ct);
+        var types = await db.AuditEvents.AsNoTracking().Select(e => e.EntityType).Distinct().OrderBy(t => t).ToListAsync(ct);
+        return (actions.Select(a => a.Split('.')[0]).Distinct().Order().ToList(), types);
     }
 
     /// <summary>Records an exported anchor of the current head, itself an audit event.</summary>
@@ -105,12 +114,14 @@ public sealed class AuditTrailService(PortalDbContext db)
         return anchor;
     }
 
-    public async Task WriteCsvAsync(Actor actor, Stream output, CancellationToken ct = default)
+    public async Task WriteCsvAsync(Actor actor, Stream output, CancellationToken ct = default) => await WriteCsvAsync(actor, output, AuditFilter.None, ct);
+
+    public async Task WriteCsvAsync(Actor actor, Stream output, AuditFilter filter, CancellationToken ct = default)
     {
         actor.Require(ReadRoles);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
         await writer.WriteLineAsync("sequence,occurredAt,actor,action,entityType,entityId,payload,previousHash,hash");
-        await foreach (var e in Query(actor).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var e in Query(actor, filter).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             var fields = new[]
             {
@@ -122,7 +133,9 @@ public sealed class AuditTrailService(PortalDbContext db)
         }
     }
 
-    public async Task WriteJsonAsync(Actor actor, Stream output, CancellationToken ct = default)
+    public async Task WriteJsonAsync(Actor actor, Stream output, CancellationToken ct = default) => await WriteJsonAsync(actor, output, AuditFilter.None, ct);
+
+    public async Task WriteJsonAsync(Actor actor, Stream output, AuditFilter filter, CancellationToken ct = default)
     {
         actor.Require(ReadRoles);
         var head = await HeadAsync(ct);
@@ -133,7 +146,7 @@ public sealed class AuditTrailService(PortalDbContext db)
         json.WriteString("hash", head.Hash);
         json.WriteEndObject();
         json.WriteStartArray("events");
-        await foreach (var e in Query(actor).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var e in Query(actor, filter).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             json.WriteStartObject();
             json.WriteNumber("sequence", e.Sequence);

@@ -20,14 +20,14 @@ public static class PortalExports
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=audit-trail-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv";
-            await audit.WriteCsvAsync(Actor.FromPrincipal(http.User), http.Response.Body, http.RequestAborted);
+            await audit.WriteCsvAsync(Actor.FromPrincipal(http.User), http.Response.Body, AuditFilterFrom(http.Request.Query), http.RequestAborted);
         }).RequireAuthorization(Policies.ReadAuditTrail);
 
         app.MapGet("/exports/audit-trail.json", async (HttpContext http, AuditTrailService audit) =>
         {
             http.Response.ContentType = "application/json";
             http.Response.Headers.ContentDisposition = $"attachment; filename=audit-trail-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json";
-            await audit.WriteJsonAsync(Actor.FromPrincipal(http.User), http.Response.Body, http.RequestAborted);
+            await audit.WriteJsonAsync(Actor.FromPrincipal(http.User), http.Response.Body, AuditFilterFrom(http.Request.Query), http.RequestAborted);
         }).RequireAuthorization(Policies.ReadAuditTrail);
 
         app.MapGet("/exports/dataset-versions/{id:guid}/preview.csv", async (Guid id, HttpContext http, DatasetService datasets) =>
@@ -116,5 +116,13 @@ public static class PortalExports
         {
             return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
         }
+    }
+
+    /// <summary>The audit page's filter, as its export links carry it (AuditFilter.ToQuery); unreadable times are ignored.</summary>
+    private static AuditFilter AuditFilterFrom(IQueryCollection q)
+    {
+        static DateTime? Time(string? value) => DateTime.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        return new AuditFilter(q["actor"], q["action"], q["entityType"], q["entityId"], Time(q["from"]), Time(q["until"]), q["q"]);
     }
 }

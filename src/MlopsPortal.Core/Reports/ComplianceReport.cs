@@ -33,6 +33,22 @@ public sealed class ComplianceReport
     public string CertificateFingerprint { get; set; } = "";
     public string GeneratedBy { get; set; } = "";
     public DateTime GeneratedAt { get; set; }
+
+    /// <summary>
+    /// The download's name, what it is and when: "credit-risk-v3-model-audit-2026-12-07.pdf",
+    /// "period-report-2026-11-01-to-2026-11-30-2026-12-07.pdf".
+    /// </summary>
+    public string FileName
+    {
+        get
+        {
+            var subject = Kind == ReportKinds.ModelAudit
+                ? $"{(Title.Contains(": ") ? Title[(Title.IndexOf(": ", StringComparison.Ordinal) + 2)..] : Title)} model audit"
+                : PeriodFrom is { } f && PeriodTo is { } t ? $"period report {f:yyyy-MM-dd} to {t.AddTicks(-1):yyyy-MM-dd}" : Title;
+            var slug = new string(subject.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : ' ').ToArray());
+            return string.Join('-', slug.Split(' ', StringSplitOptions.RemoveEmptyEntries)) + $"-{GeneratedAt:yyyy-MM-dd}.pdf";
+        }
+    }
 }
 
 /// <summary>The portal's report-signing certificate: a PKCS#12 blob protected with the data-protection keys.</summary>

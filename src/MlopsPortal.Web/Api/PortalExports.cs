@@ -54,7 +54,7 @@ public static class PortalExports
             try
             {
                 var (report, pdf) = await reports.OpenAsync(Actor.FromPrincipal(http.User), id, http.RequestAborted);
-                return Results.File(pdf, "application/pdf", $"report-{report.Id}.pdf");
+                return Results.File(pdf, "application/pdf", report.FileName);
             }
             catch (PortalNotFoundException e)
             {

@@ -44,7 +44,7 @@ public static class ReportsApi
         api.MapGet("/reports/{id:guid}/pdf", async (Guid id, ClaimsPrincipal principal, ReportService reports, CancellationToken ct) =>
             {
                 var (report, pdf) = await reports.OpenAsync(Actor.FromPrincipal(principal), id, ct);
-                return Results.File(pdf, "application/pdf", $"report-{report.Id}.pdf");
+                return Results.File(pdf, "application/pdf", report.FileName);
             })
             .RequirePolicy(Policies.ReadReports)
             .WithSummary("The signed PDF, exactly as archived.");

@@ -75,7 +75,7 @@ public static class PortalWebExtensions
             o.ExpireTimeSpan = TimeSpan.FromMinutes(security.IdleTimeoutMinutes);
             o.SlidingExpiration = true;
             o.LoginPath = "/Account/Login";
-            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.AccessDeniedPath = "/access-denied"; // inside the normal layout, navigation kept
         });
         services.AddAuthorization(o => o.AddPortalPolicies());
         // A lock, password reset or revoked role reaches plain HTTP requests within a minute too.

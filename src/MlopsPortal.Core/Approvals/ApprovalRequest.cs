@@ -93,4 +93,8 @@ public sealed record RoleRequirement(string Role, int Count = 1);
 /// One automated gate's result: what it checked, whether it passed, and the evidence (an entity a reader can open,
 /// and the lines that explain the result).
 /// </summary>
-public sealed record GateResult(string Gate, bool Passed, string Summary, string? EvidenceKind = null, string? EvidenceId = null, List<string>? Details = null);
+public sealed record GateResult(string Gate, bool Passed, string Summary, string? EvidenceKind = null, string? EvidenceId = null, List<string>? Details = null)
+{
+    /// <summary>Passed, but with something a signer must read (nothing to check, or warnings): shown as a warning, never as a clean pass.</summary>
+    public bool Warning { get; init; }
+}

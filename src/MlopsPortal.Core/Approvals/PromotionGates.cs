@@ -72,7 +72,7 @@ public static class PromotionGates
     private static async Task<GateResult> CheckFairnessAsync(PortalDbContext db, Model model, ModelVersion version, CancellationToken ct)
     {
         if (model.SensitiveAttributes.Count == 0)
-            return new(Fairness, true, "The model lists no sensitive attributes to audit.");
+            return new(Fairness, true, "The model lists no sensitive attributes to audit.") { Warning = true };
         var audit = await db.FairnessAudits.AsNoTracking().Where(a => a.ModelVersionId == version.Id)
             .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         if (audit is null)
@@ -85,7 +85,7 @@ public static class PromotionGates
             _ => $"The latest fairness audit's verdict is \"{audit.Verdict ?? "none"}\".",
         };
         return new(Fairness, passed, summary, EntityKinds.FairnessAudit, audit.Id.ToString(),
-            [$"Attributes: {string.Join(", ", audit.Sensitive)}", $"Audited {audit.CreatedAt:yyyy-MM-dd HH:mm} UTC by {audit.RequestedBy}"]);
+            [$"Attributes: {string.Join(", ", audit.Sensitive)}", $"Audited {audit.CreatedAt:yyyy-MM-dd HH:mm} UTC by {audit.RequestedBy}"]) { Warning = audit.Verdict == "warn" };
     }
 
     private static async Task<GateResult> CheckChampionAsync(PortalDbContext db, Model model, ModelVersion version, ModelEvaluation? evaluation, double tolerance, CancellationToken ct)
@@ -128,7 +128,9 @@ public static class PromotionGates
     private static async Task<GateResult> CheckContractAsync(PortalDbContext db, Model model, ModelVersion version, ModelEvaluation? evaluation, CancellationToken ct)
     {
         if (model.DataContract.Count == 0)
-            return new(DataContract, true, "The model declares no data contract.");
+            return new(DataContract, true, model.RiskTier >= RiskTier.High
+                ? $"The model declares no data contract: nothing checks its inputs, although it is {model.RiskTier.ToString().ToLowerInvariant()} risk."
+                : "The model declares no data contract.") { Warning = true };
         var datasetVersionId = version.TrainingDatasetVersionId ?? evaluation?.DatasetVersionId;
         if (datasetVersionId is not { } id)
             return new(DataContract, false, $"Version {version.Number} records no training or evaluation data to check the contract against.");

@@ -66,7 +66,7 @@ public sealed class ApprovalPagesTests(PortalBrowserFixture portal)
 
         // The engineer asks on the version's page; the gates run and the request page shows them.
         var engineer = await AsAsync(Roles.MlEngineer, $"model-versions/{v2.Id}");
-        await engineer.FillAsync("[data-testid=promotion-justification]", "Catches more fraud on the Q3 holdout.");
+        await PortalBrowserFixture.FillFieldAsync(engineer, "promotion-justification", "Catches more fraud on the Q3 holdout.");
         await engineer.ClickAsync("[data-testid=request-promotion]");
         await engineer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/approvals/[0-9a-f-]{36}$"));
         var requestId = engineer.Url.Split('/').Last();
@@ -84,18 +84,26 @@ public sealed class ApprovalPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(business);
         var sentences = await business.Locator("[data-testid=criterion-sentence]").AllInnerTextsAsync();
         sentences.ShouldContain("The model catches 81% of \"fraud\" cases; you required at least 75%.");
-        (await business.Locator("[data-testid=review-criteria]").InnerTextAsync()).ShouldContain("the Production model: 80%");
-        await business.FillAsync("[data-testid=sign-comment]", "Recall target met; fine by the fraud team.");
-        await business.FillAsync("[data-testid=sign-password]", PortalTestHost.Password);
+        // Beside the version in Production, on the same rows; v2 is better on recall, so no "worse than Production" warning.
+        var review = await business.Locator("[data-testid=review-criteria]").InnerTextAsync();
+        review.ShouldContain("Production (v1)");
+        review.ShouldContain("80%");
+        (await business.Locator("[data-testid=review-criteria] [data-metric=recall]").GetAttributeAsync("data-worse")).ShouldBe("false");
+        // The stakeholder has no authenticator: the form asks for the password and offers nothing else.
+        (await business.Locator("[data-testid=sign-code]").CountAsync()).ShouldBe(0);
+        await PortalBrowserFixture.FillFieldAsync(business, "sign-comment", "Recall target met; fine by the fraud team.");
+        await PortalBrowserFixture.FillFieldAsync(business, "sign-password", PortalTestHost.Password);
         await PortalBrowserFixture.ScreenshotAsync(business, "stakeholder-review");
         await business.ClickAsync("[data-testid=approve]");
-        await business.GetByText("Thank you: your approval is recorded.").WaitForAsync();
+        await business.Locator(".mud-snackbar", new() { HasText = "Your approval is recorded." }).WaitForAsync();
         (await StageAsync(v2.Id)).ShouldBe(VersionStage.None, "compliance has not signed yet");
 
         // Compliance approves on the request page; the version goes to Production and the champion is archived.
         var officer = await AsAsync(Roles.ComplianceOfficer, $"approvals/{requestId}");
-        await officer.FillAsync("[data-testid=sign-comment]", "Fairness audit passed; lineage complete.");
-        await officer.FillAsync("[data-testid=sign-password]", PortalTestHost.Password);
+        await PortalBrowserFixture.FillFieldAsync(officer, "sign-comment", "Fairness audit passed; lineage complete.");
+        // Compliance signs in with an authenticator: the form asks for its code (the next one: a code is good once).
+        (await officer.Locator("[data-testid=sign-password]").CountAsync()).ShouldBe(0);
+        await PortalBrowserFixture.FillFieldAsync(officer, "sign-code", Totp.Code(portal.TotpKeys[PortalBrowserFixture.UserFor(Roles.ComplianceOfficer)], DateTimeOffset.UtcNow.AddSeconds(30)));
         await officer.ClickAsync("[data-testid=approve]");
         await officer.Locator("[data-testid=request-status]", new() { HasText = "Approved" }).WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(officer, "approval-approved");

@@ -50,7 +50,7 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         var page = await HomeAsync(Roles.BusinessStakeholder);
         var request = page.Locator("[data-testid=home-inbox] li", new() { HasText = $"Promote {DemoWorkspace.ModelSlug} version 3 to Production" });
         await request.WaitForAsync();
-        (await request.InnerTextAsync()).ShouldContain("gates passed");
+        (await request.InnerTextAsync()).ShouldContain("Gates passed");
         (await request.Locator("[data-testid=inbox-criteria]").InnerTextAsync()).ShouldContain("Meets the acceptance criteria: auc");
         (await page.Locator($"[data-testid=card-kpis] li[data-model={DemoWorkspace.ModelSlug}]").CountAsync()).ShouldBe(2);
         await ScreenshotsAsync(page, "tour-home-BusinessStakeholder");
@@ -59,11 +59,11 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         await request.Locator("a").First.ClickAsync();
         await page.WaitForURLAsync("**/approvals/*");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-testid=sign-comment]", "Meets my criteria on the September holdout.");
-        await page.FillAsync("[data-testid=sign-password]", Testing.PortalTestHost.Password);
+        await PortalBrowserFixture.FillFieldAsync(page, "sign-comment", "Meets my criteria on the September holdout.");
+        await PortalBrowserFixture.FillFieldAsync(page, "sign-password", Testing.PortalTestHost.Password);
         await page.FocusAsync("[data-testid=approve]");
         await page.Keyboard.PressAsync("Enter");
-        await page.Locator(".rz-notification-item", new() { HasText = "Your approval is recorded." }).WaitForAsync();
+        await page.Locator(".mud-snackbar", new() { HasText = "Your approval is recorded." }).WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "tour-signed-toast");
         await page.Context.CloseAsync();
     }

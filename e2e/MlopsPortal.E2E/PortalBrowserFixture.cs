@@ -145,6 +145,25 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         return (data, trained);
     }
 
+    /// <summary>Fills a MudBlazor text field by its data-testid (MudBlazor puts the attribute on the field's wrapper, not its input).</summary>
+    public static Task FillFieldAsync(IPage page, string testId, string value) =>
+        page.Locator($"[data-testid='{testId}'] input, [data-testid='{testId}'] textarea, input[data-testid='{testId}'], textarea[data-testid='{testId}']").First.FillAsync(value);
+
+    /// <summary>The body rows of a MudDataGrid or a plain table by its data-testid.</summary>
+    public static ILocator Rows(IPage page, string testId) =>
+        page.Locator($"[data-testid='{testId}'] tbody tr.mud-table-row, table[data-testid='{testId}'] tbody tr");
+
+    /// <summary>Presses a button of the open MudBlazor dialog or message box.</summary>
+    public static Task ConfirmAsync(IPage page, string button) =>
+        page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+
+    /// <summary>Opens a MudSelect by its data-testid and picks the option with this text.</summary>
+    public static async Task SelectAsync(IPage page, string testId, string option)
+    {
+        await page.Locator($"[data-testid='{testId}']").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+    }
+
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

@@ -18,7 +18,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         await page.WaitForSelectorAsync("[data-testid=tokens-grid]");
         await page.WaitForSelectorAsync("text=You have no API tokens.");
 
-        await page.FillAsync("[data-testid=token-name] input, input[name=TokenName]", "deploy pipeline");
+        await PortalBrowserFixture.FillFieldAsync(page, "token-name", "deploy pipeline");
         await page.ClickAsync("[data-testid=create-token]");
         var secret = (await page.Locator("[data-testid=token-secret]").TextContentAsync())!.Trim();
         secret.ShouldStartWith("mlp_");
@@ -29,8 +29,8 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         (await http.GetAsync("api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await page.ClickAsync("[data-testid='revoke-deploy pipeline']");
-        await page.ClickAsync(".rz-dialog button:has-text('Revoke')");
-        await page.WaitForSelectorAsync("text=revoked");
+        await PortalBrowserFixture.ConfirmAsync(page, "Revoke");
+        await page.WaitForSelectorAsync("[data-testid=tokens-grid] >> text=Revoked");
         (await http.GetAsync("api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         await page.Context.CloseAsync();
     }
@@ -41,21 +41,26 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Administrator));
         await page.GotoAsync("admin/users");
-        await page.WaitForSelectorAsync("[data-testid=users-grid] tr.rz-data-row");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await PortalBrowserFixture.Rows(page, "users-grid").First.WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "admin-users");
+        // Every action on a user is a named control, never an icon alone.
+        (await page.Locator("[data-testid=users-grid] button:not(:has-text('Manage')):not([aria-label])").CountAsync()).ShouldBe(0,
+            "a button in the users grid has neither text nor a label");
 
         await page.ClickAsync("[data-testid=new-user]");
-        await page.FillAsync("input[name=Email]", "grace@e2e.test");
-        await page.FillAsync("input[name=DisplayName]", "Grace Hopper");
-        await page.ClickAsync("[data-testid=new-user-roles] .rz-chkbox >> nth=3"); // ML engineer
+        await PortalBrowserFixture.FillFieldAsync(page, "new-user-email", "grace@e2e.test");
+        await PortalBrowserFixture.FillFieldAsync(page, "new-user-name", "Grace Hopper");
+        await page.Locator("[data-testid=new-user-roles]").GetByRole(AriaRole.Checkbox, new() { Name = "ML engineer" }).CheckAsync();
         await page.ClickAsync("[data-testid=create-user]");
         var issued = await page.Locator("[data-testid=issued-password] code").TextContentAsync();
         issued!.Trim().Length.ShouldBe(20);
-        await page.WaitForSelectorAsync("tr.rz-data-row:has-text('grace@e2e.test')");
+        await PortalBrowserFixture.Rows(page, "users-grid").Filter(new() { HasText = "grace@e2e.test" }).WaitForAsync();
 
+        await page.ClickAsync("[data-testid='manage-grace@e2e.test'] button");
         await page.ClickAsync("[data-testid='lock-grace@e2e.test']");
-        await page.ClickAsync(".rz-dialog button:has-text('Lock')");
-        await page.WaitForSelectorAsync("[data-testid='unlock-grace@e2e.test']");
+        await PortalBrowserFixture.ConfirmAsync(page, "Lock");
+        await PortalBrowserFixture.Rows(page, "users-grid").Filter(new() { HasText = "grace@e2e.test" }).Filter(new() { HasText = "Locked" }).WaitForAsync();
 
         // The locked user cannot sign in, with the password they were given.
         var other = await portal.NewPageAsync();
@@ -72,7 +77,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
         await page.GotoAsync("audit");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=audit-grid] tr.rz-data-row");
+        await PortalBrowserFixture.Rows(page, "audit-grid").First.WaitForAsync();
         // A click that lands before the circuit is interactive is lost: click until the result shows.
         for (var attempt = 0; ; attempt++)
         {
@@ -95,6 +100,40 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var lines = await File.ReadAllLinesAsync(path!);
         lines[0].ShouldBe("sequence,occurredAt,actor,action,entityType,entityId,payload,previousHash,hash");
         lines.Length.ShouldBeGreaterThan(5);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldReadTheTrailAsARecord_WithNamesFieldsAndAFilterThatTheExportKeeps()
+    {
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
+        await page.GotoAsync("audit");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var rows = PortalBrowserFixture.Rows(page, "audit-grid");
+        await rows.First.WaitForAsync();
+        // People and entities by name: no actor string, no GUID, no JSON in the grid.
+        var text = await page.Locator("[data-testid=audit-grid] tbody").InnerTextAsync();
+        text.ShouldNotContain("user:");
+        text.ShouldNotContain("job:");
+        text.ShouldNotMatch("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}");
+        text.ShouldNotContain("{\"");
+
+        // Only the approvals: the filter narrows the grid and the export link keeps it.
+        await PortalBrowserFixture.SelectAsync(page, "audit-family", "Approval");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=audit-grid] tbody tr.mud-table-row')].every(r => r.innerText.includes('Approval'))");
+        (await page.GetAttributeAsync("[data-testid=export-csv]", "href"))!.ShouldContain("action=approval");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export-csv]"));
+        var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Skip(1).ToList();
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(l => l.Split(',')[3].StartsWith("approval."));
+
+        // An event opens to its fields, each in words.
+        await rows.First.Locator("button").First.ClickAsync();
+        var detail = page.Locator("[data-testid=audit-detail]").First;
+        await detail.WaitForAsync();
+        (await detail.Locator("tbody th").CountAsync()).ShouldBeGreaterThan(0);
+        await PortalBrowserFixture.ScreenshotAsync(page, "audit-trail-filtered");
         await page.Context.CloseAsync();
     }
 

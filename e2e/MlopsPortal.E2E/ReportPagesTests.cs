@@ -16,8 +16,14 @@ public sealed class ReportPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync("reports");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         (await page.Locator("[data-testid=certificate-fingerprint]").InnerTextAsync()).ShouldMatch("^([0-9A-F]{2}:){31}[0-9A-F]{2}$");
-        await RegistryPagesTests.PickAsync(page, "report-version", "recid-report-e2e v1 (no stage)");
+        await page.Locator("[data-testid=report-version] input").FillAsync("recid-report-e2e v1");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "recid-report-e2e v1 (no stage)" }).ClickAsync();
         await page.ClickAsync("[data-testid=generate-model]");
+        // Progress while the job runs, then the signed PDF offered where it was asked for, under a name that says what it is.
+        var ready = page.Locator("[data-testid=report-ready]");
+        await ready.WaitForAsync(new() { Timeout = 60_000 });
+        var readyDownload = await page.RunAndWaitForDownloadAsync(() => ready.Locator("[data-testid=download-ready]").ClickAsync());
+        readyDownload.SuggestedFilename.ShouldBe($"recid-report-e2e-v1-model-audit-{DateTime.UtcNow:yyyy-MM-dd}.pdf");
         var row = page.Locator("[data-testid=reports] tr[data-report]", new() { HasText = "Model audit report: recid-report-e2e v1" });
         await row.WaitForAsync(new() { Timeout = 60_000 });
         await PortalBrowserFixture.ScreenshotAsync(page, "reports-archive");

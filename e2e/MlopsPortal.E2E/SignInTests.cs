@@ -11,12 +11,12 @@ public sealed class SignInTests(PortalBrowserFixture portal)
 {
     public static TheoryData<string, string[]> RoleNavigation => new()
     {
-        { Roles.Administrator, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.ComplianceOfficer, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.BusinessStakeholder, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.MlEngineer, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.DataScientist, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
-        { Roles.Auditor, ["/", "/portfolio", "/models", "/datasets", "/jobs", "/workers", "/alerts", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage"] },
+        { Roles.Administrator, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/admin/users", "/admin/notifications", "/admin/webhooks", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.ComplianceOfficer, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.BusinessStakeholder, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.MlEngineer, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.DataScientist, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/notifications", "/account/delegation", "/account/tokens", "/Account/Manage"] },
+        { Roles.Auditor, ["/", "/portfolio", "/models", "/datasets", "/alerts", "/jobs", "/workers", "/approvals", "/approval-policy", "/fairness-policy", "/audit", "/reports", "/notifications", "/account/tokens", "/Account/Manage"] },
     };
 
     [Theory]
@@ -43,8 +43,11 @@ public sealed class SignInTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("admin/users");
-        await page.WaitForSelectorAsync("text=Your roles do not include this page");
+        await page.WaitForSelectorAsync("[data-testid=access-denied]");
         (await page.Locator("[data-testid=users-grid]").CountAsync()).ShouldBe(0);
+        // The refusal keeps the shell: the navigation is there, and nothing sends people to read a document in the repository.
+        (await page.Locator("[data-nav='/models']").CountAsync()).ShouldBe(1);
+        (await page.ContentAsync()).ShouldNotContain("docs/roles.md");
         await page.Context.CloseAsync();
     }
 

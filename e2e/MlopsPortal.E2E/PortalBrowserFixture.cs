@@ -145,9 +145,9 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         return (data, trained);
     }
 
-    /// <summary>Fills a MudBlazor text field by its data-testid (MudBlazor puts the attribute on the field's wrapper, not its input).</summary>
+    /// <summary>Fills a MudBlazor text field by its data-testid (MudBlazor puts the attribute on the input or textarea itself).</summary>
     public static Task FillFieldAsync(IPage page, string testId, string value) =>
-        page.Locator($"[data-testid='{testId}'] input, [data-testid='{testId}'] textarea, input[data-testid='{testId}'], textarea[data-testid='{testId}']").First.FillAsync(value);
+        page.Locator($"input[data-testid='{testId}'], textarea[data-testid='{testId}']").First.FillAsync(value);
 
     /// <summary>The body rows of a MudDataGrid or a plain table by its data-testid.</summary>
     public static ILocator Rows(IPage page, string testId) =>

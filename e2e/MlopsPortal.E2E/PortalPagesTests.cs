@@ -114,8 +114,8 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         await rows.First.WaitForAsync();
         // People and entities by name: no actor string, no GUID, no JSON in the grid.
         var text = await page.Locator("[data-testid=audit-grid] tbody").InnerTextAsync();
-        text.ShouldNotContain("user:");
-        text.ShouldNotContain("job:");
+        text.Contains("user:", StringComparison.Ordinal).ShouldBeFalse("an actor shows as its audit string");
+        text.Contains("job:", StringComparison.Ordinal).ShouldBeFalse("a job shows as its key");
         text.ShouldNotMatch("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}");
         text.ShouldNotContain("{\"");
 
@@ -126,7 +126,8 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export-csv]"));
         var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Skip(1).ToList();
         lines.ShouldNotBeEmpty();
-        lines.ShouldAllBe(l => l.Split(',')[3].StartsWith("approval."));
+        var other = lines.FirstOrDefault(l => !l.Split(',')[3].Trim('"').StartsWith("approval.", StringComparison.Ordinal));
+        other.ShouldBeNull("the export holds an event the filter leaves out");
 
         // An event opens to its fields, each in words.
         await rows.First.Locator("button").First.ClickAsync();

@@ -16,7 +16,7 @@ public sealed class ReportPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync("reports");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         (await page.Locator("[data-testid=certificate-fingerprint]").InnerTextAsync()).ShouldMatch("^([0-9A-F]{2}:){31}[0-9A-F]{2}$");
-        await page.Locator("[data-testid=report-version] input").FillAsync("recid-report-e2e v1");
+        await page.Locator("input[data-testid=report-version]").FillAsync("recid-report-e2e v1");
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "recid-report-e2e v1 (no stage)" }).ClickAsync();
         await page.ClickAsync("[data-testid=generate-model]");
         // Progress while the job runs, then the signed PDF offered where it was asked for, under a name that says what it is.

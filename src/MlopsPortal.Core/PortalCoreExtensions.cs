@@ -63,6 +63,7 @@ public static class PortalCoreExtensions
         services.AddScoped<AuditTrailService>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Demo.DemoWorkspace>();
+        services.AddSingleton<Demo.DemoProgress>();
         services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
         services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
         services.AddSingleton<Datasets.DatasetService>();

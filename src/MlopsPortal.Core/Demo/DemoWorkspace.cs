@@ -33,7 +33,7 @@ public sealed record DemoWorkspaceResult(bool Built, string Message, IReadOnlyLi
 public sealed class DemoWorkspace(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<DemoOptions> options, DatasetService datasets, ModelService models,
     TrainingService training, FairnessService fairness, ApprovalService approvals, DriftService drift, OutcomeService outcomes,
-    ReportService reports, JobService jobs)
+    ReportService reports, JobService jobs, DemoProgress progress)
 {
     public const string ModelSlug = "credit-risk";
     public const string TrainingDataset = "credit-applications";
@@ -71,6 +71,20 @@ public sealed class DemoWorkspace(
                 throw new PortalValidationException("The demo workspace is built into an empty portal only, and this one already holds models or datasets: nothing was changed. Use an empty data directory (or database) for the demo.");
         }
         var people = await PeopleAsync(passwords, ct);
+        progress.Start();
+        try
+        {
+            return await BuildStepsAsync(people, ct);
+        }
+        catch (Exception e)
+        {
+            progress.Finish(e.Message);
+            throw;
+        }
+    }
+
+    private async Task<DemoWorkspaceResult> BuildStepsAsync(People people, CancellationToken ct)
+    {
         var total = Stopwatch.StartNew();
         _step.Restart();
 
@@ -199,6 +213,7 @@ public sealed class DemoWorkspace(
             });
             await db.SaveChangesAsync(ct);
         }
+        progress.Finish(null);
         return new(true, $"The demo workspace was built in {total.Elapsed.TotalSeconds:0.0} s.", _steps, total.Elapsed);
     }
 
@@ -207,6 +222,7 @@ public sealed class DemoWorkspace(
         var step = new DemoStep(name, detail, _step.Elapsed);
         _steps.Add(step);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {step.Took.TotalSeconds,5:0.0} s  {name}: {detail}"));
+        progress.Step(name);
         _step.Restart();
     }
 

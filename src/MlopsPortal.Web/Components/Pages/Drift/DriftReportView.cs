@@ -92,7 +92,7 @@ public sealed record DriftReportView(
             if (type == "numeric" && edges is { } ed && ed.Count == labels.Count + 1)
             {
                 // The engine's labels are compact ("1.05E+04–2.761E+04"); people read "10.5k–27.6k" (exact bounds on hover).
-                bins.Add(new($"{Compact(ed[k])}–{Compact(ed[k + 1])}", $"{DisplayNames.Number(ed[k], 4)} to {DisplayNames.Number(ed[k + 1], 4)}", reference[k], current[k],
+                bins.Add(new($"{Compact(ed[k])}–{Compact(ed[k + 1])}", $"{Exact(ed[k])} to {Exact(ed[k + 1])}", reference[k], current[k],
                     From: ed[k], To: ed[k + 1]));
                 continue;
             }
@@ -114,6 +114,14 @@ public sealed record DriftReportView(
             : abs >= 100 ? v.ToString("0", culture)
             : abs >= 1 ? v.ToString("0.##", culture)
             : abs == 0 ? "0" : DisplayNames.Number(v, 3);
+    }
+
+    /// <summary>A bin edge in full, to four significant digits: "27,607", "0.06486", "18".</summary>
+    public static string Exact(double v)
+    {
+        var abs = Math.Abs(v);
+        return abs >= 1000 ? v.ToString("#,0", CultureInfo.InvariantCulture)
+            : abs == 0 ? "0" : DisplayNames.Number(Math.Round(v, Math.Max(0, 3 - (int)Math.Floor(Math.Log10(abs)))), 6);
     }
 
     /// <summary>A score, threshold or statistic: four decimals, never scientific notation.</summary>

@@ -87,7 +87,7 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
     public async Task ShouldShowAlertsFailuresAndWhatRunsNext_WhenAnEngineerOpensHome(string role)
     {
         var page = await HomeAsync(role);
-        (await TextAsync(page, "card-alerts")).ShouldContain($"The scores of {DemoWorkspace.ModelSlug} v1 drifted");
+        (await TextAsync(page, "card-alerts")).ShouldContain($"{DemoWorkspace.ModelSlug} v1: scores shifted");
         (await page.Locator("[data-testid=card-failures]").IsVisibleAsync()).ShouldBeTrue();
         // A Production version is checked for drift and live performance on schedules of its own.
         (await TextAsync(page, "card-scheduled")).ShouldContain(DemoWorkspace.ModelSlug);

@@ -82,6 +82,63 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await opened;
     }
 
+    /// <summary>
+    /// Picks an option of a MudSelect, or types into a MudAutocomplete (<paramref name="type"/>) and picks: opens it until the
+    /// option shows, because a click that lands before the circuit is interactive is lost.
+    /// </summary>
+    internal static async Task MudPickAsync(IPage page, string testId, string item, bool exact = false, bool type = false)
+    {
+        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!await option.IsVisibleAsync())
+                {
+                    var input = page.Locator($"[data-testid={testId}]");
+                    await input.ClickAsync();
+                    if (type) await input.FillAsync(item);
+                }
+                await option.WaitForAsync(new() { Timeout = 3000 });
+                await option.ClickAsync(new() { Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
+    }
+
+    /// <summary>Waits until an input (a select's shown text) contains the text.</summary>
+    internal static Task WaitForValueAsync(IPage page, string testId, string text) =>
+        page.WaitForFunctionAsync($"() => (document.querySelector('[data-testid={testId}]')?.value ?? '').includes('{text}')");
+
+    /// <summary>The page's main content: people, enums, statistics and ids are shown in words, never as codes (docs/architecture.md, "Pages").</summary>
+    internal static async Task ShouldReadWordsNotCodesAsync(IPage page)
+    {
+        var text = await page.InnerTextAsync("main");
+        text.ShouldNotContain("user:");
+        text.ShouldNotContain("job:");
+        text.ShouldNotContain("binaryClassification");
+        text.ShouldNotContain("BusinessStakeholder");
+        text.ShouldNotContain("wassersteinNormed");
+        Regex.IsMatch(text, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", RegexOptions.IgnoreCase).ShouldBeFalse($"a GUID in: {text}");
+    }
+
+    /// <summary>No sideways scrolling of the page at the two desktop sizes (grids show what fits and a column chooser).</summary>
+    internal static async Task ShouldFitWithoutSidewaysScrollingAsync(IPage page)
+    {
+        foreach (var (width, height) in new[] { (1366, 768), (1920, 1080) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.WaitForTimeoutAsync(200); // layout only: no state to wait for
+            (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .ShouldBeLessThanOrEqualTo(0, $"{page.Url} at {width}×{height}");
+        }
+    }
+
     private static async Task<int> RoundCountAsync(IPage page) =>
         int.Parse(Regex.Match(await page.InnerTextAsync("[data-testid=round-count]"), @"\d+").Value);
 
@@ -93,7 +150,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=train-version]");
         await page.WaitForURLAsync($"**/models/{slug}/train");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await RegistryPagesTests.PickAsync(page, "train-dataset", "compas-train-e2e", exact: false);
+        await MudPickAsync(page, "train-dataset", "compas-train-e2e", type: true);
         await FillNumericAsync(page, "train-rounds", "10000");
         await FillNumericAsync(page, "train-seed", "17");
         await PortalBrowserFixture.ScreenshotAsync(page, "train-form");
@@ -121,7 +178,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
     {
         var (data, slug) = await ModelAsync();
         var page = await EngineerAsync($"models/{slug}/train");
-        await RegistryPagesTests.PickAsync(page, "train-dataset", "compas-train-e2e", exact: false);
+        await MudPickAsync(page, "train-dataset", "compas-train-e2e", type: true);
         await FillNumericAsync(page, "train-rounds", "40");
         await StartTrainingAsync(page);
         await page.WaitForSelectorAsync("[data-testid=run-summary]:has-text('rounds')", new() { Timeout = 60_000 });
@@ -134,8 +191,10 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         var versionId = Guid.Parse(page.Url.Split('/')[^1]);
         var version = (await Get<TrainingService>().GetVersionAsync(versionId)).Version;
         (await page.InnerTextAsync("[data-testid=version-sha]")).ShouldBe(version.PackageSha256);
+        await PortalBrowserFixture.OpenTabAsync(page, "Features", "[data-testid=version-features]");
         await page.WaitForSelectorAsync("[data-testid=version-features] tr:has-text('c_charge_degree')");
-        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
+        await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
+        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
         await PortalBrowserFixture.ScreenshotAsync(page, "model-version");
         await page.ClickAsync("[data-testid=evaluate]");
         await page.ClickAsync("[data-testid=version-message] a");
@@ -144,7 +203,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
 
         (await page.InnerTextAsync("[data-testid=criteria-table] tr[data-metric=auc]")).ShouldContain("pass");
         (await page.InnerTextAsync("[data-testid=criteria-table] tr[data-metric=accuracy]")).ShouldContain("fail");
-        (await page.InnerTextAsync("[data-testid=criteria-verdict]")).ShouldContain("Not all met");
+        (await page.InnerTextAsync("[data-testid=criteria-verdict]")).ShouldContain("Not all criteria met");
         (await page.Locator("[data-testid=calibration-chart] path").CountAsync()).ShouldBeGreaterThan(1);
         (await page.Locator("[data-testid=importance-chart]").InnerTextAsync()).ShouldContain("priors_count");
         var matrix = await page.InnerTextAsync("[data-testid=confusion-matrix]");
@@ -155,7 +214,8 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         // Scoring from the version page: the job's output links to the new dataset version.
         await page.GotoAsync($"model-versions/{versionId}");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
+        await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
+        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
         await page.ClickAsync("[data-testid=score]");
         await page.ClickAsync("[data-testid=version-message] a");
         await page.WaitForURLAsync("**/jobs/**");
@@ -215,11 +275,12 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.ComplianceOfficer));
         await page.GotoAsync($"model-versions/{versionId}");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
         (await page.Locator("[data-testid=evaluate]").CountAsync()).ShouldBe(0); // compliance audits, it does not evaluate or score
-        await RegistryPagesTests.PickAsync(page, "target-dataset", "compas-train-e2e", exact: false);
-        await page.Locator("[data-testid=fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
+        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
+        await WaitForValueAsync(page, "fairness-sensitive", "race");
         await FillNumericAsync(page, "fairness-bootstrap", "200");
-        await page.ClickAsync("[data-testid=fairness-intersectional]");
+        await page.Locator("[data-testid=fairness-intersectional]").CheckAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "model-version-compliance");
         await page.ClickAsync("[data-testid=audit-fairness]");
         await page.ClickAsync("[data-testid=version-message] a");
@@ -236,11 +297,11 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("a[href='/fairness-policy']");
         await page.WaitForURLAsync("**/fairness-policy");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        var highFail = page.Locator("tr[data-tier=High] [data-testid=difference-fail] input, tr[data-tier=High] input[data-testid=difference-fail]").First;
+        var highFail = page.Locator("[data-tier=High] input[data-testid=difference-fail]").First;
         await highFail.FillAsync("0.12");
         await highFail.BlurAsync();
-        await page.ClickAsync("tr[data-tier=High] [data-testid=save-policy]");
-        await page.WaitForSelectorAsync("[data-testid=policy-message]:has-text('Saved the High tier')");
+        await page.ClickAsync("[data-tier=High] [data-testid=save-policy]");
+        await page.WaitForSelectorAsync(".mud-snackbar:has-text('Saved the High tier')");
         (await Get<FairnessService>().PoliciesAsync()).Single(p => p.RiskTier == RiskTier.High).DifferenceFail.ShouldBe(0.12);
         await PortalBrowserFixture.ScreenshotAsync(page, "fairness-policy");
         await Get<FairnessService>().SetPolicyAsync(new Actor(null, "compliance-reset", new HashSet<string> { Roles.ComplianceOfficer }, false),
@@ -254,10 +315,10 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "expected", "compas-propublica.csv"));
         var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-scored-e2e")).Version.Id;
         var page = await EngineerAsync($"datasets/versions/{data}", height: 2000);
-        await RegistryPagesTests.PickAsync(page, "data-fairness-label", "two_year_recid");
-        await RegistryPagesTests.PickAsync(page, "data-fairness-prediction", "high_risk");
-        await RegistryPagesTests.PickAsync(page, "data-fairness-sensitive", "race");
-        await page.Locator("[data-testid=data-fairness-sensitive] .rz-chip:has-text('race')").WaitForAsync();
+        await MudPickAsync(page, "data-fairness-label", "two_year_recid", exact: true);
+        await MudPickAsync(page, "data-fairness-prediction", "high_risk", exact: true);
+        await MudPickAsync(page, "data-fairness-sensitive", "race", exact: true);
+        await WaitForValueAsync(page, "data-fairness-sensitive", "race");
         await page.Keyboard.PressAsync("Escape");
         await page.Locator("[data-testid=data-fairness]").ScrollIntoViewIfNeededAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "dataset-fairness-form");
@@ -265,6 +326,37 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.WaitForURLAsync("**/fairness-audits/**");
         await page.WaitForSelectorAsync("[data-testid=fairness-verdict]:has-text('fail')", new() { Timeout = 60_000 });
         (await page.InnerTextAsync("[data-attribute=race] [data-testid=fairness-groups] tr[data-group=African-American]")).ShouldContain("3,175");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowPeopleAndWordsNotCodes_AndFitTheScreen_OnTheDemoVersionItsRunEvaluationAndAudit()
+    {
+        await using var db = await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var model = await db.Models.SingleAsync(m => m.Slug == MlopsPortal.Core.Demo.DemoWorkspace.ModelSlug);
+        var version = await db.ModelVersions.Where(v => v.ModelId == model.Id).OrderBy(v => v.Number).FirstAsync();
+        var evaluation = await db.ModelEvaluations.Where(e => e.ModelVersionId == version.Id).Select(e => e.Id).FirstAsync();
+        var audit = await db.FairnessAudits.Where(a => a.ModelVersionId == version.Id).Select(a => a.Id).FirstAsync();
+
+        var page = await EngineerAsync($"model-versions/{version.Id}", height: 768);
+        (await page.InnerTextAsync("[data-testid=version-facts]")).ShouldContain("Binary classification");
+        await ShouldReadWordsNotCodesAsync(page);
+        await ShouldFitWithoutSidewaysScrollingAsync(page);
+        await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
+        await ShouldFitWithoutSidewaysScrollingAsync(page);
+
+        foreach (var path in new[] { $"runs/{version.TrainingRunId}", $"evaluations/{evaluation}", $"fairness-audits/{audit}", $"models/{model.Slug}/train", "fairness-policy" })
+        {
+            await page.GotoAsync(path);
+            await PortalBrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator("h1").First.WaitForAsync();
+            await ShouldReadWordsNotCodesAsync(page);
+            await ShouldFitWithoutSidewaysScrollingAsync(page);
+        }
+        await page.GotoAsync($"evaluations/{evaluation}");
+        await page.Locator("[data-testid=criteria-table]").WaitForAsync();
+        (await page.InnerTextAsync("[data-testid=criteria-table]")).ShouldContain("Business stakeholder");
+        (await page.InnerTextAsync("[data-testid=evaluation-summary]")).ShouldContain("requested by");
         await page.Context.CloseAsync();
     }
 }

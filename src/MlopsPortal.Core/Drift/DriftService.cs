@@ -21,6 +21,12 @@ public sealed record DriftReportRequest(string Model, Guid? CurrentDatasetVersio
 
 public sealed record DriftReportPayload(DriftReportRequest Request) : JobPayload;
 
+/// <summary>A person an alert may be assigned to.</summary>
+public sealed record Assignee(string UserName, string DisplayName, DateTimeOffset? LockoutEnd = null)
+{
+    public bool LockedOut => LockoutEnd > DateTimeOffset.UtcNow;
+}
+
 /// <summary>One column's score in past reports of a model, oldest first: the trend on the report page.</summary>
 public sealed record DriftTrendPoint(Guid ReportId, DateTime At, double? Score, bool? Drifted);
 
@@ -159,15 +165,17 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         DriftResult result, DriftColumnResult? prediction, double threshold, CancellationToken ct)
     {
         var causes = new List<(string Cause, AlertSeverity Severity, string Summary)>();
+        // The features by name, largest drift first (the engine's order), so that the alert says what moved.
+        var drifted = result.Columns.Where(c => c.Drifted == true).Select(c => c.Column).ToList();
         if (report.DatasetDrift == true && report.DriftedShare is { } share)
         {
             var margins = result.Columns.Where(c => c.Drifted == true).Select(c => c.Margin).Where(double.IsFinite).DefaultIfEmpty(0).Average();
             causes.Add(("dataset-drift", Severity(share, margins),
-                $"{report.DriftedColumns} of {report.JudgedColumns} columns of {model.Slug} drifted ({share:P0}; the policy says {threshold:P0})"));
+                DriftWords.DatasetSummary(model.Slug, version.Number, drifted, report.JudgedColumns, share, threshold)));
         }
         if (prediction?.Drifted == true)
             causes.Add(("prediction-drift", PredictionSeverity(double.IsFinite(prediction.Margin) ? prediction.Margin : 1),
-                $"The scores of {model.Slug} v{version.Number} drifted ({prediction.Test} {prediction.Score:G3} against {prediction.Threshold:G3})"));
+                DriftWords.PredictionSummary(model.Slug, version.Number, prediction.Test, prediction.Score, prediction.Threshold, drifted, report.JudgedColumns)));
         if (causes.Count == 0) return;
         await TrainingService.LockModelAsync(db, model.Id, ct);
         foreach (var (cause, severity, summary) in causes)
@@ -247,12 +255,32 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         a.AcknowledgedBy = actor.AuditName;
     }, ct);
 
+    /// <summary>Assigns the alert to a person who may triage it (<see cref="AssigneesAsync"/>).</summary>
     public Task AssignAsync(Actor actor, Guid id, string userName, CancellationToken ct = default) =>
         TriageAsync(actor, id, "assigned", (userName ?? "").Trim(), (a, _) =>
         {
             if (string.IsNullOrWhiteSpace(userName)) throw new PortalValidationException("Name who takes the alert.");
             a.AssignedTo = userName.Trim();
         }, ct, checkUser: userName);
+
+    /// <summary>
+    /// The people an alert may be assigned to: active users who hold a role that triages alerts (<see cref="TriageRoles"/>:
+    /// ML engineers and data scientists), so that whoever takes an alert can acknowledge, resolve or retrain it.
+    /// </summary>
+    public async Task<IReadOnlyList<Assignee>> AssigneesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var all = await EligibleUsers(db).Select(u => new Assignee(u.UserName!, u.DisplayName, u.LockoutEnd)).ToListAsync(ct);
+        return [.. all.Where(a => !a.LockedOut).OrderBy(a => a.DisplayName, StringComparer.CurrentCultureIgnoreCase).ThenBy(a => a.UserName)];
+    }
+
+    private static IQueryable<Users.PortalUser> EligibleUsers(PortalDbContext db)
+    {
+        var triage = TriageRoles.Select(r => r.ToUpperInvariant()).ToList();
+        var ids = from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where triage.Contains(r.NormalizedName!) select ur.UserId;
+        // Lockout ends are compared in memory (Assignee.LockedOut): SQLite cannot compare DateTimeOffset in SQL.
+        return db.Users.AsNoTracking().Where(u => ids.Contains(u.Id));
+    }
 
     public Task CommentAsync(Actor actor, Guid id, string text, CancellationToken ct = default) =>
         TriageAsync(actor, id, "commented", Required(text, "comment"), (_, _) => { }, ct, allowClosed: true);
@@ -312,6 +340,9 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (checkUser is not null && !await db.Users.AnyAsync(u => u.NormalizedUserName == checkUser.Trim().ToUpper(), ct))
             throw new PortalValidationException($"No user named '{checkUser}'.");
+        if (checkUser is not null && await EligibleUsers(db).Where(u => u.NormalizedUserName == checkUser.Trim().ToUpper())
+                .Select(u => new Assignee(u.UserName!, u.DisplayName, u.LockoutEnd)).FirstOrDefaultAsync(ct) is not { LockedOut: false })
+            throw new PortalValidationException($"{checkUser.Trim()} cannot triage alerts: assign an ML engineer or a data scientist.");
         var modelId = await db.DriftAlerts.Where(a => a.Id == id).Select(a => (Guid?)a.ModelId).SingleOrDefaultAsync(ct)
                       ?? throw new PortalNotFoundException($"No drift alert {id}.");
         // The model row's lock, as a report that attaches to or raises alerts takes it: triage and reports take turns,

@@ -60,6 +60,11 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         JsonDocument.Parse(same.Report).RootElement.GetProperty("prediction").GetProperty("drifted").GetBoolean().ShouldBeFalse();
         (alert.FirstReportId, alert.LastReportId, alert.Reports).ShouldBe((first.Id, second.Id, 2));
         alert.Severity.ShouldBe(AlertSeverity.Critical);
+        // The summary says which features drifted, by name, in words (not "columns of … drifted (83%; the policy says 50%)").
+        var driftedNames = columns.Where(c => c.GetProperty("drifted").ValueKind == JsonValueKind.True).Select(c => c.GetProperty("column").GetString()!).ToList();
+        alert.Summary.ShouldStartWith($"recid-drift v1: {driftedNames.Count} of {first.JudgedColumns} features drifted (");
+        alert.Summary.ShouldEndWith(" — " + DriftWords.Names(driftedNames));
+        alerts.Single(a => a.Cause == "prediction-drift").Summary.ShouldStartWith("recid-drift v1: scores shifted (");
         alert.DataArrivedAt.ShouldBeLessThanOrEqualTo(alert.RaisedAt);
         (await f.QueryAsync(db => db.Notifications.AnyAsync(n => n.UserName == "owner@x.test" && n.Kind == "drift-alert"))).ShouldBeTrue();
         (await f.QueryAsync(db => db.LineageEdges.CountAsync(e => e.ToId == alert.Id.ToString()))).ShouldBe(2);
@@ -84,6 +89,12 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         await Drift.AcknowledgeAsync(Engineer, alert.Id);
         await Should.ThrowAsync<PortalValidationException>(() => Drift.AcknowledgeAsync(Engineer, alert.Id));
         (await Should.ThrowAsync<PortalValidationException>(() => Drift.AssignAsync(Engineer, alert.Id, "nobody@x.test"))).Message.ShouldContain("No user named");
+        // Only people who may triage are offered and accepted: a stakeholder could not acknowledge or resolve what they were given.
+        await f.Host.CreateUserAsync("viewer-triage@x.test", Roles.BusinessStakeholder);
+        var assignees = await Drift.AssigneesAsync();
+        assignees.Select(a => a.UserName).ShouldContain("owner@x.test");
+        assignees.Select(a => a.UserName).ShouldNotContain("viewer-triage@x.test");
+        (await Should.ThrowAsync<PortalValidationException>(() => Drift.AssignAsync(Engineer, alert.Id, "viewer-triage@x.test"))).Message.ShouldContain("cannot triage");
         await Drift.AssignAsync(Engineer, alert.Id, "owner@x.test");
         await Drift.CommentAsync(Engineer, alert.Id, "Older population from the new county.");
         // New labelled rows arrive as a new version; the retraining keeps the recipe (parameters and seed) and takes them.

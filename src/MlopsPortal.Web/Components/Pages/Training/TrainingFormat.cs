@@ -30,6 +30,13 @@ public static class TrainingFormat
         _ => metric,
     };
 
+    /// <summary>XGBoost's evaluation metric per round in words ("logloss" → "Log loss").</summary>
+    public static string EvalMetric(string metric) => metric switch
+    {
+        "logloss" => "Log loss", "auc" => "AUC", "rmse" => "RMSE", "mae" => "MAE", "error" => "Error rate", "aucpr" => "Area under the PR curve",
+        _ => Core.Display.DisplayNames.Of(metric),
+    };
+
     /// <summary>True when a larger value is better (AUC, accuracy, …); false for losses and errors.</summary>
     public static bool HigherIsBetter(string metric) => Core.ModelRegistry.Metrics.HigherIsBetter(metric);
 
@@ -39,4 +46,11 @@ public static class TrainingFormat
     public static string Value(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
     public static string Stage(VersionStage stage) => stage == VersionStage.None ? "No stage" : stage.ToString();
+
+    /// <summary>"AUC ≥ 0.75": a criterion as people read it.</summary>
+    public static string Criterion(string metric, string comparator, double threshold) =>
+        $"{MetricName(metric)} {comparator switch { ">=" => "≥", "<=" => "≤", _ => comparator }} {Core.Display.DisplayNames.Number(threshold)}";
+
+    /// <summary>The model task in words ("binaryClassification" → "Binary classification").</summary>
+    public static string Task(string task) => Core.Display.DisplayNames.Of(task);
 }

@@ -10,13 +10,17 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "Installing Debian packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  echo "Installing Debian packages (first run only; a few minutes): ${missing[*]}"
+  started=$SECONDS
+  $SUDO apt-get update -q
+  # Quiet, but one line per package so the first run shows it is moving.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q -o Dpkg::Use-Pty=0 "${missing[@]}" | grep -E '^(Unpacking|Setting up) ' || true
+  echo "Debian packages installed in $((SECONDS - started)) s."
 fi
 
 if ! command -v dotnet >/dev/null; then
   echo "The .NET 10 SDK is required (global.json pins it): install it, then run this again." >&2
   exit 1
 fi
+echo "Restoring the local dotnet tools…"
 dotnet tool restore >/dev/null

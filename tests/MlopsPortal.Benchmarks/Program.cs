@@ -48,6 +48,10 @@ switch (arguments.FirstOrDefault())
     case "live":
         LiveBench.Run(int.Parse(Option("--rows", "10000000")), int.Parse(Option("--outcomes", "1000000")), int.Parse(Option("--repeats", "3")));
         return 0;
+    case "circuit-soak":
+        await CircuitSoakBench.RunAsync(double.Parse(Option("--minutes", "10"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Option("--circuits", "200")), int.Parse(Option("--concurrency", "10")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -58,6 +62,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks circuit-soak [--minutes N] [--circuits N] [--concurrency N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks report [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks live [--rows N] [--outcomes N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");

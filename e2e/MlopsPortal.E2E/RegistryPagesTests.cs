@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
@@ -160,6 +161,136 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
             {
             }
         }
+    }
+
+    /// <summary>Opens a MudSelect and clicks the item with this text (exactly, or containing it).</summary>
+    internal static async Task ChooseAsync(IPage page, string select, string item, bool exact = true)
+    {
+        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        // The list opens only once the circuit is interactive: open it and click the item until the click lands.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!await option.IsVisibleAsync()) await page.ClickAsync($"[data-testid={select}]");
+                await option.WaitForAsync(new() { Timeout = 3000 });
+                await option.ClickAsync(new() { Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>The demo's training data, version 1 (the fixture built the demo workspace).</summary>
+    private async Task<Guid> DemoDataAsync() =>
+        (await portal.Get<DatasetService>().GetAsync(DemoWorkspace.TrainingDataset)).Versions.Single(v => v.Version == 1).Id;
+
+    /// <summary>"…: age, gender." → [age, gender]: the columns a sentence names after its colon.</summary>
+    private static List<string> Named(string sentence)
+    {
+        var list = Regex.Match(sentence, @":\s*([^.]*)").Groups[1].Value;
+        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    [Fact]
+    public async Task ShouldMaskExactlyTheColumnsTheBannerNames_WhenAStakeholderPreviewsTheDemoData()
+    {
+        var version = await DemoDataAsync();
+        var page = await portal.NewPageAsync(1366, 900);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
+        await page.GotoAsync($"datasets/versions/{version}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var banner = page.Locator("[data-testid=sensitive-banner], [data-testid=warning]").Filter(new() { HasText = "sensitive" }).First;
+        var named = Named(await banner.InnerTextAsync());
+        named.ShouldNotBeEmpty();
+
+        await PortalBrowserFixture.OpenTabAsync(page, "Preview", "[data-testid=preview]");
+        var header = (await page.Locator("[data-testid=preview] thead th").AllInnerTextsAsync()).Select(h => h.Trim()).ToList();
+        var first = await page.Locator("[data-testid=preview] tbody tr").First.Locator("td").AllInnerTextsAsync();
+        var masked = header.Where((_, i) => i < first.Count && first[i].Trim() == DatasetService.Masked).ToList();
+        masked.ShouldBe(named, ignoreOrder: true);
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-masked");
+
+        await page.GotoAsync($"datasets/{DemoWorkspace.TrainingDataset}");
+        await page.Locator("[data-testid=dataset-sensitive]").WaitForAsync();
+        (await page.Locator("[data-testid=dataset-sensitive]").InnerTextAsync()).Split(',', StringSplitOptions.TrimEntries).ShouldBe(named, ignoreOrder: true);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldNamePeopleInWords_OnTheRegistryPages()
+    {
+        var version = await DemoDataAsync();
+        var page = await portal.NewPageAsync(1366, 900);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
+        foreach (var (path, ready) in new[]
+                 {
+                     ($"datasets/{DemoWorkspace.TrainingDataset}", "[data-testid=versions-grid] tbody tr"),
+                     ($"datasets/versions/{version}", "[data-testid=version-summary]"),
+                     ($"models/{DemoWorkspace.ModelSlug}", "[data-testid=stage-history]"),
+                     ($"models/{DemoWorkspace.ModelSlug}/live", "[data-testid=outcome-uploads]"),
+                 })
+        {
+            await page.GotoAsync(path);
+            await PortalBrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator(ready).First.WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var text = await page.Locator("h1").First.EvaluateAsync<string>("h => (h.closest('.portal-main') ?? document.body).innerText");
+            JobsPagesTests.RawIdentifier.Matches(text).Select(m => m.Value).ShouldBeEmpty(path);
+            text.ShouldNotContain("binaryClassification", Case.Sensitive, path);
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(1920, 1080)]
+    public async Task ShouldFitTheGridsOnThePage_WhenTheRegistryAndJobsPagesOpen(int width, int height)
+    {
+        var page = await portal.NewPageAsync(width, height);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        foreach (var (path, grid) in new[]
+                 {
+                     ("models", "models-grid"), ("datasets", "datasets-grid"), ($"datasets/{DemoWorkspace.TrainingDataset}", "versions-grid"),
+                     ("jobs?status=Succeeded", "history-grid"), ("workers", "workers-grid"),
+                 })
+        {
+            await page.GotoAsync(path);
+            await PortalBrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator($"[data-testid={grid}] tbody tr").First.WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} scrolls sideways at {width} px");
+            var inner = await page.Locator($"[data-testid={grid}] table").First.EvaluateAsync<int>(
+                "t => { let c = t.parentElement; while (c && getComputedStyle(c).overflowX === 'visible') c = c.parentElement; return c ? c.scrollWidth - c.clientWidth : 0; }");
+            inner.ShouldBeLessThanOrEqualTo(1, $"{path}: the grid's default columns are wider than the page at {width} px");
+            await PortalBrowserFixture.ScreenshotAsync(page, $"fit-{grid}-{width}");
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowTheOverviewFirstAndKeepSaveInReach_WhenAnEngineerOpensTheModelPage()
+    {
+        var page = await portal.NewPageAsync(1366, 768);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync($"models/{DemoWorkspace.ModelSlug}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        // What the model is and where its versions stand come first; the edit form is not on the overview.
+        await page.Locator("[data-testid=versions-grid]").WaitForAsync();
+        await page.Locator("[data-testid=stage-history]").WaitForAsync();
+        (await page.Locator("[data-testid=save-model]").IsVisibleAsync()).ShouldBeFalse("the overview mixes in the edit form");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-overview");
+
+        await PortalBrowserFixture.OpenTabAsync(page, "Edit", "[data-testid=save-model]");
+        var save = await page.Locator("[data-testid=save-model]").BoundingBoxAsync();
+        save.ShouldNotBeNull();
+        (save.Y + save.Height).ShouldBeLessThanOrEqualTo(768, "Save is below the first screen of the edit tab");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-edit");
+        await page.Context.CloseAsync();
     }
 
     [Fact]

@@ -37,11 +37,11 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
 
         await page.WaitForSelectorAsync("[data-testid=no-active-jobs]", new() { Timeout = 60_000 });
         await PortalBrowserFixture.OpenTabAsync(page, "History", "[data-testid=history-grid]");
-        await page.WaitForSelectorAsync("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')");
-        (await page.Locator("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')").First.TextContentAsync())!.ShouldContain("Succeeded");
+        await page.WaitForSelectorAsync("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check')");
+        (await page.Locator("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check')").First.TextContentAsync())!.ShouldContain("Succeeded");
         await PortalBrowserFixture.ScreenshotAsync(page, "jobs-history");
 
-        await page.ClickAsync("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check') a");
+        await page.ClickAsync("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check') a");
         await page.WaitForSelectorAsync("[data-testid=job-facts]");
         (await page.Locator("[data-testid=job-log]").TextContentAsync())!.ShouldContain("Step 20 of 20 done.");
         await PortalBrowserFixture.ScreenshotAsync(page, "job-run");
@@ -155,8 +155,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForShellAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
         await page.ClickAsync("[data-testid=new-schedule]");
-        await page.ClickAsync("[data-testid=schedule-model]");
-        await page.ClickAsync(".rz-dropdown-item:has-text('credit-risk')");
+        await RegistryPagesTests.ChooseAsync(page, "schedule-model", "credit-risk");
 
         var cron = page.Locator("[data-testid=schedule-cron]");
         await cron.FillAsync("61 2 * * *");
@@ -168,7 +167,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.ScreenshotAsync(page, "schedule-editor");
         await page.ClickAsync("[data-testid=schedule-save]");
 
-        var row = page.Locator("[data-testid=schedules-grid] tr.rz-data-row:has-text('Retrain credit-risk')");
+        var row = page.Locator("[data-testid=schedules-grid] tr.mud-table-row:has-text('Retrain credit-risk')");
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("0 30 2 ? * 2-6");
         await row.Locator("[data-testid=schedule-pause]").ClickAsync();
@@ -187,7 +186,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync("jobs");
         await PortalBrowserFixture.WaitForShellAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
-        await page.WaitForSelectorAsync("[data-testid=schedules-grid] tr.rz-data-row:has-text('Apply retention')");
+        await page.WaitForSelectorAsync("[data-testid=schedules-grid] tr.mud-table-row:has-text('Apply retention')");
         (await page.Locator("[data-testid=schedule-pause]").CountAsync()).ShouldBe(0);
         (await page.Locator("[data-testid=run-cluster-check]").CountAsync()).ShouldBe(0);
         await page.Context.CloseAsync();
@@ -199,7 +198,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Administrator));
         await page.GotoAsync("workers");
-        var row = page.Locator("[data-testid=workers-grid] tr.rz-data-row").First;
+        var row = page.Locator("[data-testid=workers-grid] tr.mud-table-row").First;
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("portal");
         (await row.Locator("[data-testid=worker-state]").TextContentAsync())!.ShouldContain("Healthy");

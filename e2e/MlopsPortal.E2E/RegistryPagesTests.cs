@@ -92,7 +92,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=upload-start]");
         await page.WaitForSelectorAsync("[data-testid=existing-alert]", new() { Timeout = 60_000 });
         await page.GotoAsync("datasets");
-        var row = page.Locator("[data-testid=datasets-grid] tr.rz-data-row:has-text('compas-e2e')");
+        var row = page.Locator("[data-testid=datasets-grid] tr.mud-table-row:has-text('compas-e2e')");
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("7,214");
         await PortalBrowserFixture.ScreenshotAsync(page, "datasets");
@@ -301,18 +301,17 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("models/new");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await PickAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
+        await ChooseAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
         await page.FillAsync("[data-testid=model-slug]", "income-e2e");
         await page.FillAsync("[data-testid=model-name]", "Income over 50K");
-        await PickAsync(page, "model-label", "Y");
-        await page.Keyboard.PressAsync("Escape");
+        await ChooseAsync(page, "model-label", "Y");
         await page.FillAsync("[data-testid=model-positive]", ">50K");
-        await PickAsync(page, "model-features", "hours-per-week");
-        // A multi-select keeps its popup open; the chip shows the choice took (a click during the popup's opening can be lost).
-        await page.Locator("[data-testid=model-features] .rz-chip:has-text('hours-per-week')").WaitForAsync();
+        await ChooseAsync(page, "model-features", "hours-per-week");
+        // A multi-select keeps its list open; its text shows the choice took (a click during the list's opening can be lost).
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=model-features]')?.value.includes('hours-per-week')");
         await page.Keyboard.PressAsync("Escape");
         await page.ClickAsync("[data-testid=derive-contract]");
-        await page.WaitForSelectorAsync("[data-testid=contract-grid] tr.rz-data-row:has-text('hours-per-week')");
+        await page.WaitForSelectorAsync("[data-testid=contract-grid] tr.mud-table-row:has-text('hours-per-week')");
         await page.ClickAsync("[data-testid=add-criterion]");
         await PortalBrowserFixture.ScreenshotAsync(page, "model-new");
         await page.ClickAsync("[data-testid=save-model]");
@@ -326,7 +325,8 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         model.DataContract.Select(c => c.Name).Order().ShouldBe(["hours-per-week", "Y"]);
         model.AcceptanceCriteria.Single().Metric.ShouldBe("auc");
         model.Owners.ShouldBe([PortalBrowserFixture.UserFor(Roles.MlEngineer)]);
-        await page.WaitForSelectorAsync("[data-testid=check-dataset]");
+        // The new model opens on its overview; the contract and its check are on the edit tab.
+        await PortalBrowserFixture.OpenTabAsync(page, "Edit definition", "[data-testid=check-dataset]");
         await PortalBrowserFixture.ScreenshotAsync(page, "model");
         await page.Context.CloseAsync();
     }
@@ -345,10 +345,12 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
         await page.GotoAsync("models/criteria-e2e");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=add-criterion]");
+        // A stakeholder owns the criteria and cannot change the rest of the definition.
+        await PortalBrowserFixture.OpenTabAsync(page, "Acceptance criteria", "[data-testid=add-criterion]");
         (await page.Locator("[data-testid=save-model]").CountAsync()).ShouldBe(0);
-        (await page.Locator("[data-testid=model-name]").IsDisabledAsync()).ShouldBeTrue();
-        for (var attempt = 0; await page.Locator("[data-testid=criteria-grid] tr.rz-data-row").CountAsync() == 0 && attempt < 10; attempt++)
+        (await page.GetByRole(AriaRole.Tab, new() { Name = "Edit definition" }).CountAsync()).ShouldBe(0);
+        (await page.Locator("[data-testid=model-name]").CountAsync()).ShouldBe(0);
+        for (var attempt = 0; await page.Locator("[data-testid=criteria-grid] tbody tr:not(.portal-empty)").CountAsync() == 0 && attempt < 10; attempt++)
         {
             await page.ClickAsync("[data-testid=add-criterion]");
             await Task.Delay(500);

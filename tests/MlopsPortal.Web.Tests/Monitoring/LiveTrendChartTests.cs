@@ -4,6 +4,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Web.Components.Pages.Monitoring;
+using MudBlazor.Interop;
 using MudBlazor.Services;
 
 namespace MlopsPortal.Web.Tests.Monitoring;
@@ -23,10 +24,15 @@ public sealed class LiveTrendChartTests
         await using var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
+        // What the browser would measure: the chart's box and its axis labels.
+        ctx.JSInterop.Setup<ElementSize>("mudObserveElementSize", _ => true).SetResult(new ElementSize { Width = 700, Height = 280, Timestamp = 1 });
+        ctx.JSInterop.Setup<ElementSize>("mudGetSvgBBox", _ => true).SetResult(new ElementSize { Width = 40, Height = 14, Timestamp = 1 });
         var cut = ctx.Render<LiveTrendChart>(p => p
             .Add(c => c.Points, [Batch("2026-12-07 09:54:01", 0.80, 0.82), Batch("2026-12-07 09:54:02", 0.79, 0.81), Batch("2026-12-07 15:30:00", 0.77, 0.80)])
-            .Add(c => c.MetricName, "AUC"));
+            .Add(c => c.MetricName, "AUC")
+            .Add(c => c.FillWidth, false));
 
+        cut.WaitForAssertion(() => cut.FindAll("path.mud-chart-line").Count.ShouldBe(2), TimeSpan.FromSeconds(5));
         var lines = cut.FindAll("path.mud-chart-line").Select(p => Xs(p.GetAttribute("d")!)).ToList();
         lines.Count.ShouldBe(2);
         foreach (var xs in lines)

@@ -198,7 +198,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Administrator));
         await page.GotoAsync("workers");
-        var row = page.Locator("[data-testid=workers-grid] tr.mud-table-row").First;
+        var row = page.Locator("[data-testid=workers-grid] tbody tr.mud-table-row").First;
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("portal");
         (await row.Locator("[data-testid=worker-state]").TextContentAsync())!.ShouldContain("Healthy");

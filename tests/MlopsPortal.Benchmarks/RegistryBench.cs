@@ -5,7 +5,7 @@ using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Testing;
-using MlopsPortal.Web.Components;
+using MlopsPortal.Web.Components.Shared;
 using Radzen;
 
 namespace MlopsPortal.Benchmarks;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -36,14 +37,95 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
 
         await page.WaitForSelectorAsync("[data-testid=no-active-jobs]", new() { Timeout = 60_000 });
         await PortalBrowserFixture.OpenTabAsync(page, "History", "[data-testid=history-grid]");
-        await page.WaitForSelectorAsync("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')");
-        (await page.Locator("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check')").First.TextContentAsync())!.ShouldContain("Succeeded");
+        await page.WaitForSelectorAsync("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check')");
+        (await page.Locator("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check')").First.TextContentAsync())!.ShouldContain("Succeeded");
         await PortalBrowserFixture.ScreenshotAsync(page, "jobs-history");
 
-        await page.ClickAsync("[data-testid=history-grid] tr.rz-data-row:has-text('Cluster check') a");
+        await page.ClickAsync("[data-testid=history-grid] tr.mud-table-row:has-text('Cluster check') a");
         await page.WaitForSelectorAsync("[data-testid=job-facts]");
         (await page.Locator("[data-testid=job-log]").TextContentAsync())!.ShouldContain("Step 20 of 20 done.");
         await PortalBrowserFixture.ScreenshotAsync(page, "job-run");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The history grid's rows of runs (not its "no runs" or loading row).</summary>
+    internal static ILocator HistoryRows(IPage page) => page.Locator("[data-testid=history-grid] tbody tr.mud-table-row, [data-testid=history-grid] tbody tr.rz-data-row")
+        .Filter(new() { HasNotTextRegex = new Regex("No records|No runs") });
+
+    /// <summary>Audit strings and ids that people should never read on a page: actors, GUIDs, hex keys.</summary>
+    internal static readonly Regex RawIdentifier = new(@"\b(user|job|cli|drift-alert|schedule):\S|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b",
+        RegexOptions.IgnoreCase);
+
+    /// <summary>Waits until the grid shows runs and every one of them contains <paramref name="text"/>.</summary>
+    private static async Task<IReadOnlyList<string>> RunsEachContainingAsync(IPage page, string text)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await HistoryRows(page).First.WaitForAsync();
+            var rows = await HistoryRows(page).AllInnerTextsAsync();
+            if (rows.Count > 0 && rows.All(r => r.Contains(text))) return rows;
+            if (attempt > 40) rows.ShouldAllBe(r => r.Contains(text));
+            await Task.Delay(250);
+        }
+    }
+
+    [Theory]
+    [InlineData("jobs?status=Succeeded", "Succeeded")]
+    [InlineData("jobs?kind=training", "Training run")]
+    public async Task ShouldListPastRuns_WhenTheHistoryOpensFromAFilteredLink(string path, string every)
+    {
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync(path);
+        await PortalBrowserFixture.WaitForShellAsync(page);
+        (await RunsEachContainingAsync(page, every)).Count.ShouldBeGreaterThan(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldListPastRuns_WhenTheHistoryTabOpensAndAfterTheFiltersChange()
+    {
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync("jobs");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await PortalBrowserFixture.OpenTabAsync(page, "History", "[data-testid=history-grid]");
+        await HistoryRows(page).Nth(9).WaitForAsync(); // the demo workspace alone ran more than ten jobs
+
+        await RegistryPagesTests.ChooseAsync(page, "filter-status", "Succeeded");
+        await RunsEachContainingAsync(page, "Succeeded");
+        await RegistryPagesTests.ChooseAsync(page, "filter-kind", "Training run");
+        var rows = await RunsEachContainingAsync(page, "Training run");
+        rows.ShouldAllBe(r => r.Contains("Succeeded"));
+
+        // "Triggered by" finds people by the name the grid shows (the e2e users are named after their e-mail's first part).
+        await page.FillAsync("[data-testid=filter-trigger]", "scientist");
+        await page.Keyboard.PressAsync("Enter");
+        await RunsEachContainingAsync(page, "scientist");
+        await PortalBrowserFixture.ScreenshotAsync(page, "jobs-history-filtered");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldNamePeopleJobsAndOutputsInWords_OnTheJobsPages()
+    {
+        Guid retrained;
+        await using (var db = await portal.Host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            retrained = await db.JobRuns.Where(r => r.TriggeredBy.StartsWith("drift-alert:")).Select(r => r.Id).FirstAsync();
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
+        await page.GotoAsync("jobs?kind=training");
+        await PortalBrowserFixture.WaitForShellAsync(page);
+        await RunsEachContainingAsync(page, "Training run");
+        var history = await page.Locator("[data-testid=history-grid]").InnerTextAsync();
+        RawIdentifier.Matches(history).Select(m => m.Value).ShouldBeEmpty();
+        history.ShouldContain("Drift alert on credit-risk v1 (scientist)");
+
+        await page.GotoAsync($"jobs/{retrained}");
+        await page.Locator("[data-testid=job-facts]").WaitForAsync();
+        var facts = await page.Locator("[data-testid=job-facts]").InnerTextAsync();
+        RawIdentifier.Matches(facts).Select(m => m.Value).ShouldBeEmpty();
+        (await page.Locator("[data-testid=job-output]").InnerTextAsync()).ShouldContain("credit-risk v");
         await page.Context.CloseAsync();
     }
 
@@ -73,8 +155,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForShellAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
         await page.ClickAsync("[data-testid=new-schedule]");
-        await page.ClickAsync("[data-testid=schedule-model]");
-        await page.ClickAsync(".rz-dropdown-item:has-text('credit-risk')");
+        await RegistryPagesTests.ChooseAsync(page, "schedule-model", "credit-risk");
 
         var cron = page.Locator("[data-testid=schedule-cron]");
         await cron.FillAsync("61 2 * * *");
@@ -86,7 +167,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.ScreenshotAsync(page, "schedule-editor");
         await page.ClickAsync("[data-testid=schedule-save]");
 
-        var row = page.Locator("[data-testid=schedules-grid] tr.rz-data-row:has-text('Retrain credit-risk')");
+        var row = page.Locator("[data-testid=schedules-grid] tr.mud-table-row:has-text('Retrain credit-risk')");
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("0 30 2 ? * 2-6");
         await row.Locator("[data-testid=schedule-pause]").ClickAsync();
@@ -105,7 +186,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync("jobs");
         await PortalBrowserFixture.WaitForShellAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
-        await page.WaitForSelectorAsync("[data-testid=schedules-grid] tr.rz-data-row:has-text('Apply retention')");
+        await page.WaitForSelectorAsync("[data-testid=schedules-grid] tr.mud-table-row:has-text('Apply retention')");
         (await page.Locator("[data-testid=schedule-pause]").CountAsync()).ShouldBe(0);
         (await page.Locator("[data-testid=run-cluster-check]").CountAsync()).ShouldBe(0);
         await page.Context.CloseAsync();
@@ -117,7 +198,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Administrator));
         await page.GotoAsync("workers");
-        var row = page.Locator("[data-testid=workers-grid] tr.rz-data-row").First;
+        var row = page.Locator("[data-testid=workers-grid] tbody tr.mud-table-row").First;
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("portal");
         (await row.Locator("[data-testid=worker-state]").TextContentAsync())!.ShouldContain("Healthy");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
@@ -41,8 +42,8 @@ public sealed class LineagePagesTests(PortalBrowserFixture portal)
         await page.Locator("[data-testid=lineage-svg]").WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "lineage-model-version");
         // Highlight the path from the training data to the scoring job.
-        await RegistryPagesTests.PickAsync(page, "path-from", "compas-lineage-e2e v1 (dataset version)");
-        await RegistryPagesTests.PickAsync(page, "path-to", "(scoring job)", exact: false);
+        await RegistryPagesTests.ChooseAsync(page, "path-from", "compas-lineage-e2e v1 (dataset version)");
+        await RegistryPagesTests.ChooseAsync(page, "path-to", "(scoring job)", exact: false);
         await page.ClickAsync("[data-testid=highlight-path]");
         (await page.Locator("[data-testid=path-message]").InnerTextAsync()).ShouldContain("3 edge(s)");
         (await page.Locator("path[stroke='#e65100']").CountAsync()).ShouldBe(3);
@@ -64,5 +65,53 @@ public sealed class LineagePagesTests(PortalBrowserFixture portal)
         var sha = await page.Locator("[data-testid=training-data-sha]").InnerTextAsync();
         sha.Length.ShouldBe(64);
         await PortalBrowserFixture.ScreenshotAsync(page, "provenance");
+    }
+
+    private sealed class Fit
+    {
+        public int Nodes { get; set; }
+        public int Outside { get; set; }
+        public double SmallestNodeWidth { get; set; }
+        public string[] CutNames { get; set; } = [];
+    }
+
+    /// <summary>How the picture sits in its canvas: nodes drawn outside it, the smallest node's width on screen, names cut short.</summary>
+    private static Task<Fit> MeasureAsync(IPage page) => page.EvaluateAsync<Fit>(@"() => {
+        const canvas = document.querySelector('[data-testid=lineage-canvas]').getBoundingClientRect();
+        const boxes = [...document.querySelectorAll('svg.lineage-svg a[data-node] > g > rect:not([x]):not([width=""6""])')];
+        const outside = boxes.filter(r => { const b = r.getBoundingClientRect();
+            return b.left < canvas.left - 1 || b.top < canvas.top - 1 || b.right > canvas.right + 1 || b.bottom > canvas.bottom + 1; }).length;
+        const smallest = Math.min(...boxes.map(r => r.getBoundingClientRect().width));
+        const cut = [...document.querySelectorAll('svg.lineage-svg a[data-node] > g')].map(g => [...g.querySelectorAll('text')])
+            .flatMap(texts => texts.slice(1, texts.length - 1)).map(t => t.textContent).filter(t => t.endsWith('…'));
+        return { nodes: boxes.length, outside, smallestNodeWidth: smallest, cutNames: cut };
+    }");
+
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(1920, 1080)]
+    public async Task ShouldOpenShowingEveryNodeReadably_WhenTheDemoModelsLineageOpens(int width, int height)
+    {
+        var page = await portal.NewPageAsync(width, height);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
+        await page.GotoAsync($"lineage/model/{DemoWorkspace.ModelSlug}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        await page.Locator("[data-testid=lineage-svg]").WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('svg.lineage-svg')?.dataset.panZoom === 'on'");
+        await PortalBrowserFixture.ScreenshotAsync(page, $"lineage-demo-{width}");
+
+        var opened = await MeasureAsync(page);
+        opened.Nodes.ShouldBeGreaterThan(10);
+        opened.Outside.ShouldBe(0, "nodes are cut off when the graph opens");
+        opened.SmallestNodeWidth.ShouldBeGreaterThanOrEqualTo(150, "the labels are too small to read");
+        opened.CutNames.ShouldBeEmpty();
+
+        // Zoomed in, then "Fit": everything again, nothing cut at the bottom.
+        await page.ClickAsync("[data-testid=zoom-in]");
+        await page.ClickAsync("[data-testid=zoom-in]");
+        (await MeasureAsync(page)).Outside.ShouldBeGreaterThan(0);
+        await page.ClickAsync("[data-testid=lineage-fit]");
+        (await MeasureAsync(page)).Outside.ShouldBe(0, "Fit leaves nodes outside the canvas");
+        await page.Context.CloseAsync();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
@@ -101,5 +102,36 @@ public sealed class MonitoringPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(auditor);
         await auditor.GetByText("model.rolled-back-automatically").First.WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(auditor, "audit-automatic-rollback");
+    }
+
+    [Fact]
+    public async Task ShouldSpreadTheBatchesByTheirTimes_WhenSeveralWereScoredOnOneDay()
+    {
+        // The demo scored its three monthly batches within seconds of each other: one day, three times.
+        await using (var db = await portal.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            var model = await db.Models.SingleAsync(m => m.Slug == DemoWorkspace.ModelSlug);
+            var snapshot = (await portal.Get<MonitoringService>().SnapshotsAsync(model.Id)).First();
+            snapshot.Batches.Count.ShouldBeGreaterThan(1);
+            snapshot.Batches.Select(b => b.ScoredAt.Date).Distinct().Count().ShouldBe(1);
+        }
+        var page = await portal.NewPageAsync(1366, 900);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
+        await page.GotoAsync($"models/{DemoWorkspace.ModelSlug}/live");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var chart = page.Locator("[data-testid=live-trend]");
+        await chart.Locator("svg").First.WaitForAsync();
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=live-trend] g.rz-line-series path, [data-testid=live-trend] path.mud-chart-line').length > 0");
+        await chart.ScrollIntoViewIfNeededAsync();
+        await chart.ScreenshotAsync(new() { Path = Path.Combine(PortalBrowserFixture.ScreenshotDirectory, "live-trend.png") });
+        // Each series' line: its points' x positions (every other number of the path) must differ.
+        var series = await page.EvaluateAsync<double[][]>(@"() => [...document.querySelectorAll(
+            '[data-testid=live-trend] g.rz-line-series path, [data-testid=live-trend] path.mud-chart-line')]
+            .map(p => (p.getAttribute('d').match(/-?\d+(\.\d+)?/g) || []).map(Number).filter((_, i) => i % 2 === 0))");
+        var lines = series.Where(xs => xs.Length >= 2).ToList();
+        lines.ShouldNotBeEmpty();
+        foreach (var xs in lines)
+            xs.Distinct().Count().ShouldBe(xs.Length, $"points share an x position: {string.Join(", ", xs)}");
+        await page.Context.CloseAsync();
     }
 }

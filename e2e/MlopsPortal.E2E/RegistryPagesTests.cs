@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
@@ -91,7 +92,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=upload-start]");
         await page.WaitForSelectorAsync("[data-testid=existing-alert]", new() { Timeout = 60_000 });
         await page.GotoAsync("datasets");
-        var row = page.Locator("[data-testid=datasets-grid] tr.rz-data-row:has-text('compas-e2e')");
+        var row = page.Locator("[data-testid=datasets-grid] tr.mud-table-row:has-text('compas-e2e')");
         await row.WaitForAsync();
         (await row.TextContentAsync())!.ShouldContain("7,214");
         await PortalBrowserFixture.ScreenshotAsync(page, "datasets");
@@ -162,6 +163,140 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         }
     }
 
+    /// <summary>Opens a MudSelect and clicks the item with this text (exactly, or containing it).</summary>
+    internal static async Task ChooseAsync(IPage page, string select, string item, bool exact = true)
+    {
+        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        // The list opens only once the circuit is interactive: open it and click the item until the click lands.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!await option.IsVisibleAsync()) await page.ClickAsync($"[data-testid={select}]");
+                await option.WaitForAsync(new() { Timeout = 3000 });
+                await option.ClickAsync(new() { Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>The demo's training data, version 1 (the fixture built the demo workspace).</summary>
+    private async Task<Guid> DemoDataAsync() =>
+        (await portal.Get<DatasetService>().GetAsync(DemoWorkspace.TrainingDataset)).Versions.Single(v => v.Version == 1).Id;
+
+    /// <summary>"…: age, gender." → [age, gender]: the columns a sentence names after its colon.</summary>
+    private static List<string> Named(string sentence)
+    {
+        var list = Regex.Match(sentence, @":\s*([^.]*)").Groups[1].Value;
+        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    [Fact]
+    public async Task ShouldMaskExactlyTheColumnsTheBannerNames_WhenAStakeholderPreviewsTheDemoData()
+    {
+        var version = await DemoDataAsync();
+        var page = await portal.NewPageAsync(1366, 900);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
+        await page.GotoAsync($"datasets/versions/{version}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        var banner = page.Locator("[data-testid=sensitive-banner], [data-testid=warning]").Filter(new() { HasText = "sensitive" }).First;
+        var named = Named(await banner.InnerTextAsync());
+        named.ShouldNotBeEmpty();
+
+        await PortalBrowserFixture.OpenTabAsync(page, "Preview", "[data-testid=preview]");
+        var header = (await page.Locator("[data-testid=preview] thead th").AllInnerTextsAsync()).Select(h => h.Trim()).ToList();
+        var first = await page.Locator("[data-testid=preview] tbody tr").First.Locator("td").AllInnerTextsAsync();
+        var masked = header.Where((_, i) => i < first.Count && first[i].Trim() == DatasetService.Masked).ToList();
+        masked.ShouldBe(named, ignoreOrder: true);
+        await PortalBrowserFixture.ScreenshotAsync(page, "dataset-version-masked");
+
+        await page.GotoAsync($"datasets/{DemoWorkspace.TrainingDataset}");
+        await page.Locator("[data-testid=dataset-sensitive]").WaitForAsync();
+        (await page.Locator("[data-testid=dataset-sensitive]").InnerTextAsync()).Split(',', StringSplitOptions.TrimEntries).ShouldBe(named, ignoreOrder: true);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldNamePeopleInWords_OnTheRegistryPages()
+    {
+        var version = await DemoDataAsync();
+        var page = await portal.NewPageAsync(1366, 900);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.Auditor));
+        // The cards that other folders own (versions and runs, stage history, drift, data fairness) are checked where they are converted.
+        foreach (var (path, ready, others) in new[]
+                 {
+                     ($"datasets/{DemoWorkspace.TrainingDataset}", "[data-testid=versions-grid] tbody tr", ""),
+                     ($"datasets/versions/{version}", "[data-testid=version-summary]", "[data-testid=data-fairness]"),
+                     ($"models/{DemoWorkspace.ModelSlug}", "[data-testid=model-about]", "[data-testid=versions-grid], [data-testid=runs-grid], [data-testid=stage-history], [data-testid=drift-card]"),
+                     ($"models/{DemoWorkspace.ModelSlug}/live", "[data-testid=outcome-uploads]", ""),
+                 })
+        {
+            await page.GotoAsync(path);
+            await PortalBrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator(ready).First.WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var text = await page.EvaluateAsync<string>(@"others => {
+                let text = document.querySelector('.portal-main').innerText;
+                if (others) for (const e of document.querySelectorAll(others)) text = text.replace((e.closest('.rz-card, .mud-paper') ?? e).innerText, '');
+                return text; }", others);
+            JobsPagesTests.RawIdentifier.Matches(text).Select(m => m.Value).ShouldBeEmpty(path);
+            text.ShouldNotContain("binaryClassification", Case.Sensitive, path);
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(1920, 1080)]
+    public async Task ShouldFitTheGridsOnThePage_WhenTheRegistryAndJobsPagesOpen(int width, int height)
+    {
+        var page = await portal.NewPageAsync(width, height);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        foreach (var (path, grid) in new[]
+                 {
+                     ("models", "models-grid"), ("datasets", "datasets-grid"), ($"datasets/{DemoWorkspace.TrainingDataset}", "versions-grid"),
+                     ("jobs?status=Succeeded", "history-grid"), ("workers", "workers-grid"),
+                 })
+        {
+            await page.GotoAsync(path);
+            await PortalBrowserFixture.WaitForInteractiveAsync(page);
+            await page.Locator($"[data-testid={grid}] tbody tr").First.WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            overflow.ShouldBeLessThanOrEqualTo(0, $"{path} scrolls sideways at {width} px");
+            var inner = await page.Locator($"[data-testid={grid}] table").First.EvaluateAsync<int>(
+                "t => { let c = t.parentElement; while (c && getComputedStyle(c).overflowX === 'visible') c = c.parentElement; return c ? c.scrollWidth - c.clientWidth : 0; }");
+            inner.ShouldBeLessThanOrEqualTo(1, $"{path}: the grid's default columns are wider than the page at {width} px");
+            await PortalBrowserFixture.ScreenshotAsync(page, $"fit-{grid}-{width}");
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ShouldShowTheOverviewFirstAndKeepSaveInReach_WhenAnEngineerOpensTheModelPage()
+    {
+        var page = await portal.NewPageAsync(1366, 768);
+        await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
+        await page.GotoAsync($"models/{DemoWorkspace.ModelSlug}");
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        // What the model is and where its versions stand come first; the edit form is not on the overview.
+        await page.Locator("[data-testid=versions-grid]").WaitForAsync();
+        await page.Locator("[data-testid=stage-history]").WaitForAsync();
+        (await page.Locator("[data-testid=save-model]").IsVisibleAsync()).ShouldBeFalse("the overview mixes in the edit form");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-overview");
+
+        await PortalBrowserFixture.OpenTabAsync(page, "Edit", "[data-testid=save-model]");
+        var save = await page.Locator("[data-testid=save-model]").BoundingBoxAsync();
+        save.ShouldNotBeNull();
+        (save.Y + save.Height).ShouldBeLessThanOrEqualTo(768, "Save is below the first screen of the edit tab");
+        await PortalBrowserFixture.ScreenshotAsync(page, "model-edit");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task ShouldCreateAModelWithADerivedContract_WhenAnEngineerFillsTheForm()
     {
@@ -170,18 +305,17 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("models/new");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await PickAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
+        await ChooseAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
         await page.FillAsync("[data-testid=model-slug]", "income-e2e");
         await page.FillAsync("[data-testid=model-name]", "Income over 50K");
-        await PickAsync(page, "model-label", "Y");
-        await page.Keyboard.PressAsync("Escape");
+        await ChooseAsync(page, "model-label", "Y");
         await page.FillAsync("[data-testid=model-positive]", ">50K");
-        await PickAsync(page, "model-features", "hours-per-week");
-        // A multi-select keeps its popup open; the chip shows the choice took (a click during the popup's opening can be lost).
-        await page.Locator("[data-testid=model-features] .rz-chip:has-text('hours-per-week')").WaitForAsync();
+        await ChooseAsync(page, "model-features", "hours-per-week");
+        // A multi-select keeps its list open; its text shows the choice took (a click during the list's opening can be lost).
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=model-features]')?.value.includes('hours-per-week')");
         await page.Keyboard.PressAsync("Escape");
         await page.ClickAsync("[data-testid=derive-contract]");
-        await page.WaitForSelectorAsync("[data-testid=contract-grid] tr.rz-data-row:has-text('hours-per-week')");
+        await page.WaitForSelectorAsync("[data-testid=contract-grid] tr.mud-table-row:has-text('hours-per-week')");
         await page.ClickAsync("[data-testid=add-criterion]");
         await PortalBrowserFixture.ScreenshotAsync(page, "model-new");
         await page.ClickAsync("[data-testid=save-model]");
@@ -195,7 +329,8 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         model.DataContract.Select(c => c.Name).Order().ShouldBe(["hours-per-week", "Y"]);
         model.AcceptanceCriteria.Single().Metric.ShouldBe("auc");
         model.Owners.ShouldBe([PortalBrowserFixture.UserFor(Roles.MlEngineer)]);
-        await page.WaitForSelectorAsync("[data-testid=check-dataset]");
+        // The new model opens on its overview; the contract and its check are on the edit tab.
+        await PortalBrowserFixture.OpenTabAsync(page, "Edit definition", "[data-testid=check-dataset]");
         await PortalBrowserFixture.ScreenshotAsync(page, "model");
         await page.Context.CloseAsync();
     }
@@ -214,10 +349,12 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.BusinessStakeholder));
         await page.GotoAsync("models/criteria-e2e");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=add-criterion]");
+        // A stakeholder owns the criteria and cannot change the rest of the definition.
+        await PortalBrowserFixture.OpenTabAsync(page, "Acceptance criteria", "[data-testid=add-criterion]");
         (await page.Locator("[data-testid=save-model]").CountAsync()).ShouldBe(0);
-        (await page.Locator("[data-testid=model-name]").IsDisabledAsync()).ShouldBeTrue();
-        for (var attempt = 0; await page.Locator("[data-testid=criteria-grid] tr.rz-data-row").CountAsync() == 0 && attempt < 10; attempt++)
+        (await page.GetByRole(AriaRole.Tab, new() { Name = "Edit definition" }).CountAsync()).ShouldBe(0);
+        (await page.Locator("[data-testid=model-name]").CountAsync()).ShouldBe(0);
+        for (var attempt = 0; await page.Locator("[data-testid=criteria-grid] tbody tr:not(.portal-empty)").CountAsync() == 0 && attempt < 10; attempt++)
         {
             await page.ClickAsync("[data-testid=add-criterion]");
             await Task.Delay(500);

@@ -123,10 +123,10 @@ public sealed partial class DatasetService(
         var warnings = profile.Warnings.ToList();
         if (dataset is null)
         {
+            // Which columns are sensitive is the dataset's to say (it changes; a version's warnings do not), so it is not
+            // written into the warnings: pages read Dataset.SensitiveColumns, which the preview masks.
             var sensitive = profile.Columns.Select(c => c.Name)
                 .Where(c => options.Value.EffectiveSensitiveColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (sensitive.Count > 0)
-                warnings.Add($"Marked as sensitive (masked in previews for roles that need not see them): {string.Join(", ", sensitive)}. Change this on the dataset page.");
             dataset = new Dataset
             {
                 Id = Guid.NewGuid(), Name = name, SensitiveColumns = sensitive,
@@ -222,14 +222,22 @@ public sealed partial class DatasetService(
         return dataset;
     }
 
-    /// <summary>The first rows of a version as text, with sensitive columns masked for roles that need not see them.</summary>
+    /// <summary>Whether this actor sees sensitive columns' values (the others see them masked).</summary>
+    public static bool SeesSensitiveValues(Actor actor) => actor.IsSystem || actor.IsInAnyRole(SensitiveReaders);
+
+    /// <summary>
+    /// The first rows of a version as text, with sensitive columns masked for roles that need not see them. The one source
+    /// of truth for "which columns are sensitive" is the dataset's list (<see cref="Dataset.SensitiveColumns"/>): the
+    /// preview names exactly the columns it masks, and pages show that list, never a version's old warnings.
+    /// </summary>
     public async Task<DatasetPreview> PreviewAsync(Actor actor, Guid versionId, int rows = PreviewRows, CancellationToken ct = default)
     {
         var (dataset, version) = await GetVersionAsync(versionId, ct);
-        var mask = actor.IsSystem || actor.IsInAnyRole(SensitiveReaders) ? [] : dataset.SensitiveColumns.ToHashSet();
+        var masks = !SeesSensitiveValues(actor);
         await using var stream = store.OpenRead(version.Sha256);
         using var reader = new CsvReader(stream, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
-        var masked = reader.Header.Select(mask.Contains).ToArray();
+        var sensitive = reader.Header.Where(dataset.SensitiveColumns.Contains).ToList();
+        var masked = reader.Header.Select(h => masks && sensitive.Contains(h)).ToArray();
         var result = new List<string[]>();
         while (result.Count < rows && reader.Read())
         {
@@ -238,7 +246,7 @@ public sealed partial class DatasetService(
                 row[i] = masked[i] ? Masked : reader.FieldString(i);
             result.Add(row);
         }
-        return new DatasetPreview(reader.Header, masked, result);
+        return new DatasetPreview(reader.Header, masked, result) { Sensitive = sensitive, MaskedForActor = masks && sensitive.Count > 0 };
     }
 
     /// <summary>Datasets with their latest version, for grids that page, sort and filter in SQL.</summary>
@@ -291,6 +299,15 @@ public sealed partial class DatasetService(
             File.Delete(store.PathOf(sha256));
     }
 
+    /// <summary>
+    /// A version's warnings from its profile. Versions added before the sensitive columns moved to the dataset alone also
+    /// stored a "Marked as sensitive …" line, which the dataset's list has since overtaken: it is left out.
+    /// </summary>
+    public static IReadOnlyList<string> WarningsOf(DatasetVersion version) =>
+        JsonSerializer.Deserialize<List<string>>(version.Warnings, Json)!.Where(w => !w.StartsWith(LegacySensitiveWarning, StringComparison.Ordinal)).ToList();
+
+    private const string LegacySensitiveWarning = "Marked as sensitive (masked in previews";
+
     public async Task<(Dataset Dataset, DatasetVersion Version)> GetVersionAsync(Guid versionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -303,7 +320,14 @@ public sealed partial class DatasetService(
 /// <summary>One column of a version's stored schema.</summary>
 public sealed record SchemaColumn(string Name, string Type, bool Nullable, List<string>? Categories, double? Min, double? Max, DateTime? MinDatetime, DateTime? MaxDatetime);
 
-public sealed record DatasetPreview(IReadOnlyList<string> Header, IReadOnlyList<bool> Masked, IReadOnlyList<string[]> Rows);
+public sealed record DatasetPreview(IReadOnlyList<string> Header, IReadOnlyList<bool> Masked, IReadOnlyList<string[]> Rows)
+{
+    /// <summary>The version's columns the dataset marks sensitive, in file order: what a page names as sensitive.</summary>
+    public IReadOnlyList<string> Sensitive { get; init; } = [];
+
+    /// <summary>True when <see cref="Sensitive"/> is masked in <see cref="Rows"/> for the one who asked.</summary>
+    public bool MaskedForActor { get; init; }
+}
 
 /// <summary>A dataset grid row: the dataset and its latest version.</summary>
 public sealed class DatasetRow

@@ -196,7 +196,7 @@ public sealed class GenerateReportJob(JobServices services, ReportGenerator gene
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var drawn = await generator.DrawAsync(context.Run.Id, context.Payload<ReportPayload>(), context.Run.TriggeredBy, (p, text) => context.Progress.Report(p, text), ct);
-        return new JobOutcome($"{drawn.Title}: {drawn.Pages} pages, signed, SHA-256 {drawn.Blob.Sha256[..12]}… (report {drawn.Id}).", EntityKinds.Report)
+        return new JobOutcome($"{drawn.Title}: {drawn.Pages} pages, signed, SHA-256 {drawn.Blob.Sha256[..12]}…", EntityKinds.Report)
         {
             OutputEntityId = drawn.Id.ToString(),
             Persist = (db, _) =>

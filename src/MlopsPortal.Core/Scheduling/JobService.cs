@@ -17,7 +17,7 @@ public sealed record JobRequest(string Kind, JobPayload Payload, string? Reason 
     public string? TriggeredBy { get; init; }
 }
 
-/// <summary>A page of job history, newest first.</summary>
+/// <summary>A page of job history, newest first. NodeId and TriggeredBy match parts, case-insensitively; TriggeredBy also matches people's display names.</summary>
 public sealed record JobRunQuery(
     string? Kind = null, JobRunStatus? Status = null, string? NodeId = null, string? TriggeredBy = null,
     int Skip = 0, int Take = 50);
@@ -222,8 +222,19 @@ public sealed class JobService(
         var runs = db.JobRuns.AsNoTracking();
         if (!string.IsNullOrEmpty(query.Kind)) runs = runs.Where(r => r.Kind == query.Kind);
         if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
-        if (!string.IsNullOrEmpty(query.NodeId)) runs = runs.Where(r => r.NodeId == query.NodeId);
-        if (!string.IsNullOrEmpty(query.TriggeredBy)) runs = runs.Where(r => r.TriggeredBy.Contains(query.TriggeredBy));
+        if (!string.IsNullOrWhiteSpace(query.NodeId))
+        {
+            var node = query.NodeId.Trim().ToLower();
+            runs = runs.Where(r => r.NodeId != null && r.NodeId.ToLower().Contains(node));
+        }
+        if (!string.IsNullOrWhiteSpace(query.TriggeredBy))
+        {
+            // People read names, the column holds audit strings ("user:EMAIL", "drift-alert:ID (by user:EMAIL)"):
+            // match the text itself, or the e-mail of anyone whose display name contains it.
+            var text = query.TriggeredBy.Trim().ToLower();
+            var emails = db.Users.Where(u => u.DisplayName.ToLower().Contains(text)).Select(u => u.UserName!.ToLower());
+            runs = runs.Where(r => r.TriggeredBy.ToLower().Contains(text) || emails.Any(e => r.TriggeredBy.ToLower().Contains(e)));
+        }
         var total = await runs.CountAsync(ct);
         var page = await runs.OrderByDescending(r => r.QueuedAt).ThenBy(r => r.Id)
             .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(ct);

@@ -148,9 +148,11 @@ public sealed class DatasetServiceTests : IAsyncLifetime
     {
         await using var file = File.OpenRead(RepositoryFile("compas/compas-two-years.csv"));
         var (version, _) = await Service.AddAsync(Engineer, file, "compas");
-        JsonSerializer.Deserialize<string[]>(version.Warnings)!.ShouldContain(w => w.StartsWith("Marked as sensitive") && w.Contains("race") && w.Contains("sex"));
+        (await Service.GetVersionAsync(version.Id)).Dataset.SensitiveColumns.ShouldBe(["sex", "age", "race"], ignoreOrder: true);
 
         var masked = await Service.PreviewAsync(Engineer, version.Id);
+        masked.Sensitive.ShouldBe(["sex", "age", "race"]); // in the file's order
+        masked.MaskedForActor.ShouldBeTrue();
         masked.Rows.Count.ShouldBe(100);
         var race = masked.Header.ToList().IndexOf("race");
         masked.Masked[race].ShouldBeTrue();
@@ -161,7 +163,32 @@ public sealed class DatasetServiceTests : IAsyncLifetime
         plain.Rows[0][race].ShouldBe("Other");
         plain.Rows[0][masked.Header.ToList().IndexOf("sex")].ShouldBe("Male");
         plain.Masked.ShouldAllBe(m => !m);
+        plain.Sensitive.ShouldBe(["sex", "age", "race"]);
+        plain.MaskedForActor.ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task ShouldMaskExactlyTheColumnsItNamesSensitive_WhenTheDatasetsListChangedAfterTheUpload()
+    {
+        // Added with age and gender marked by default; then the dataset page keeps only gender (as the demo does).
+        var (version, _) = await Service.AddAsync(Engineer, new MemoryStream("id,age,gender,income\n1,42,f,100\n2,37,m,90\n"u8.ToArray()), "applicants");
+        await Service.UpdateAsync(Engineer, "applicants", null, ["gender"]);
+
+        var preview = await Service.PreviewAsync(Engineer, version.Id);
+        var masked = preview.Header.Where((_, i) => preview.Masked[i]).ToList();
+        masked.ShouldBe(["gender"]);
+        preview.Sensitive.ShouldBe(masked);
+        preview.Rows.ShouldAllBe(r => r[2] == DatasetService.Masked && r[1] != DatasetService.Masked);
+        // Nothing stored with the version still says that age is sensitive.
+        DatasetService.WarningsOf((await Service.GetVersionAsync(version.Id)).Version).ShouldNotContain(w => w.Contains("age"));
+    }
+
+    [Fact]
+    public void ShouldLeaveOutTheOldSensitiveLine_WhenAVersionStoredOne() =>
+        DatasetService.WarningsOf(new DatasetVersion
+        {
+            Warnings = JsonSerializer.Serialize(new[] { "Column 'x' repeats a name.", "Marked as sensitive (masked in previews for roles that need not see them): age, gender. Change this on the dataset page." }),
+        }).ShouldBe(["Column 'x' repeats a name."]);
 
     [Fact]
     public async Task ShouldChangeSensitiveColumnsWithAnAuditEvent_WhenTheDatasetIsUpdated()

@@ -47,6 +47,19 @@ public sealed class LineageComponentTests : BunitContext
         drawing.Boxes["training-run:r"].Right.ShouldBeLessThan(drawing.Boxes["model-version:v"].X);
     }
 
+    [Theory]
+    [InlineData("Evaluation of credit-risk v12", "Evaluation of", "credit-risk v12")]
+    [InlineData("Model audit report: credit-risk v1", "Model audit report:", "credit-risk v1")]
+    [InlineData("credit-applications-monthly v3", "credit-applications-", "monthly v3")]
+    public void ShouldDrawALongNameWholeOnTwoLines_InsteadOfCuttingIt(string name, string first, string second)
+    {
+        var graph = new LineageGraph("evaluation:e", [new LineageNode("evaluation:e", EntityKinds.Evaluation, "e", name, "AUC 0.811 · criteria met", "/evaluations/e") { Focus = true }], []);
+        var cut = Render<LineageSvg>(p => p.Add(s => s.Drawing, LineageDrawing.Of(graph)));
+        cut.FindAll("text[data-name]").Select(t => t.TextContent).ShouldBe([first, second]);
+        cut.Find("a[data-node]").TextContent.ShouldNotContain("…");
+        LineageSvg.NameLines("credit-risk v1").ShouldBe(["credit-risk v1"]);
+    }
+
     [Fact]
     public void ShouldHighlightThePath_AndDimTheRest_WhenTwoNodesAreChosen()
     {

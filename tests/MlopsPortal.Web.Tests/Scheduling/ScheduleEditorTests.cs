@@ -1,44 +1,48 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Web.Components.Pages.Scheduling;
-using Radzen;
+using MudBlazor.Services;
 
 namespace MlopsPortal.Web.Tests.Scheduling;
 
 /// <summary>The cron editor: plain-language preview and five fire times, errors instead of a save.</summary>
-public sealed class ScheduleEditorTests : BunitContext
+public sealed class ScheduleEditorTests
 {
-    public ScheduleEditorTests()
+    private static BunitContext Context()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
+        var ctx = new BunitContext();
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices();
+        return ctx;
     }
 
     [Fact]
-    public void ShouldDescribeAndListFiveFireTimes_WhenTheExpressionIsValid()
+    public async Task ShouldDescribeAndListFiveFireTimes_WhenTheExpressionIsValid()
     {
-        var cut = Render<ScheduleEditor>(p => p.Add(e => e.Cron, "30 2 * * 1-5").Add(e => e.TimeZoneId, "Europe/Berlin"));
+        await using var ctx = Context();
+        var cut = ctx.Render<ScheduleEditor>(p => p.Add(e => e.Cron, "30 2 * * 1-5").Add(e => e.TimeZoneId, "Europe/Berlin"));
         cut.Find("[data-testid=schedule-preview]").TextContent.ShouldContain("At 02:30, on Monday through Friday (Europe/Berlin)");
         cut.FindAll(".portal-fire-times li").Count.ShouldBe(5);
         cut.Find("[data-testid=schedule-save]").HasAttribute("disabled").ShouldBeFalse();
     }
 
     [Fact]
-    public void ShouldShowTheErrorAndDisableSave_WhenTheExpressionBecomesInvalid()
+    public async Task ShouldShowTheErrorAndDisableSave_WhenTheExpressionBecomesInvalid()
     {
-        var cut = Render<ScheduleEditor>(p => p.Add(e => e.Cron, "0 2 * * *"));
-        cut.Find("[data-testid=schedule-cron]").Input("0 25 * * *");
-        cut.Find("[data-testid=schedule-error]").TextContent.ShouldContain("not a valid cron expression");
+        await using var ctx = Context();
+        var cut = ctx.Render<ScheduleEditor>(p => p.Add(e => e.Cron, "0 2 * * *"));
+        cut.Find("input[data-testid=schedule-cron]").Input("0 25 * * *");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=schedule-error]").TextContent.ShouldContain("not a valid cron expression"));
         cut.FindAll("[data-testid=schedule-preview]").ShouldBeEmpty();
         cut.Find("[data-testid=schedule-save]").HasAttribute("disabled").ShouldBeTrue();
     }
 
     [Fact]
-    public void ShouldPassTheExpressionZoneAndModel_WhenSaveIsClicked()
+    public async Task ShouldPassTheExpressionZoneAndModel_WhenSaveIsClicked()
     {
+        await using var ctx = Context();
         (string Cron, string Zone, string? Model)? saved = null;
-        var cut = Render<ScheduleEditor>(p => p
+        var cut = ctx.Render<ScheduleEditor>(p => p
             .Add(e => e.Cron, "0 3 1 * *")
             .Add(e => e.Models, ["credit-risk"])
             .Add(e => e.ModelSlug, "credit-risk")
@@ -48,9 +52,10 @@ public sealed class ScheduleEditorTests : BunitContext
     }
 
     [Fact]
-    public void ShouldRequireAModel_WhenANewRetrainingScheduleHasNoneChosen()
+    public async Task ShouldRequireAModel_WhenANewRetrainingScheduleHasNoneChosen()
     {
-        var cut = Render<ScheduleEditor>(p => p.Add(e => e.Models, ["credit-risk"]));
+        await using var ctx = Context();
+        var cut = ctx.Render<ScheduleEditor>(p => p.Add(e => e.Models, ["credit-risk"]));
         cut.Find("[data-testid=schedule-save]").HasAttribute("disabled").ShouldBeTrue();
     }
 }

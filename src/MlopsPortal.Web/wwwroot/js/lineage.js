@@ -1,5 +1,6 @@
 // Pan and zoom for the lineage picture (changes the SVG's viewBox; the layout itself comes from the server),
-// and "Export SVG" (downloads the picture exactly as the server drew it, at full extent).
+// "Fit" (the whole picture, the canvas sized to it: the page opens that way), and "Export SVG" (downloads the
+// picture exactly as the server drew it, at full extent).
 window.mlopsLineage = (() => {
     const state = new WeakMap();
 
@@ -9,6 +10,20 @@ window.mlopsLineage = (() => {
 
     function write(svg, box) { svg.setAttribute("viewBox", box.map(v => v.toFixed(1)).join(" ")); }
 
+    /** Sizes the canvas to the picture and shows all of it: as wide as the canvas allows (at most the drawn size, where
+     *  the labels read as designed), and as tall as the picture then is. Only a picture taller than twice the window is
+     *  shown smaller (still whole; zoom in to read it). The page scrolls; the canvas never crops. */
+    function fitAll(container, svg, full) {
+        const width = container.clientWidth;
+        const maxHeight = Math.max(320, window.innerHeight * 2);
+        let scale = Math.min(1, width / full[2]);
+        if (full[3] * scale > maxHeight) scale = maxHeight / full[3];
+        const height = Math.max(160, Math.ceil(full[3] * scale));
+        container.style.height = height + "px";
+        // The canvas keeps its width; the view box shows the whole picture centred in it.
+        write(svg, full);
+    }
+
     function attach(container) {
         const svg = svgOf(container);
         if (!svg) return;
@@ -16,22 +31,24 @@ window.mlopsLineage = (() => {
         state.set(container, { full });
         svg.style.width = "100%";
         svg.style.height = "100%";
+        svg.style.display = "block";
         svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-        // Start readable: between 85 % and 100 % of the drawn size, centred on the focus node when the whole
-        // picture does not fit (Fit shows all of it).
-        const cw = container.clientWidth, ch = container.clientHeight;
-        const scale = Math.min(1, Math.max(0.85, Math.min(cw / full[2], ch / full[3])));
-        const w = cw / scale, h = ch / scale;
-        let cx = full[0] + full[2] / 2, cy = full[1] + full[3] / 2;
-        const focus = svg.querySelector("a[data-focus=true] g");
-        if (focus && (w < full[2] || h < full[3])) {
-            const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(focus.getAttribute("transform"));
-            if (m) { cx = Number(m[1]) + 104; cy = Number(m[2]) + 29; }
+        fitAll(container, svg, full);
+        if (!container.dataset.resize) {
+            container.dataset.resize = "on";
+            let lastWidth = container.clientWidth;
+            new ResizeObserver(() => {
+                const s = state.get(container), current = svgOf(container);
+                if (!s || !current || container.clientWidth === lastWidth) return;
+                lastWidth = container.clientWidth;
+                fitAll(container, current, s.full);
+            }).observe(container);
         }
-        write(svg, [cx - w / 2, cy - h / 2, w, h]);
         if (svg.dataset.panZoom) return;
         svg.dataset.panZoom = "on";
+        // Ctrl (or ⌘) + wheel zooms; the wheel alone scrolls the page, which the full-size picture may be taller than.
         svg.addEventListener("wheel", e => {
+            if (!e.ctrlKey && !e.metaKey) return;
             e.preventDefault();
             const rect = svg.getBoundingClientRect();
             zoomAt(svg, e.deltaY < 0 ? 0.85 : 1 / 0.85, (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
@@ -68,7 +85,7 @@ window.mlopsLineage = (() => {
     function fit(container) {
         const svg = svgOf(container);
         const s = state.get(container);
-        if (svg && s) write(svg, s.full);
+        if (svg && s) fitAll(container, svg, s.full);
     }
 
     function exportSvg(container, fileName) {

@@ -3,24 +3,24 @@ using MlopsPortal.Core.Security;
 
 namespace MlopsPortal.Web.Components.Pages.Registry;
 
-/// <summary>The model page's mutable copy of a definition (Radzen inputs bind to settable properties), and its mapping both ways.</summary>
+/// <summary>The model page's mutable copy of a definition (MudBlazor inputs bind to settable properties), and its mapping both ways.</summary>
 public sealed class ModelForm
 {
     public string Slug { get; set; } = "";
     public string DisplayName { get; set; } = "";
     public string Description { get; set; } = "";
-    public IEnumerable<string> Owners { get; set; } = [];
+    public IReadOnlyCollection<string> Owners { get; set; } = [];
     public string Team { get; set; } = "";
     public string UseCase { get; set; } = "";
     public RiskTier RiskTier { get; set; } = RiskTier.Medium;
     public ModelTask Task { get; set; } = ModelTask.BinaryClassification;
-    public IEnumerable<string> KeyColumns { get; set; } = [];
+    public IReadOnlyCollection<string> KeyColumns { get; set; } = [];
     public string? LabelColumn { get; set; }
     public string? PositiveLabel { get; set; }
     public double DecisionThreshold { get; set; } = 0.5;
     public string PrimaryMetric { get; set; } = Metrics.Auc;
-    public IEnumerable<string> FeatureColumns { get; set; } = [];
-    public IEnumerable<string> SensitiveAttributes { get; set; } = [];
+    public IReadOnlyCollection<string> FeatureColumns { get; set; } = [];
+    public IReadOnlyCollection<string> SensitiveAttributes { get; set; } = [];
     public string KnownLimitations { get; set; } = "";
     public double DriftedShare { get; set; } = 0.5;
     public int MinCurrentRows { get; set; } = 100;
@@ -64,14 +64,15 @@ public sealed class ModelForm
     public List<AcceptanceCriterion> AcceptanceCriteria() =>
         Criteria.Select(c => new AcceptanceCriterion(c.Metric, c.Comparator, c.Threshold, c.OwningRole)).ToList();
 
-    public ModelDefinition ToDefinition() => new()
+    /// <summary>The definition to save; <paramref name="criteria"/> replaces the form's (the model page saves criteria on their own).</summary>
+    public ModelDefinition ToDefinition(IReadOnlyList<AcceptanceCriterion>? criteria = null) => new()
     {
         Slug = Slug.Trim(), DisplayName = DisplayName, Description = Description, Owners = [.. Owners], Team = Team,
         UseCase = UseCase, RiskTier = RiskTier.ToString(), Task = ModelService.TaskName(Task), KeyColumns = [.. KeyColumns],
         LabelColumn = LabelColumn ?? "", PositiveLabel = PositiveLabel, DecisionThreshold = DecisionThreshold,
         PrimaryMetric = Metrics.For(Task).Contains(PrimaryMetric) ? PrimaryMetric : Metrics.DefaultPrimary(Task),
         FeatureColumns = [.. FeatureColumns], SensitiveAttributes = [.. SensitiveAttributes], KnownLimitations = KnownLimitations,
-        AcceptanceCriteria = AcceptanceCriteria(),
+        AcceptanceCriteria = criteria?.ToList() ?? AcceptanceCriteria(),
         DriftPolicy = new DriftPolicy
         {
             DriftedShareThreshold = DriftedShare, MinCurrentRows = MinCurrentRows,

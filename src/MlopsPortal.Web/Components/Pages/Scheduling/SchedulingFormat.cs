@@ -1,29 +1,30 @@
 using System.Globalization;
 using MlopsPortal.Core.Scheduling;
-using Radzen;
+using MudBlazor;
 
 namespace MlopsPortal.Web.Components.Pages.Scheduling;
 
 /// <summary>How job and worker states read on the pages.</summary>
 public static class SchedulingFormat
 {
-    public static (BadgeStyle Style, string Text) Status(JobRunStatus status) => status switch
+    /// <summary>A run's status in words, and the theme colour of its chip (the words carry the meaning; the colour repeats it).</summary>
+    public static (Color Color, string Text) Status(JobRunStatus status) => status switch
     {
-        JobRunStatus.Queued => (BadgeStyle.Secondary, "Queued"),
-        JobRunStatus.Running => (BadgeStyle.Info, "Running"),
-        JobRunStatus.Succeeded => (BadgeStyle.Success, "Succeeded"),
-        JobRunStatus.Failed => (BadgeStyle.Danger, "Failed"),
-        JobRunStatus.Cancelled => (BadgeStyle.Light, "Cancelled"),
-        JobRunStatus.NotAvailable => (BadgeStyle.Warning, "Not available yet"),
-        JobRunStatus.Missed => (BadgeStyle.Warning, "Missed"),
-        _ => (BadgeStyle.Light, status.ToString()),
+        JobRunStatus.Queued => (Color.Default, "Queued"),
+        JobRunStatus.Running => (Color.Info, "Running"),
+        JobRunStatus.Succeeded => (Color.Success, "Succeeded"),
+        JobRunStatus.Failed => (Color.Error, "Failed"),
+        JobRunStatus.Cancelled => (Color.Default, "Cancelled"),
+        JobRunStatus.NotAvailable => (Color.Warning, "Not available yet"),
+        JobRunStatus.Missed => (Color.Warning, "Missed"),
+        _ => (Color.Default, MlopsPortal.Core.Display.DisplayNames.Of(status)),
     };
 
-    public static (BadgeStyle Style, string Text) State(WorkerState state) => state switch
+    public static (Color Color, string Text) State(WorkerState state) => state switch
     {
-        WorkerState.Healthy => (BadgeStyle.Success, "Healthy"),
-        WorkerState.Late => (BadgeStyle.Warning, "Late"),
-        _ => (BadgeStyle.Light, "Gone"),
+        WorkerState.Healthy => (Color.Success, "Healthy"),
+        WorkerState.Late => (Color.Warning, "Late"),
+        _ => (Color.Default, "Gone"),
     };
 
     public static string KindName(string kind) => JobKinds.All.FirstOrDefault(k => k.Name == kind)?.DisplayName ?? kind;

@@ -55,7 +55,7 @@ public sealed class DriftPagesTests(PortalBrowserFixture portal)
         offered.ShouldContain(o => o.Contains(PortalBrowserFixture.UserFor(Roles.MlEngineer)));
         offered.ShouldNotContain(o => o.Contains(PortalBrowserFixture.UserFor(Roles.BusinessStakeholder)) || o.Contains(PortalBrowserFixture.UserFor(Roles.Auditor)));
         await page.Keyboard.PressAsync("Escape");
-        await TrainingPagesTests.MudPickAsync(page, "assignee", PortalBrowserFixture.UserFor(Roles.DataScientist));
+        await PortalBrowserFixture.PickAsync(page, "assignee", PortalBrowserFixture.UserFor(Roles.DataScientist));
         await page.ClickAsync("[data-testid=assign]");
         await page.Locator("[data-testid=alert-assignee] [data-actor]", new() { HasText = "scientist" }).WaitForAsync();
 

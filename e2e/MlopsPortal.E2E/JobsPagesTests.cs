@@ -49,7 +49,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
     }
 
     /// <summary>The history grid's rows of runs (not its "no runs" or loading row).</summary>
-    internal static ILocator HistoryRows(IPage page) => page.Locator("[data-testid=history-grid] tbody tr.mud-table-row, [data-testid=history-grid] tbody tr.rz-data-row")
+    internal static ILocator HistoryRows(IPage page) => page.Locator("[data-testid=history-grid] tbody tr.mud-table-row")
         .Filter(new() { HasNotTextRegex = new Regex("No records|No runs") });
 
     /// <summary>Audit strings and ids that people should never read on a page: actors, GUIDs, hex keys.</summary>
@@ -92,9 +92,9 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.OpenTabAsync(page, "History", "[data-testid=history-grid]");
         await HistoryRows(page).Nth(9).WaitForAsync(); // the demo workspace alone ran more than ten jobs
 
-        await RegistryPagesTests.ChooseAsync(page, "filter-status", "Succeeded");
+        await PortalBrowserFixture.PickAsync(page, "filter-status", "Succeeded", exact: true);
         await RunsEachContainingAsync(page, "Succeeded");
-        await RegistryPagesTests.ChooseAsync(page, "filter-kind", "Training run");
+        await PortalBrowserFixture.PickAsync(page, "filter-kind", "Training run", exact: true);
         var rows = await RunsEachContainingAsync(page, "Training run");
         rows.ShouldAllBe(r => r.Contains("Succeeded"));
 
@@ -155,7 +155,7 @@ public sealed class JobsPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForShellAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Schedules", "[data-testid=schedules-grid]");
         await page.ClickAsync("[data-testid=new-schedule]");
-        await RegistryPagesTests.ChooseAsync(page, "schedule-model", "credit-risk");
+        await PortalBrowserFixture.PickAsync(page, "schedule-model", "credit-risk", exact: true);
 
         var cron = page.Locator("[data-testid=schedule-cron]");
         await cron.FillAsync("61 2 * * *");

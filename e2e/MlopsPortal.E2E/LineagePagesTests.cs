@@ -42,8 +42,8 @@ public sealed class LineagePagesTests(PortalBrowserFixture portal)
         await page.Locator("[data-testid=lineage-svg]").WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(page, "lineage-model-version");
         // Highlight the path from the training data to the scoring job.
-        await RegistryPagesTests.ChooseAsync(page, "path-from", "compas-lineage-e2e v1 (dataset version)");
-        await RegistryPagesTests.ChooseAsync(page, "path-to", "(scoring job)", exact: false);
+        await PortalBrowserFixture.PickAsync(page, "path-from", "compas-lineage-e2e v1 (dataset version)", exact: true);
+        await PortalBrowserFixture.PickAsync(page, "path-to", "(scoring job)");
         await page.ClickAsync("[data-testid=highlight-path]");
         (await page.Locator("[data-testid=path-message]").InnerTextAsync()).ShouldContain("3 edge(s)");
         (await page.Locator("path[stroke='#e65100']").CountAsync()).ShouldBe(3);

@@ -121,12 +121,12 @@ public sealed class MonitoringPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         var chart = page.Locator("[data-testid=live-trend]");
         await chart.Locator("svg").First.WaitForAsync();
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=live-trend] g.rz-line-series path, [data-testid=live-trend] path.mud-chart-line').length > 0");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=live-trend] path.mud-chart-line').length > 0");
         await chart.ScrollIntoViewIfNeededAsync();
         await chart.ScreenshotAsync(new() { Path = Path.Combine(PortalBrowserFixture.ScreenshotDirectory, "live-trend.png") });
         // Each series' line: its points' x positions (every other number of the path) must differ.
         var series = await page.EvaluateAsync<double[][]>(@"() => [...document.querySelectorAll(
-            '[data-testid=live-trend] g.rz-line-series path, [data-testid=live-trend] path.mud-chart-line')]
+            '[data-testid=live-trend] path.mud-chart-line')]
             .map(p => (p.getAttribute('d').match(/-?\d+(\.\d+)?/g) || []).map(Number).filter((_, i) => i % 2 === 0))");
         var lines = series.Where(xs => xs.Length >= 2).ToList();
         lines.ShouldNotBeEmpty();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Datasets;
@@ -157,11 +158,33 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
     public static Task ConfirmAsync(IPage page, string button) =>
         page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
 
-    /// <summary>Opens a MudSelect by its data-testid and picks the option with this text.</summary>
-    public static async Task SelectAsync(IPage page, string testId, string option)
+    /// <summary>
+    /// Picks an option of a MudSelect, or types into a MudAutocomplete (<paramref name="type"/>) and picks: opens it until the
+    /// option shows, because a click that lands before the circuit is interactive is lost.
+    /// </summary>
+    public static async Task PickAsync(IPage page, string testId, string item, bool exact = false, bool type = false)
     {
-        await page.Locator($"[data-testid='{testId}']").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!await option.IsVisibleAsync())
+                {
+                    var input = page.Locator($"[data-testid={testId}]");
+                    await input.ClickAsync();
+                    if (type) await input.FillAsync(item);
+                }
+                await option.WaitForAsync(new() { Timeout = 3000 });
+                await option.ClickAsync(new() { Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
     }
 
     public static Task WaitForInteractiveAsync(IPage page) =>

@@ -120,7 +120,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         text.ShouldNotContain("{\"");
 
         // Only the approvals: the filter narrows the grid and the export link keeps it.
-        await PortalBrowserFixture.SelectAsync(page, "audit-family", "Approval");
+        await PortalBrowserFixture.PickAsync(page, "audit-family", "Approval", exact: true);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=audit-grid] tbody tr.mud-table-row')].every(r => r.innerText.includes('Approval'))");
         (await page.GetAttributeAsync("[data-testid=export-csv]", "href"))!.ShouldContain("action=approval");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export-csv]"));

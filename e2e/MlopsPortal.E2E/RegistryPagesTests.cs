@@ -141,49 +141,6 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         return (await datasets.AddAsync(Actor.Cli(), file, "adult-e2e", "adult.data")).Version.Id;
     }
 
-    /// <summary>Opens a Radzen dropdown and clicks the item with this text (exactly, or containing it).</summary>
-    internal static async Task PickAsync(IPage page, string dropdown, string item, bool exact = true)
-    {
-        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
-        var option = page.Locator(".rz-popup:visible li").Filter(new() { HasTextRegex = text }).First;
-        // The popup opens only once the circuit is interactive, and a re-render can close it between "shown" and the
-        // click (the dropdown then intercepts the click): open it and click the item until the click lands.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (!await option.IsVisibleAsync()) await page.ClickAsync($"[data-testid={dropdown}]");
-                await option.WaitForAsync(new() { Timeout = 3000 });
-                await option.ClickAsync(new() { Timeout = 3000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
-    }
-
-    /// <summary>Opens a MudSelect and clicks the item with this text (exactly, or containing it).</summary>
-    internal static async Task ChooseAsync(IPage page, string select, string item, bool exact = true)
-    {
-        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
-        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
-        // The list opens only once the circuit is interactive: open it and click the item until the click lands.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (!await option.IsVisibleAsync()) await page.ClickAsync($"[data-testid={select}]");
-                await option.WaitForAsync(new() { Timeout = 3000 });
-                await option.ClickAsync(new() { Timeout = 3000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
-    }
-
     /// <summary>The demo's training data, version 1 (the fixture built the demo workspace).</summary>
     private async Task<Guid> DemoDataAsync() =>
         (await portal.Get<DatasetService>().GetAsync(DemoWorkspace.TrainingDataset)).Versions.Single(v => v.Version == 1).Id;
@@ -241,7 +198,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var text = await page.EvaluateAsync<string>(@"others => {
                 let text = document.querySelector('.portal-main').innerText;
-                if (others) for (const e of document.querySelectorAll(others)) text = text.replace((e.closest('.rz-card, .mud-paper') ?? e).innerText, '');
+                if (others) for (const e of document.querySelectorAll(others)) text = text.replace((e.closest('.mud-paper') ?? e).innerText, '');
                 return text; }", others);
             JobsPagesTests.RawIdentifier.Matches(text).Select(m => m.Value).ShouldBeEmpty(path);
             text.ShouldNotContain("binaryClassification", Case.Sensitive, path);
@@ -305,12 +262,12 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await portal.SignInAsync(page, PortalBrowserFixture.UserFor(Roles.MlEngineer));
         await page.GotoAsync("models/new");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await ChooseAsync(page, "reference-dataset", "adult-e2e", exact: false); // also proves the page is interactive
+        await PortalBrowserFixture.PickAsync(page, "reference-dataset", "adult-e2e"); // also proves the page is interactive
         await page.FillAsync("[data-testid=model-slug]", "income-e2e");
         await page.FillAsync("[data-testid=model-name]", "Income over 50K");
-        await ChooseAsync(page, "model-label", "Y");
+        await PortalBrowserFixture.PickAsync(page, "model-label", "Y", exact: true);
         await page.FillAsync("[data-testid=model-positive]", ">50K");
-        await ChooseAsync(page, "model-features", "hours-per-week");
+        await PortalBrowserFixture.PickAsync(page, "model-features", "hours-per-week", exact: true);
         // A multi-select keeps its list open; its text shows the choice took (a click during the list's opening can be lost).
         await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=model-features]')?.value.includes('hours-per-week')");
         await page.Keyboard.PressAsync("Escape");

@@ -82,35 +82,6 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await opened;
     }
 
-    /// <summary>
-    /// Picks an option of a MudSelect, or types into a MudAutocomplete (<paramref name="type"/>) and picks: opens it until the
-    /// option shows, because a click that lands before the circuit is interactive is lost.
-    /// </summary>
-    internal static async Task MudPickAsync(IPage page, string testId, string item, bool exact = false, bool type = false)
-    {
-        var text = exact ? new Regex($"^\\s*{Regex.Escape(item)}\\s*$") : new Regex(Regex.Escape(item));
-        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (!await option.IsVisibleAsync())
-                {
-                    var input = page.Locator($"[data-testid={testId}]");
-                    await input.ClickAsync();
-                    if (type) await input.FillAsync(item);
-                }
-                await option.WaitForAsync(new() { Timeout = 3000 });
-                await option.ClickAsync(new() { Timeout = 3000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-                await page.Keyboard.PressAsync("Escape");
-            }
-        }
-    }
-
     /// <summary>Waits until an input (a select's shown text) contains the text.</summary>
     internal static Task WaitForValueAsync(IPage page, string testId, string text) =>
         page.WaitForFunctionAsync($"() => (document.querySelector('[data-testid={testId}]')?.value ?? '').includes('{text}')");
@@ -150,7 +121,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=train-version]");
         await page.WaitForURLAsync($"**/models/{slug}/train");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        await MudPickAsync(page, "train-dataset", "compas-train-e2e", type: true);
+        await PortalBrowserFixture.PickAsync(page, "train-dataset", "compas-train-e2e", type: true);
         await FillNumericAsync(page, "train-rounds", "10000");
         await FillNumericAsync(page, "train-seed", "17");
         await PortalBrowserFixture.ScreenshotAsync(page, "train-form");
@@ -178,7 +149,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
     {
         var (data, slug) = await ModelAsync();
         var page = await EngineerAsync($"models/{slug}/train");
-        await MudPickAsync(page, "train-dataset", "compas-train-e2e", type: true);
+        await PortalBrowserFixture.PickAsync(page, "train-dataset", "compas-train-e2e", type: true);
         await FillNumericAsync(page, "train-rounds", "40");
         await StartTrainingAsync(page);
         await page.WaitForSelectorAsync("[data-testid=run-summary]:has-text('rounds')", new() { Timeout = 60_000 });
@@ -194,7 +165,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.OpenTabAsync(page, "Features", "[data-testid=version-features]");
         await page.WaitForSelectorAsync("[data-testid=version-features] tr:has-text('c_charge_degree')");
         await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
-        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
+        await PortalBrowserFixture.PickAsync(page, "target-dataset", "compas-train-e2e", type: true);
         await PortalBrowserFixture.ScreenshotAsync(page, "model-version");
         await page.ClickAsync("[data-testid=evaluate]");
         await page.ClickAsync("[data-testid=version-message] a");
@@ -215,7 +186,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync($"model-versions/{versionId}");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
-        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
+        await PortalBrowserFixture.PickAsync(page, "target-dataset", "compas-train-e2e", type: true);
         await page.ClickAsync("[data-testid=score]");
         await page.ClickAsync("[data-testid=version-message] a");
         await page.WaitForURLAsync("**/jobs/**");
@@ -277,7 +248,7 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await PortalBrowserFixture.OpenTabAsync(page, "Evaluate, score or audit", "[data-testid=target-dataset]");
         (await page.Locator("[data-testid=evaluate]").CountAsync()).ShouldBe(0); // compliance audits, it does not evaluate or score
-        await MudPickAsync(page, "target-dataset", "compas-train-e2e", type: true);
+        await PortalBrowserFixture.PickAsync(page, "target-dataset", "compas-train-e2e", type: true);
         await WaitForValueAsync(page, "fairness-sensitive", "race");
         await FillNumericAsync(page, "fairness-bootstrap", "200");
         await page.Locator("[data-testid=fairness-intersectional]").CheckAsync();
@@ -315,9 +286,9 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await using var file = File.OpenRead(Path.Combine(RepositoryRoot.Path, "tests", "data", "expected", "compas-propublica.csv"));
         var data = (await Get<DatasetService>().AddAsync(Actor.Cli(), file, "compas-scored-e2e")).Version.Id;
         var page = await EngineerAsync($"datasets/versions/{data}", height: 2000);
-        await MudPickAsync(page, "data-fairness-label", "two_year_recid", exact: true);
-        await MudPickAsync(page, "data-fairness-prediction", "high_risk", exact: true);
-        await MudPickAsync(page, "data-fairness-sensitive", "race", exact: true);
+        await PortalBrowserFixture.PickAsync(page, "data-fairness-label", "two_year_recid", exact: true);
+        await PortalBrowserFixture.PickAsync(page, "data-fairness-prediction", "high_risk", exact: true);
+        await PortalBrowserFixture.PickAsync(page, "data-fairness-sensitive", "race", exact: true);
         await WaitForValueAsync(page, "data-fairness-sensitive", "race");
         await page.Keyboard.PressAsync("Escape");
         await page.Locator("[data-testid=data-fairness]").ScrollIntoViewIfNeededAsync();

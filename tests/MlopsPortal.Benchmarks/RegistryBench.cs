@@ -6,15 +6,15 @@ using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Testing;
 using MlopsPortal.Web.Components.Shared;
-using Radzen;
+using MudBlazor;
 
 namespace MlopsPortal.Benchmarks;
 
 /// <summary>
 /// The registry grids at scale: seeds N models and M dataset versions (100 per dataset, with schema and
-/// profile JSON of a realistic size), then times what the grids' LoadData does for a page of 25 rows —
-/// <see cref="GridQuery.LoadAsync"/> with Radzen's filter and sort arguments: a new DbContext, the
-/// filtered COUNT and the sorted page — as the median of R repeats.
+/// profile JSON of a realistic size), then times what the grids' ServerData does for a page of 25 rows —
+/// <see cref="GridQuery.PageAsync{T,TKey}(Microsoft.EntityFrameworkCore.IDbContextFactory{PortalDbContext},Func{PortalDbContext,IQueryable{T}},int,int,IEnumerable{SortDefinition{T}},IEnumerable{GridQuery.ColumnFilter},System.Linq.Expressions.Expression{Func{T,TKey}},bool,CancellationToken)"/>
+/// with MudBlazor's sort definitions and "contains" filters: a new DbContext, the filtered COUNT and the sorted page — as the median of R repeats.
 /// </summary>
 public static class RegistryBench
 {
@@ -51,10 +51,10 @@ public static class RegistryBench
             ("all versions: dataset contains \"fraud\", newest first", () => Versions(Page(0, "AddedAt desc", ("Dataset", "fraud")), null)),
         };
 
-        async Task<int> Models(LoadDataArgs args) => (await GridQuery.LoadAsync(factory, ModelService.Query, args, m => m.Slug)).Count;
-        async Task<int> Datasets(LoadDataArgs args) => (await GridQuery.LoadAsync(factory, DatasetService.QueryDatasets, args, d => d.Name)).Count;
-        async Task<int> Versions(LoadDataArgs args, Guid? dataset) =>
-            (await GridQuery.LoadAsync(factory, db => DatasetService.QueryVersions(db, dataset), args, v => v.AddedAt)).Count;
+        async Task<int> Models(GridPage page) => (await Load(factory, ModelService.Query, page, m => m.Slug)).Items.Count();
+        async Task<int> Datasets(GridPage page) => (await Load(factory, DatasetService.QueryDatasets, page, d => d.Name)).Items.Count();
+        async Task<int> Versions(GridPage page, Guid? dataset) =>
+            (await Load(factory, db => DatasetService.QueryVersions(db, dataset), page, v => v.AddedAt)).Items.Count();
 
         Console.WriteLine();
         Console.WriteLine("| grid query (count + page of 25) | rows matched | median ms | max ms |");
@@ -75,12 +75,18 @@ public static class RegistryBench
         }
     }
 
-    /// <summary>What a grid asks for: a page of 25, a sort, and "contains" filters typed in column headers.</summary>
-    private static LoadDataArgs Page(int pageIndex, string orderBy, params (string Property, string Value)[] filters) => new()
+    /// <summary>What a grid asks for: a page of 25, a sort ("Slug asc"), and "contains" filters typed in column filters.</summary>
+    private sealed record GridPage(int Index, string OrderBy, (string Property, string Value)[] Filters);
+
+    private static GridPage Page(int pageIndex, string orderBy, params (string Property, string Value)[] filters) => new(pageIndex, orderBy, filters);
+
+    private static Task<GridData<T>> Load<T, TKey>(IDbContextFactory<PortalDbContext> factory, Func<PortalDbContext, IQueryable<T>> source, GridPage page,
+        System.Linq.Expressions.Expression<Func<T, TKey>> defaultOrder)
     {
-        Skip = pageIndex * PageSize, Top = PageSize, OrderBy = orderBy,
-        Filters = filters.Select(f => new FilterDescriptor { Property = f.Property, FilterValue = f.Value, FilterOperator = FilterOperator.Contains }).ToList(),
-    };
+        var (property, direction) = (page.OrderBy.Split(' ')[0], page.OrderBy.Split(' ')[1]);
+        return GridQuery.PageAsync(factory, source, page.Index, PageSize, [new SortDefinition<T>(property, direction == "desc", 0, _ => null!, null)],
+            page.Filters.Select(f => new GridQuery.ColumnFilter(f.Property, FilterOperator.String.Contains, f.Value)), defaultOrder);
+    }
 
     private static async Task SeedAsync(PortalServices portal, int models, int versions)
     {

@@ -52,9 +52,6 @@ public static class PortalWebExtensions
             o.SnackbarConfiguration.PreventDuplicates = true;
         });
         services.AddSingleton<MlopsPortal.Web.Components.Layout.ThemePreferences>();
-        // Transitional: pages not yet on MudBlazor.
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services);
-        services.AddScoped<MlopsPortal.Web.Components.PortalToasts>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();

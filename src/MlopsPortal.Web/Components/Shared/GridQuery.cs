@@ -14,17 +14,28 @@ namespace MlopsPortal.Web.Components.Shared;
 /// </summary>
 public static class GridQuery
 {
-    public static async Task<GridData<T>> PageAsync<T, TKey>(
+    public static Task<GridData<T>> PageAsync<T, TKey>(
         IDbContextFactory<PortalDbContext> factory, Func<PortalDbContext, IQueryable<T>> source, GridState<T> state,
-        Expression<Func<T, TKey>> defaultOrder, bool descending = false, CancellationToken ct = default)
+        Expression<Func<T, TKey>> defaultOrder, bool descending = false, CancellationToken ct = default) =>
+        PageAsync(factory, source, state.Page, state.PageSize, state.SortDefinitions,
+            state.FilterDefinitions.Select(f => new ColumnFilter(f.Column?.PropertyName, f.Operator, f.Value)), defaultOrder, descending, ct);
+
+    /// <summary>The same, from the parts of a grid state (what the registry bench times without a grid).</summary>
+    public static async Task<GridData<T>> PageAsync<T, TKey>(
+        IDbContextFactory<PortalDbContext> factory, Func<PortalDbContext, IQueryable<T>> source, int page, int pageSize,
+        IEnumerable<SortDefinition<T>> sorts, IEnumerable<ColumnFilter> filters, Expression<Func<T, TKey>> defaultOrder,
+        bool descending = false, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var query = Filter(source(db), state.FilterDefinitions);
-        query = Sort(query, state.SortDefinitions) ?? (descending ? query.OrderByDescending(defaultOrder) : query.OrderBy(defaultOrder));
+        var query = Filter(source(db), filters);
+        query = Sort(query, sorts) ?? (descending ? query.OrderByDescending(defaultOrder) : query.OrderBy(defaultOrder));
         var count = await query.CountAsync(ct);
-        var items = await query.Skip(state.Page * state.PageSize).Take(state.PageSize).ToListAsync(ct);
+        var items = await query.Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
         return new GridData<T> { Items = items, TotalItems = count };
     }
+
+    /// <summary>One column filter: the column's property, MudBlazor's operator (<see cref="FilterOperator"/>) and the value.</summary>
+    public readonly record struct ColumnFilter(string? Property, string? Operator, object? Value);
 
     /// <summary>The grid's sort as OrderBy/ThenBy on the named properties; null when the grid is unsorted.</summary>
     public static IOrderedQueryable<T>? Sort<T>(IQueryable<T> query, IEnumerable<SortDefinition<T>> sorts)
@@ -43,10 +54,10 @@ public static class GridQuery
     }
 
     /// <summary>The grid's column filters as a translatable Where (text case-insensitive).</summary>
-    public static IQueryable<T> Filter<T>(IQueryable<T> query, IEnumerable<IFilterDefinition<T>> filters)
+    public static IQueryable<T> Filter<T>(IQueryable<T> query, IEnumerable<ColumnFilter> filters)
     {
         foreach (var filter in filters)
-            if (Predicate(filter) is { } predicate)
+            if (Predicate<T>(filter) is { } predicate)
                 query = query.Where(predicate);
         return query;
     }
@@ -54,9 +65,9 @@ public static class GridQuery
     private static PropertyInfo? Property<T>(string? name) =>
         string.IsNullOrEmpty(name) ? null : typeof(T).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
 
-    private static Expression<Func<T, bool>>? Predicate<T>(IFilterDefinition<T> filter)
+    private static Expression<Func<T, bool>>? Predicate<T>(ColumnFilter filter)
     {
-        if (Property<T>(filter.Column?.PropertyName) is not { } property || filter.Operator is null) return null;
+        if (Property<T>(filter.Property) is not { } property || filter.Operator is null) return null;
         var x = Expression.Parameter(typeof(T), "x");
         Expression member = Expression.Property(x, property);
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
@@ -124,21 +135,5 @@ public static class GridQuery
             FilterOperator.Number.LessThanOrEqual or FilterOperator.DateTime.OnOrBefore => Expression.LessThanOrEqual(member, constant),
             _ => null,
         };
-    }
-
-    // Transitional: the Radzen grids' loader, deleted when the last Radzen grid is gone.
-    public static async Task<(List<T> Items, int Count)> LoadAsync<T, TKey>(
-        IDbContextFactory<PortalDbContext> factory, Func<PortalDbContext, IQueryable<T>> source, Radzen.LoadDataArgs args,
-        Expression<Func<T, TKey>> defaultOrder, bool descending = false, CancellationToken ct = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var query = source(db);
-        if (args.Filters?.Any() == true)
-            query = Radzen.QueryableExtension.Where(query, args.Filters, Radzen.LogicalFilterOperator.And, Radzen.FilterCaseSensitivity.CaseInsensitive);
-        query = !string.IsNullOrEmpty(args.OrderBy) ? Radzen.QueryableExtension.OrderBy(query, args.OrderBy)
-            : descending ? query.OrderByDescending(defaultOrder) : query.OrderBy(defaultOrder);
-        var count = await query.CountAsync(ct);
-        var items = await query.Skip(args.Skip ?? 0).Take(args.Top ?? 25).ToListAsync(ct);
-        return (items, count);
     }
 }

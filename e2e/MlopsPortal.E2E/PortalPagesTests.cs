@@ -138,6 +138,35 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task ShouldRememberDarkModePerUser_WhenTheyTurnItOnAndComeBack()
+    {
+        const string email = "night@e2e.test";
+        await portal.Host.CreateUserAsync(email, Roles.Auditor);
+        var page = await portal.NewPageAsync();
+        await portal.SignInAsync(page, email);
+        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        const string background = "() => getComputedStyle(document.querySelector('.mud-layout') ?? document.body).backgroundColor";
+        var light = await page.EvaluateAsync<string>(background);
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        await page.WaitForFunctionAsync($"() => ({background})() !== '{light}'");
+        var dark = await page.EvaluateAsync<string>(background);
+        dark.ShouldBe("rgb(30, 30, 45)");
+        await PortalBrowserFixture.ScreenshotAsync(page, "home-dark");
+
+        // Another browser, the same user: the choice came with them (it is stored per user, not per browser).
+        var elsewhere = await portal.NewPageAsync();
+        await portal.SignInAsync(elsewhere, email);
+        await PortalBrowserFixture.WaitForInteractiveAsync(elsewhere);
+        (await elsewhere.EvaluateAsync<string>(background)).ShouldBe(dark);
+        // Someone else still sees the light theme.
+        var other = await portal.NewPageAsync();
+        await portal.SignInAsync(other, PortalBrowserFixture.UserFor(Roles.Auditor));
+        await PortalBrowserFixture.WaitForInteractiveAsync(other);
+        (await other.EvaluateAsync<string>(background)).ShouldBe(light);
+        foreach (var p in new[] { page, elsewhere, other }) await p.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData("Account/Login", "phone-login", false)]
     [InlineData("", "phone-home", true)]

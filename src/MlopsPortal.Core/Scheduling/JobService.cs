@@ -211,6 +211,7 @@ public sealed class JobService(
     public Task<JobRun> RequestDiagnosticAsync(Actor actor, Jobs.DiagnosticPayload payload, CancellationToken ct = default)
     {
         actor.Require(OperatorRoles);
+        InputLimits.Finite(payload.DurationSeconds, "durationSeconds");
         if (payload.DurationSeconds is < 0 or > 3600)
             throw new PortalValidationException("A cluster check runs between 0 and 3600 seconds.");
         return EnqueueAsync(actor, new JobRequest(JobKinds.Diagnostic, payload, "Cluster check", payload.RequiresGpu), ct);

@@ -96,6 +96,10 @@ public sealed class FairnessService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<FairnessPolicy> SetPolicyAsync(Actor actor, RiskTier tier, FairnessPolicyValues values, CancellationToken ct = default)
     {
         actor.Require(PolicyRoles);
+        InputLimits.Finite(values.DisparateImpactFail, "disparateImpactFail");
+        InputLimits.Finite(values.DisparateImpactWarn, "disparateImpactWarn");
+        InputLimits.Finite(values.DifferenceFail, "differenceFail");
+        InputLimits.Finite(values.DifferenceWarn, "differenceWarn");
         var problems = new List<string>();
         if (values.DisparateImpactFail is <= 0 or > 1 || values.DisparateImpactWarn is <= 0 or > 1)
             problems.Add("Disparate impact thresholds are ratios between 0 and 1.");

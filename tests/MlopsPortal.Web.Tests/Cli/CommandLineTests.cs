@@ -75,6 +75,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ShouldExitWith3NamingTheHead_WhenTheChainHeadRowIsDeleted()
+    {
+        (await RunAsync("user", "add", "a@x.test", "--role", "Auditor")).Exit.ShouldBe(0);
+        await using (var db = PortalDatabase.CreateContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_dir.Path, "portal.db")}"))
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM AuditChainHead");
+
+        var broken = await RunAsync("audit", "verify");
+        broken.Exit.ShouldBe(3, broken.Err);
+        broken.Out.ShouldContain("AuditChainHead");
+        var json = await RunAsync("audit", "verify", "--json");
+        json.Exit.ShouldBe(3, json.Err);
+        JsonDocument.Parse(json.Out).RootElement.GetProperty("intact").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task ShouldCheckTheAnchor_WhenVerifyIsGivenOne()
     {
         (await RunAsync("user", "add", "a@x.test", "--role", "Auditor")).Exit.ShouldBe(0);

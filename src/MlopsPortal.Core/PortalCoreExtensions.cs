@@ -64,6 +64,8 @@ public static class PortalCoreExtensions
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Demo.DemoWorkspace>();
         services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
+        services.AddOptions<Artifacts.ArtifactOptions>().BindConfiguration(Artifacts.ArtifactOptions.Section);
+        services.AddSingleton<Artifacts.ArtifactSweeper>();
         services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
         services.AddSingleton<Datasets.DatasetService>();
         services.AddSingleton<ModelRegistry.ModelService>();

@@ -11,20 +11,25 @@ namespace MlopsPortal.Web.Tests.Api;
 /// <summary>Every error under /api/v1 is RFC 7807 problem+json from the one handler, whatever produced it.</summary>
 public sealed class ApiErrorTests : IAsyncLifetime
 {
+    private readonly TempDirectory _allowed = new();
     private PortalTestHost _host = default!;
     private string _engineer = "";
     private string _compliance = "";
 
     public async Task InitializeAsync()
     {
-        _host = await PortalTestHost.StartAsync();
+        _host = await PortalTestHost.StartAsync(overrides: new Dictionary<string, string?> { ["Datasets:AllowedFolders:0"] = _allowed.Path });
         await _host.CreateUserAsync("engineer@x.test", Roles.MlEngineer);
         await _host.CreateUserAsync("compliance@x.test", Roles.ComplianceOfficer);
         _engineer = await _host.CreateTokenAsync("engineer@x.test");
         _compliance = await _host.CreateTokenAsync("compliance@x.test");
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _allowed.Dispose();
+    }
 
     private HttpClient Client(string token) => _host.CreateClient(token);
 
@@ -104,5 +109,19 @@ public sealed class ApiErrorTests : IAsyncLifetime
             response.StatusCode.ShouldBe(HttpStatusCode.OK, url);
         }
         (await Client(readOnly).PostAsJsonAsync("api/v1/jobs/cluster-check", new { durationSeconds = 1 })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ShouldAnswer400WithOneSentence_WhenAServerPathOutsideTheFoldersIsRegistered()
+    {
+        var details = new List<string>();
+        foreach (var path in new[] { "/etc/shadow", "/etc/does-not-exist", "/root" })
+        {
+            var problem = await ProblemAsync(await Client(_engineer).PostAsJsonAsync("api/v1/datasets/register", new { name = "probe", path }), HttpStatusCode.BadRequest);
+            details.Add(problem.GetProperty("detail").GetString()!.Replace(path, "PATH"));
+        }
+        details.Distinct().ShouldHaveSingleItem();
+        await ProblemAsync(await Client(_engineer).PostAsJsonAsync("api/v1/datasets/register", new { name = "probe", path = _allowed.Path + "/a\0b.csv" }),
+            HttpStatusCode.BadRequest);
     }
 }

@@ -98,6 +98,7 @@ public sealed class AuditTrailService(PortalDbContext db)
     public async Task<AuditAnchor> CreateAnchorAsync(Actor actor, string purpose, CancellationToken ct = default)
     {
         actor.Require(ReadRoles);
+        purpose = InputLimits.Text((purpose ?? "").Trim(), "The anchor's purpose", InputLimits.Line)!;
         var head = await HeadAsync(ct);
         var anchor = new AuditAnchor
         {

@@ -229,12 +229,10 @@ public sealed partial class DatasetService(
         var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Name == name, ct)
                       ?? throw new PortalNotFoundException($"No dataset named '{name}'.");
         var before = new { description = dataset.Description, sensitiveColumns = dataset.SensitiveColumns };
+        InputLimits.Text(description?.Trim(), "The description", InputLimits.Prose);
+        InputLimits.List(sensitiveColumns, "The sensitive columns", InputLimits.FeatureColumns, InputLimits.ColumnName);
         if (description is not null)
-        {
-            if (description.Length > 4000)
-                throw new PortalValidationException("The description is longer than 4,000 characters.");
             dataset.Description = description.Trim();
-        }
         if (sensitiveColumns is not null)
         {
             var latest = await db.DatasetVersions.AsNoTracking().SingleAsync(v => v.DatasetId == dataset.Id && v.Version == dataset.LatestVersion, ct);

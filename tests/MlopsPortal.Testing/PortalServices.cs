@@ -28,6 +28,7 @@ public sealed class PortalServices : IAsyncDisposable
             ["Database:Provider"] = provider.ToString(),
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Portal"] = connectionString,
+            [TestCertificates.Setting] = TestCertificates.DataProtectionPath,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -50,6 +50,7 @@ public sealed class PortalTestHost : IAsyncDisposable
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Portal"] = connectionString ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            [TestCertificates.Setting] = TestCertificates.DataProtectionPath,
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
             config[k] = v;

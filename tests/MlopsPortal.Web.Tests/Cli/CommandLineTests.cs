@@ -21,7 +21,7 @@ public sealed class CommandLineTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await PortalCommandLine.RunAsync([.. args, "--data-dir", _dir.Path, "--Demo:SeedUsers=false"], output, error);
+        var exit = await PortalCommandLine.RunAsync([.. args, "--data-dir", _dir.Path, "--Demo:SeedUsers=false", $"--{TestCertificates.Setting}={TestCertificates.DataProtectionPath}"], output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -24,6 +24,12 @@ switch (arguments.FirstOrDefault())
     case "ingest":
         await IngestBench.RunAsync(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
+    case "login":
+        await LoginBench.RunAsync(int.Parse(Option("--attempts", "40")), arguments.Contains("--stock"));
+        return 0;
+    case "audit-writes":
+        await AuditWritesBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--writers", "200")), int.Parse(Option("--rounds", "5")));
+        return 0;
     case "registry":
         await RegistryBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--models", "10000")), int.Parse(Option("--versions", "100000")),
             int.Parse(Option("--repeats", "20")));
@@ -47,12 +53,6 @@ switch (arguments.FirstOrDefault())
         return 0;
     case "live":
         LiveBench.Run(int.Parse(Option("--rows", "10000000")), int.Parse(Option("--outcomes", "1000000")), int.Parse(Option("--repeats", "3")));
-        return 0;
-    case "login":
-        await LoginBench.RunAsync(int.Parse(Option("--attempts", "40")), arguments.Contains("--stock"));
-        return 0;
-    case "audit-writes":
-        await AuditWritesBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--writers", "200")), int.Parse(Option("--rounds", "5")));
         return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));

@@ -101,9 +101,9 @@ public sealed class ApprovalPagesTests(PortalBrowserFixture portal)
         // Compliance approves on the request page; the version goes to Production and the champion is archived.
         var officer = await AsAsync(Roles.ComplianceOfficer, $"approvals/{requestId}");
         await PortalBrowserFixture.FillFieldAsync(officer, "sign-comment", "Fairness audit passed; lineage complete.");
-        // Compliance signs in with an authenticator: the form asks for its code (the next one: a code is good once).
+        // Compliance signs in with an authenticator: the form asks for its code (a fresh one: a code is good once).
         (await officer.Locator("[data-testid=sign-password]").CountAsync()).ShouldBe(0);
-        await PortalBrowserFixture.FillFieldAsync(officer, "sign-code", Totp.Code(portal.TotpKeys[PortalBrowserFixture.UserFor(Roles.ComplianceOfficer)], DateTimeOffset.UtcNow.AddSeconds(30)));
+        await PortalBrowserFixture.FillFieldAsync(officer, "sign-code", Totp.Code(portal.TotpKeys[PortalBrowserFixture.UserFor(Roles.ComplianceOfficer)]));
         await officer.ClickAsync("[data-testid=approve]");
         await officer.Locator("[data-testid=request-status]", new() { HasText = "Approved" }).WaitForAsync();
         await PortalBrowserFixture.ScreenshotAsync(officer, "approval-approved");

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Users;
 
 namespace MlopsPortal.Core;
@@ -34,10 +35,12 @@ public static class PortalCoreExtensions
         services.AddDbContext<PortalDbContext>(ConfigureDb, optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContextFactory<PortalDbContext>(ConfigureDb);
 
-        // One key ring in the database: several portal processes behind a proxy share cookies and tokens.
+        // One key ring in the database: several portal processes behind a proxy share cookies and tokens. The keys are
+        // encrypted at rest with a certificate (configured, or on SQLite the portal's own): ADR-017.
         services.AddDataProtection()
             .SetApplicationName("MlopsPortal")
-            .PersistKeysToDbContext<PortalDbContext>();
+            .PersistKeysToDbContext<PortalDbContext>()
+            .ProtectKeysAtRest(builder.Configuration, paths);
 
         services.AddIdentityCore<PortalUser>(o =>
             {
@@ -55,8 +58,11 @@ public static class PortalCoreExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddSignInManager<PortalSignInManager>()
+            .AddDefaultTokenProviders()
+            // Replaces Identity's authenticator provider: each code is accepted once.
+            .AddTokenProvider<PortalAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        services.AddSingleton<UnknownAccountLockout>();
 
         services.AddScoped<UserAdminService>();
         services.AddScoped<ApiTokenService>();
@@ -65,6 +71,8 @@ public static class PortalCoreExtensions
         services.AddScoped<Demo.DemoWorkspace>();
         services.AddSingleton<Demo.DemoProgress>();
         services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
+        services.AddOptions<Artifacts.ArtifactOptions>().BindConfiguration(Artifacts.ArtifactOptions.Section);
+        services.AddSingleton<Artifacts.ArtifactSweeper>();
         services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
         services.AddSingleton<Datasets.DatasetService>();
         services.AddSingleton<ModelRegistry.ModelService>();
@@ -106,16 +114,13 @@ public static class PortalCoreExtensions
         var migrate = options.MigrateOnStart ?? options.Provider == DatabaseProvider.Sqlite;
         if (migrate)
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            if (pending.Count > 0)
-                logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Names}", pending.Count, options.Provider, string.Join(", ", pending));
-            await db.Database.MigrateAsync(ct);
+            await PortalDatabase.MigrateAsync(db, options.Provider, paths, logger, ct);
             if (options.Provider == DatabaseProvider.Sqlite)
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
         else
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            var (_, pending) = await PortalDatabase.MigrationStateAsync(db, ct);
             if (pending.Count > 0)
                 throw new InvalidOperationException(
                     $"The {options.Provider} database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}): run `MlopsPortal.Web migrate` first.");

@@ -24,6 +24,12 @@ switch (arguments.FirstOrDefault())
     case "ingest":
         await IngestBench.RunAsync(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
+    case "login":
+        await LoginBench.RunAsync(int.Parse(Option("--attempts", "40")), arguments.Contains("--stock"));
+        return 0;
+    case "audit-writes":
+        await AuditWritesBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--writers", "200")), int.Parse(Option("--rounds", "5")));
+        return 0;
     case "registry":
         await RegistryBench.RunAsync(Option("--provider", "sqlite"), int.Parse(Option("--models", "10000")), int.Parse(Option("--versions", "100000")),
             int.Parse(Option("--repeats", "20")));
@@ -66,6 +72,8 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks report [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks live [--rows N] [--outcomes N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks login [--attempts N] [--stock]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks audit-writes [--provider sqlite|postgres] [--writers N] [--rounds N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks registry [--provider sqlite|postgres] [--models N] [--versions N] [--repeats N]");
         return 2;
 }

@@ -17,16 +17,18 @@ public sealed class PortalServices : IAsyncDisposable
     public DatabaseProvider Provider { get; private set; }
     public string DataDirectory => _dir.Path;
 
-    public static async Task<PortalServices> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    public static async Task<PortalServices> StartAsync(
+        DatabaseProvider provider, IDictionary<string, string?>? settings = null, string? connectionString = null)
     {
         var result = new PortalServices { Provider = provider };
-        var connectionString = provider == DatabaseProvider.Postgres ? await PostgresServer.CreateDatabaseAsync() : "";
+        connectionString ??= provider == DatabaseProvider.Postgres ? await PostgresServer.CreateDatabaseAsync() : "";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Portal"] = connectionString,
+            [TestCertificates.Setting] = TestCertificates.DataProtectionPath,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

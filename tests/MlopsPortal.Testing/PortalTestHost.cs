@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,7 +40,7 @@ public sealed class PortalTestHost : IAsyncDisposable
 
     public static async Task<PortalTestHost> StartAsync(
         bool kestrel = false, DatabaseProvider provider = DatabaseProvider.Sqlite, string? connectionString = null,
-        IDictionary<string, string?>? overrides = null, string? dataDirectory = null)
+        IDictionary<string, string?>? overrides = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
         var host = new PortalTestHost(dataDirectory);
         var config = new Dictionary<string, string?>
@@ -49,6 +50,7 @@ public sealed class PortalTestHost : IAsyncDisposable
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Portal"] = connectionString ?? "",
             ["Logging:LogLevel:Default"] = "Warning",
+            [TestCertificates.Setting] = TestCertificates.DataProtectionPath,
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
             config[k] = v;
@@ -56,6 +58,7 @@ public sealed class PortalTestHost : IAsyncDisposable
         {
             DataDirectory = host._dataDirectory, EnvironmentName = "Production", Overrides = config,
         });
+        configure?.Invoke(builder);
         if (kestrel)
             builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         else
@@ -77,6 +80,15 @@ public sealed class PortalTestHost : IAsyncDisposable
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
         return client;
+    }
+
+    /// <summary>A client that keeps cookies and never follows redirects, as a browser with JavaScript off would post forms.</summary>
+    public BrowserSession CreateBrowserSession()
+    {
+        HttpMessageHandler inner = _app.Services.GetService<IServer>() is TestServer server
+            ? server.CreateHandler()
+            : new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        return new BrowserSession(inner, BaseAddress);
     }
 
     public HttpClient CreateClient()

@@ -37,6 +37,7 @@ public sealed class SchedulingHost : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+        [TestCertificates.Setting] = TestCertificates.DataProtectionPath,
     };
 
     /// <summary>Queues and schedules, runs nothing.</summary>

@@ -39,7 +39,9 @@ public sealed class WorkerProcess : IAsyncDisposable
         };
         foreach (var a in (string[])[PortalDll, "worker", "--capabilities", capabilities, "--data-dir", dataDirectory,
                      "--Database:Provider=Postgres", $"--ConnectionStrings:Portal={connectionString}",
-                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:MlopsPortal=Information", .. extra])
+                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:MlopsPortal=Information",
+                     // The same key-encryption certificate as the test's in-process hosts: every node must read the key ring.
+                     $"--{TestCertificates.Setting}={TestCertificates.DataProtectionPath}", .. extra])
             info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the worker.");
         var worker = new WorkerProcess(process);

@@ -27,9 +27,10 @@ public sealed class ApiTokenService(PortalDbContext db)
     {
         if (actor.UserId != userId)
             actor.Require(Roles.Administrator);
-        name = name.Trim();
-        if (name.Length is 0 or > 100)
-            throw new PortalValidationException("Give the token a name of 1 to 100 characters.");
+        name = (name ?? "").Trim();
+        if (name.Length == 0)
+            throw new PortalValidationException($"Give the token a name of 1 to {InputLimits.ShortName} characters.");
+        InputLimits.Text(name, "The token's name", InputLimits.ShortName);
         if (lifetimeDays is < 1 or > MaxLifetimeDays)
             throw new PortalValidationException($"A token lives 1 to {MaxLifetimeDays} days.");
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct)

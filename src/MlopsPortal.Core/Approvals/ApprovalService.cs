@@ -56,7 +56,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
     public async Task<ApprovalRequest> RequestPromotionAsync(Actor actor, PromotionInput input, CancellationToken ct = default)
     {
         actor.Require(RequestRoles);
-        var justification = Text(input.Justification, "justification", 4000);
+        var justification = InputLimits.Required(input.Justification, "justification", InputLimits.Prose);
         if (!Enum.TryParse<VersionStage>(input.TargetStage, true, out var target) || target is not (VersionStage.Staging or VersionStage.Production))
             throw new PortalValidationException($"'{input.TargetStage}' is not a stage a version can be promoted to: use Staging or Production.");
         if (input.Rollback && target != VersionStage.Production)
@@ -210,7 +210,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
     private static async Task<ApprovalRequest> CreateModelChangeAsync<T>(PortalDbContext db, Actor actor, Model model, string kind, string summary,
         T payload, string? justification, string edge, CancellationToken ct)
     {
-        var why = Text(justification, "justification", 4000);
+        var why = InputLimits.Required(justification, "justification", InputLimits.Prose);
         if (await db.ApprovalRequests.AnyAsync(r => r.Status == ApprovalStatus.Open && r.Kind == kind && r.ModelId == model.Id, ct))
             throw new PortalValidationException($"A proposed {ApprovalKinds.Display(kind).ToLowerInvariant()} of '{model.Slug}' is already waiting for sign-off.");
         var policy = await CurrentPolicyAsync(db, kind, model.RiskTier, ct);
@@ -246,7 +246,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
     public async Task OverrideGatesAsync(Actor actor, string requestId, string reason, CancellationToken ct = default)
     {
         actor.Require(Roles.Administrator);
-        var why = Text(reason, "reason", 2000);
+        var why = InputLimits.Required(reason, "reason", InputLimits.Reason);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await LockRequestAsync(db, requestId, ct);
@@ -280,7 +280,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         if (!actor.IsSystem && actor.UserId != request.RequestedByUserId)
             throw new PortalForbiddenException("Only the person who made a request withdraws it.");
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
-        if (reason is { Length: > 2000 }) throw new PortalValidationException("The reason is longer than 2,000 characters.");
+        InputLimits.Text(reason, "The reason", InputLimits.Reason);
         Close(request, ApprovalStatus.Withdrawn, actor.AuditName, reason);
         await Outbox.ResolveAsync(db, Link(request), ct);
         db.Audit(actor.AuditName, "approval.withdrawn", EntityKinds.ApprovalRequest, request.Id, new { reason });
@@ -296,7 +296,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
             throw new PortalForbiddenException("Sign-offs are made by people, signed in as themselves.");
         if (!actor.IsInAnyRole(SignRoles))
             throw new PortalForbiddenException("Your roles do not sign approval requests.");
-        var comment = Text(input.Comment, "comment", 4000);
+        var comment = InputLimits.Required(input.Comment, "comment", InputLimits.Prose);
         var user = await users.FindByIdAsync(actor.UserId) ?? throw new PortalForbiddenException("Your account no longer exists.");
         var stepUp = await StepUpAsync(user, input.Password, input.Code);
 
@@ -759,7 +759,7 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
     {
         if (actor.UserId is null) throw new PortalForbiddenException("Only a signed-in person names a delegate.");
         actor.Require(SignRoles);
-        var why = Text(reason, "reason", 500);
+        var why = InputLimits.Required(reason, "reason", InputLimits.Summary);
         startsAt = DateTime.SpecifyKind(startsAt, DateTimeKind.Utc);
         endsAt = DateTime.SpecifyKind(endsAt, DateTimeKind.Utc);
         if (endsAt <= startsAt) throw new PortalValidationException("The period must end after it starts.");
@@ -930,12 +930,4 @@ public sealed partial class ApprovalService(IDbContextFactory<PortalDbContext> d
         },
         details = extra,
     };
-
-    private static string Text(string? value, string what, int max)
-    {
-        var text = (value ?? "").Trim();
-        if (text.Length == 0) throw new PortalValidationException($"Write a {what}: it is part of the record.");
-        if (text.Length > max) throw new PortalValidationException($"The {what} is {text.Length:N0} characters; at most {max:N0}.");
-        return text;
-    }
 }

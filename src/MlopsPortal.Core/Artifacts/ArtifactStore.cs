@@ -78,7 +78,11 @@ public sealed class FileSystemArtifactStore(PortalPaths paths) : IArtifactStore
             var final = PathOf(sha256);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             if (File.Exists(final))
+            {
                 File.Delete(temporary); // the same bytes are already stored: one blob
+                // A blob no row references yet is swept once it is old (ArtifactSweeper); the row for this put follows now.
+                File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
+            }
             else
                 File.Move(temporary, final, overwrite: true);
             return new ArtifactRef(sha256, length);

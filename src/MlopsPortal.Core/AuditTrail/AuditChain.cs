@@ -51,20 +51,17 @@ public static class AuditChain
         return Sha256Hex.Of(CanonicalJson.Serialize(node));
     }
 
-    internal static async Task<List<AuditEvent>> AppendAsync(
+    /// <summary>
+    /// Appends the pending events in the saving context's transaction, after its governed changes were written, so
+    /// that the head row is locked only for two statements and the commit (<see cref="AuditChainSql"/>).
+    /// </summary>
+    internal static async Task<int> AppendAsync(
         PortalDbContext db, IReadOnlyList<PortalDbContext.PendingAuditEvent> pending, CancellationToken ct)
     {
         var count = pending.Count;
-        // Taking the lock: this UPDATE blocks every other writer until our transaction ends.
-        var updated = await db.AuditChainHeads
-            .Where(h => h.Id == AuditChainHead.SingletonId)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + count), ct);
-        if (updated != 1)
-            throw new InvalidOperationException("The audit chain head row is missing: run the migrations.");
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
-
-        var sequence = head.Sequence - count;
-        var previous = head.Hash;
+        var (headSequence, headHash) = await AuditChainSql.ReserveAsync(db, count, ct) ?? throw new AuditChainHeadMissingException();
+        var sequence = headSequence - count;
+        var previous = headHash;
         var now = Now();
         var events = new List<AuditEvent>(count);
         foreach (var p in pending)
@@ -78,11 +75,8 @@ public static class AuditChain
             previous = e.Hash;
             events.Add(e);
         }
-        await db.AuditChainHeads
-            .Where(h => h.Id == AuditChainHead.SingletonId)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.Hash, previous), ct);
-        db.AuditEvents.AddRange(events);
-        return events;
+        await AuditChainSql.WriteAsync(db, events, previous, ct);
+        return count;
     }
 
     /// <summary>Fails a save that changes governed data without saying so in the audit trail.</summary>

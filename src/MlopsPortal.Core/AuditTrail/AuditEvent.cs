@@ -38,3 +38,11 @@ public sealed class AuditAnchor
     public string CreatedBy { get; set; } = "";
     public string Purpose { get; set; } = "";
 }
+
+/// <summary>
+/// The chain's head row is gone (deleted by hand or by a bad restore): nothing can be appended, because the next
+/// event could not be linked to the one before it. Only someone with write access to the database causes this.
+/// </summary>
+public sealed class AuditChainHeadMissingException() : InvalidOperationException(
+    "The audit chain head (the single row of table AuditChainHead) is missing, so no audited change can be written: " +
+    "the audit trail may have been tampered with. Run `audit verify`, then restore the database from a backup (docs/audit-trail.md).");

@@ -31,11 +31,12 @@ public sealed class AuditTrailService(PortalDbContext db)
         return await HeadAsync(ct);
     }
 
-    private async Task<ChainHead> HeadAsync(CancellationToken ct)
-    {
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, ct);
-        return new ChainHead(head.Sequence, head.Hash);
-    }
+    private async Task<ChainHead> HeadAsync(CancellationToken ct) =>
+        await StoredHeadAsync(ct) ?? throw new AuditChainHeadMissingException();
+
+    private async Task<ChainHead?> StoredHeadAsync(CancellationToken ct) =>
+        await db.AuditChainHeads.AsNoTracking().Where(h => h.Id == AuditChainHead.SingletonId)
+            .Select(h => new ChainHead(h.Sequence, h.Hash)).SingleOrDefaultAsync(ct);
 
     /// <summary>
     /// Walks the whole chain in sequence order and reports the first event that was edited, removed,
@@ -44,7 +45,10 @@ public sealed class AuditTrailService(PortalDbContext db)
     public async Task<VerificationResult> VerifyAsync(Actor actor, ChainHead? anchor = null, CancellationToken ct = default)
     {
         actor.Require(ReadRoles);
-        var head = await HeadAsync(ct);
+        // A deleted head row is tampering like any other: the walk still runs, the result says what is missing, and
+        // its head is the empty chain's (0 and 64 zeros), never a value that could be mistaken for an anchor.
+        var stored = await StoredHeadAsync(ct);
+        var head = stored ?? new ChainHead(0, Sha256Hex.Zero);
         long expected = 1;
         var previous = Sha256Hex.Zero;
         bool? anchorMatched = anchor is null ? null : false;
@@ -70,6 +74,8 @@ public sealed class AuditTrailService(PortalDbContext db)
         }
 
         var last = expected - 1;
+        if (stored is null)
+            return Broken(last + 1, $"the chain head (table AuditChainHead) is missing: the events end at {last}, but nothing records where the chain should end (tampered with)");
         if (last != head.Sequence || previous != head.Hash)
             return Broken(last + 1, last < head.Sequence
                 ? $"the chain ends at {last} but the head says {head.Sequence} (events removed from the end)"
@@ -101,6 +107,7 @@ public sealed class AuditTrailService(PortalDbContext db)
     public async Task<AuditAnchor> CreateAnchorAsync(Actor actor, string purpose, CancellationToken ct = default)
     {
         actor.Require(ReadRoles);
+        purpose = InputLimits.Text((purpose ?? "").Trim(), "The anchor's purpose", InputLimits.Line)!;
         var head = await HeadAsync(ct);
         var anchor = new AuditAnchor
         {

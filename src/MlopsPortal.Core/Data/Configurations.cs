@@ -57,7 +57,7 @@ public sealed class AuditAnchorConfiguration : IEntityTypeConfiguration<AuditAnc
         b.ToTable("AuditAnchors");
         b.Property(a => a.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
         b.Property(a => a.CreatedBy).HasMaxLength(256);
-        b.Property(a => a.Purpose).HasMaxLength(256);
+        b.Property(a => a.Purpose).HasMaxLength(Security.InputLimits.Line);
     }
 }
 

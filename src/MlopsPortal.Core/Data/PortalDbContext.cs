@@ -115,31 +115,28 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         if (_pendingAudit.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 
-        var ownTransaction = Database.CurrentTransaction is null
-            ? await Database.BeginTransactionAsync(cancellationToken)
-            : null;
-        List<AuditEvent> appended = [];
+        var ownTransaction = Database.CurrentTransaction is null;
+        // SQLite has one writer at a time: audited writes of this process queue here, without a busy-wait on the file.
+        using var turn = ownTransaction ? await SqliteWriters.EnterAsync(this, cancellationToken) : null;
+        var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            appended = await AuditChain.AppendAsync(this, _pendingAudit, cancellationToken);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            if (ownTransaction is not null)
-                await ownTransaction.CommitAsync(cancellationToken);
+            // The governed changes first, the chain last (docs/architecture.md): every other audited writer waits on
+            // the head row, so it is taken right before the commit. Changes are accepted only after the commit, so a
+            // failed transaction leaves the context as it was and the same save can be retried.
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            written += await AuditChain.AppendAsync(this, _pendingAudit, cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
             _pendingAudit.Clear();
+            if (acceptAllChangesOnSuccess)
+                ChangeTracker.AcceptAllChanges();
             return written;
-        }
-        catch
-        {
-            // The transaction rolls back: forget the events that were never stored, keep the queue
-            // so that a retry of the same save writes them again.
-            foreach (var e in appended)
-                Entry(e).State = EntityState.Detached;
-            throw;
         }
         finally
         {
-            if (ownTransaction is not null)
-                await ownTransaction.DisposeAsync();
+            if (transaction is not null)
+                await transaction.DisposeAsync();
         }
     }
 

@@ -52,8 +52,8 @@ public sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
     {
         b.ToTable("Datasets");
         b.Property(d => d.Id).ValueGeneratedNever();
-        b.Property(d => d.Name).HasMaxLength(100).IsRequired();
-        b.Property(d => d.Description).HasMaxLength(4000).IsRequired();
+        b.Property(d => d.Name).HasMaxLength(Security.InputLimits.ShortName).IsRequired();
+        b.Property(d => d.Description).HasMaxLength(Security.InputLimits.Prose).IsRequired();
         b.Property(d => d.SensitiveColumns).AsJson();
         b.Property(d => d.CreatedBy).HasMaxLength(256).IsRequired();
         b.Property(d => d.UpdatedBy).HasMaxLength(256).IsRequired();

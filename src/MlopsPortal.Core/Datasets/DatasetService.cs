@@ -160,31 +160,63 @@ public sealed partial class DatasetService(
     }
 
     /// <summary>
-    /// Adds a file that is already on the server. Only files inside Datasets:AllowedFolders are accepted,
-    /// judged by the path of the file actually opened (symbolic links and ".." resolved), so no path escapes them.
+    /// Adds a file that is already on the server. Only regular files inside Datasets:AllowedFolders are accepted. The
+    /// path is judged before the file system is asked anything about it (normalized, then with symbolic links
+    /// resolved), and every path outside the folders gets the same sentence, so that answers cannot map the server's
+    /// files; the file actually opened is checked again.
     /// </summary>
     public async Task<(DatasetVersion Version, bool Created)> RegisterPathAsync(Actor actor, string path, string name, CancellationToken ct = default)
     {
         actor.Require(AddRoles);
-        var folders = options.Value.AllowedFolders.Where(f => !string.IsNullOrWhiteSpace(f)).Select(ServerPaths.Resolve).ToList();
-        if (folders.Count == 0)
+        var configured = options.Value.AllowedFolders.Where(f => !string.IsNullOrWhiteSpace(f)).ToList();
+        if (configured.Count == 0)
             throw new PortalValidationException("Registering files by path is off: an Administrator lists the allowed server folders in Datasets:AllowedFolders.");
         if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path))
             throw new PortalValidationException($"'{path}' is not an absolute path on the server.");
-        FileStream stream;
+        if (path.Any(char.IsControl))
+            throw new PortalValidationException("The path contains a control character (such as NUL): no file on the server is named like that.");
+        InputLimits.Text(path, "The path", InputLimits.Prose);
+        var outside = new PortalValidationException($"{path} is not inside an allowed folder ({string.Join(", ", configured)}).");
+
+        // By name first: a path outside every folder (as written, or as the folders really are) is refused untouched.
+        var full = Path.GetFullPath(path);
+        var folders = configured.Select(Path.GetFullPath).Concat(configured.Select(ServerPaths.Resolve)).Distinct().ToList();
+        if (!folders.Any(f => ServerPaths.IsInside(full, f)))
+            throw outside;
+        string real;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            real = ServerPaths.Resolve(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw outside;
+        }
+        var realFolders = configured.Select(ServerPaths.Resolve).ToList();
+        if (!realFolders.Any(f => ServerPaths.IsInside(real, f)))
+            throw outside;
+
+        // Inside a folder an Administrator opened up: now the file's own story may be told.
+        FileStream? stream;
+        try
+        {
+            stream = ServerPaths.OpenRegularFile(real);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new PortalValidationException($"{path} does not exist.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PortalValidationException($"{path} cannot be opened: {e.Message}");
         }
+        if (stream is null)
+            throw new PortalValidationException($"{path} is not a regular file (a folder, pipe, socket or device): register a CSV file.");
         await using (stream)
         {
             var opened = ServerPaths.OfOpenFile(stream);
-            if (!folders.Any(f => ServerPaths.IsInside(opened, f)))
-                throw new PortalValidationException($"{path} is not inside an allowed folder ({string.Join(", ", options.Value.AllowedFolders)}).");
+            if (!realFolders.Any(f => ServerPaths.IsInside(opened, f)))
+                throw outside;
             return await AddAsync(actor, stream, name, opened, ct);
         }
     }
@@ -197,12 +229,10 @@ public sealed partial class DatasetService(
         var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Name == name, ct)
                       ?? throw new PortalNotFoundException($"No dataset named '{name}'.");
         var before = new { description = dataset.Description, sensitiveColumns = dataset.SensitiveColumns };
+        InputLimits.Text(description?.Trim(), "The description", InputLimits.Prose);
+        InputLimits.List(sensitiveColumns, "The sensitive columns", InputLimits.FeatureColumns, InputLimits.ColumnName);
         if (description is not null)
-        {
-            if (description.Length > 4000)
-                throw new PortalValidationException("The description is longer than 4,000 characters.");
             dataset.Description = description.Trim();
-        }
         if (sensitiveColumns is not null)
         {
             var latest = await db.DatasetVersions.AsNoTracking().SingleAsync(v => v.DatasetId == dataset.Id && v.Version == dataset.LatestVersion, ct);

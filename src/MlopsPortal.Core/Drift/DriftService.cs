@@ -365,13 +365,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         await tx.CommitAsync(ct);
     }
 
-    private static string Required(string? text, string what)
-    {
-        var t = (text ?? "").Trim();
-        if (t.Length == 0) throw new PortalValidationException($"Write a {what}: it is part of the record.");
-        if (t.Length > 2000) throw new PortalValidationException($"The {what} is longer than 2,000 characters.");
-        return t;
-    }
+    private static string Required(string? text, string what) => InputLimits.Required(text, what, InputLimits.Reason);
 
     /// <summary>Mean time from data arrival to alert, over the alerts raised in the last 30 days (null when none).</summary>
     public async Task<TimeSpan?> MeanTimeToDetectAsync(CancellationToken ct = default)

@@ -107,20 +107,20 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
     {
         b.ToTable("Models");
         b.Property(m => m.Id).ValueGeneratedNever();
-        b.Property(m => m.Slug).HasMaxLength(100).IsRequired();
-        b.Property(m => m.DisplayName).HasMaxLength(200).IsRequired();
-        b.Property(m => m.Description).HasMaxLength(4000).IsRequired();
-        b.Property(m => m.Team).HasMaxLength(100).IsRequired();
-        b.Property(m => m.UseCase).HasMaxLength(500).IsRequired();
+        b.Property(m => m.Slug).HasMaxLength(Security.InputLimits.ShortName).IsRequired();
+        b.Property(m => m.DisplayName).HasMaxLength(Security.InputLimits.Name).IsRequired();
+        b.Property(m => m.Description).HasMaxLength(Security.InputLimits.Prose).IsRequired();
+        b.Property(m => m.Team).HasMaxLength(Security.InputLimits.ShortName).IsRequired();
+        b.Property(m => m.UseCase).HasMaxLength(Security.InputLimits.Summary).IsRequired();
         // Stored as its number (Low 0 … Critical 3) so that sorting by risk tier sorts by severity.
         b.Property(m => m.RiskTier);
         b.Property(m => m.Task).HasConversion<string>().HasMaxLength(32);
-        b.Property(m => m.LabelColumn).HasMaxLength(200).IsRequired();
-        b.Property(m => m.PositiveLabel).HasMaxLength(200);
+        b.Property(m => m.LabelColumn).HasMaxLength(Security.InputLimits.ColumnName).IsRequired();
+        b.Property(m => m.PositiveLabel).HasMaxLength(Security.InputLimits.Name);
         b.Property(m => m.PrimaryMetric).HasMaxLength(32).IsRequired();
-        b.Property(m => m.KnownLimitations).HasMaxLength(4000).IsRequired();
+        b.Property(m => m.KnownLimitations).HasMaxLength(Security.InputLimits.Prose).IsRequired();
         // Lists and policies are stored as JSON text: one column type on every provider.
-        b.Property(m => m.Owners).AsJson().HasMaxLength(2000);
+        b.Property(m => m.Owners).AsJson().HasMaxLength(Security.InputLimits.OwnersJson);
         b.Property(m => m.KeyColumns).AsJson();
         b.Property(m => m.FeatureColumns).AsJson();
         b.Property(m => m.SensitiveAttributes).AsJson();

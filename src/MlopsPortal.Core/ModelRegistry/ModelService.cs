@@ -166,13 +166,35 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
     {
         var problems = new List<string>();
         void Check(bool ok, string problem) { if (!ok) problems.Add(problem); }
+        var oversized = 0;
+        void Limit(Action check)
+        {
+            try { check(); }
+            catch (PortalValidationException e) { problems.Add(e.Message); oversized++; }
+        }
 
+        // Sizes first, each naming its field and limit (InputLimits); a definition past them is not read further.
         var displayName = (d.DisplayName ?? "").Trim();
-        Check(displayName.Length is > 0 and <= 200, "The display name is required (at most 200 characters).");
-        Check((d.Description ?? "").Length <= 4000, "The description is longer than 4,000 characters.");
-        Check((d.KnownLimitations ?? "").Length <= 4000, "The known limitations are longer than 4,000 characters.");
-        Check((d.Team ?? "").Trim().Length <= 100, "The team is longer than 100 characters.");
-        Check((d.UseCase ?? "").Trim().Length <= 500, "The use case is longer than 500 characters.");
+        Check(displayName.Length > 0, "The display name is required.");
+        Limit(() => InputLimits.Text(displayName, "The display name", InputLimits.Name));
+        Limit(() => InputLimits.Text(d.Description, "The description", InputLimits.Prose));
+        Limit(() => InputLimits.Text(d.KnownLimitations, "The known limitations", InputLimits.Prose));
+        Limit(() => InputLimits.Text(d.Team?.Trim(), "The team", InputLimits.ShortName));
+        Limit(() => InputLimits.Text(d.UseCase?.Trim(), "The use case", InputLimits.Summary));
+        Limit(() => InputLimits.Text(d.LabelColumn?.Trim(), "The label column", InputLimits.ColumnName));
+        Limit(() => InputLimits.Text(d.PositiveLabel?.Trim(), "The positive label", InputLimits.Name));
+        Limit(() => InputLimits.List(d.Owners, "The owners", InputLimits.Owners, InputLimits.Line));
+        Limit(() => InputLimits.List(d.KeyColumns, "The key columns", InputLimits.ListItems, InputLimits.ColumnName));
+        Limit(() => InputLimits.List(d.FeatureColumns, "The feature columns", InputLimits.FeatureColumns, InputLimits.ColumnName));
+        Limit(() => InputLimits.List(d.SensitiveAttributes, "The sensitive attributes", InputLimits.ListItems, InputLimits.ColumnName));
+        Limit(() => InputLimits.Count(d.AcceptanceCriteria, "The acceptance criteria", InputLimits.ListItems));
+        Limit(() => InputLimits.Count(d.DriftPolicy?.Overrides, "The drift policy's overrides", InputLimits.FeatureColumns));
+        // The contract describes the keys, the features and the label.
+        Limit(() => InputLimits.Count(d.DataContract, "The data contract", InputLimits.FeatureColumns + InputLimits.ListItems + 1));
+        Limit(() => InputLimits.List(d.DataContract?.Select(c => c.Name).ToList(), "The data contract's columns", int.MaxValue, InputLimits.ColumnName));
+        Limit(() => InputLimits.List(d.DataContract?.SelectMany(c => c.Categories ?? []).ToList(), "The data contract's categories", 100_000, InputLimits.Name));
+        if (oversized > 0)
+            throw new PortalValidationException(string.Join(" ", problems));
 
         var tier = Enum.TryParse<RiskTier>(d.RiskTier, ignoreCase: true, out var t) && Enum.IsDefined(t) ? t : (RiskTier?)null;
         Check(tier is not null, $"'{d.RiskTier}' is not a risk tier: use Low, Medium, High or Critical.");
@@ -186,6 +208,8 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
 
         var owners = (d.Owners ?? []).Select(o => o.Trim()).Where(o => o.Length > 0).Distinct().ToList();
         Check(owners.Count > 0, "A model needs at least one owner.");
+        Check(System.Text.Json.JsonSerializer.Serialize(owners).Length <= InputLimits.OwnersJson,
+            $"The owners' names together are longer than {InputLimits.OwnersJson:N0} characters: name fewer owners.");
         if (owners.Count > 0)
         {
             var known = await db.Users.Where(u => owners.Contains(u.UserName!)).Select(u => u.UserName!).ToListAsync(ct);
@@ -275,6 +299,7 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
 
     internal static List<AcceptanceCriterion> ValidateCriteria(IReadOnlyList<AcceptanceCriterion> criteria, ModelTask task)
     {
+        InputLimits.Count(criteria, "The acceptance criteria", InputLimits.ListItems);
         var problems = new List<string>();
         for (var i = 0; i < criteria.Count; i++)
         {

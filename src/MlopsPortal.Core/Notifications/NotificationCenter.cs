@@ -51,6 +51,12 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
     public async Task<SmtpSettings> SetSmtpAsync(Actor actor, SmtpInput input, CancellationToken ct = default)
     {
         actor.Require(Roles.Administrator);
+        InputLimits.Text(input.Host?.Trim(), "The SMTP host", InputLimits.Line);
+        InputLimits.Text(input.UserName?.Trim(), "The SMTP user name", InputLimits.Line);
+        InputLimits.Text(input.Password, "The SMTP password", InputLimits.Line);
+        InputLimits.Text(input.FromAddress?.Trim(), "The sender's address", InputLimits.Line);
+        InputLimits.Text(input.FromName?.Trim(), "The sender's name", InputLimits.Line);
+        InputLimits.Text(input.PortalUrl?.Trim(), "The portal's address", InputLimits.Summary);
         var host = (input.Host ?? "").Trim();
         if (input.Enabled && host.Length == 0) throw new PortalValidationException("Name the SMTP server's host.");
         if (input.Port is < 1 or > 65535) throw new PortalValidationException($"Port {input.Port} is not a TCP port (1–65535).");
@@ -188,8 +194,11 @@ public sealed class NotificationCenter(IDbContextFactory<PortalDbContext> dbFact
     private static (string Name, string Url, List<string> Events) Check(WebhookInput input)
     {
         var name = (input.Name ?? "").Trim();
-        if (name.Length is 0 or > 200) throw new PortalValidationException("Give the webhook a name (at most 200 characters).");
+        if (name.Length == 0) throw new PortalValidationException($"Give the webhook a name (at most {InputLimits.Name} characters).");
+        InputLimits.Text(name, "The webhook's name", InputLimits.Name);
         var url = (input.Url ?? "").Trim();
+        InputLimits.Text(url, "The webhook's URL", InputLimits.Reason);
+        InputLimits.List(input.Events, "The events", InputLimits.ListItems, InputLimits.ShortName);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new PortalValidationException($"'{url}' is not an http or https address.");
         var events = (input.Events ?? []).Distinct().ToList();

@@ -62,7 +62,7 @@ public static class JobKinds
         new(ApprovalExpiry, "Approval expiry", typeof(ExpireApprovalRequestsJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: true,
             "Marks open approval requests past their expiry as expired."),
         new(Retention, "Retention", typeof(ApplyRetentionJob), MisfirePolicy.Skip, Recoverable: true, Schedulable: true,
-            "Deletes finished job history and gone worker nodes older than the retention settings."),
+            "Deletes finished job history and gone worker nodes older than the retention settings; sweeps leftovers from the artifact store."),
         new(Diagnostic, "Cluster check", typeof(RunDiagnosticJob), MisfirePolicy.RunOnceNow, Recoverable: true, Schedulable: false,
             "Runs for a set time with progress and writes a small file: shows that nodes take, run, report and recover jobs."),
     ];

@@ -76,7 +76,7 @@ public sealed class JobService(
         return run;
     }
 
-    internal async Task ScheduleQuartzJobAsync(JobRun run, CancellationToken ct)
+    internal async Task ScheduleQuartzJobAsync(JobRun run, CancellationToken ct, bool replace = false)
     {
         var kind = JobKinds.Get(run.Kind);
         var scheduler = await schedulers.GetScheduler(ct);
@@ -95,7 +95,7 @@ public sealed class JobService(
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow));
         if (run.RequiresGpu)
             trigger = trigger.WithExecutionGroup(WorkerCapabilities.GpuExecutionGroup);
-        await scheduler.ScheduleJob(job, trigger.Build(), new ScheduleJobOptions(), ct);
+        await scheduler.ScheduleJob(job, trigger.Build(), new ScheduleJobOptions { Replace = replace }, ct);
     }
 
     /// <summary>
@@ -128,6 +128,83 @@ public sealed class JobService(
             }
         }
         return requeued;
+    }
+
+    /// <summary>A run that has stopped its node this many times is not started again.</summary>
+    public const int MaxAttemptsAfterRestart = 3;
+
+    /// <summary>
+    /// At the start of the single node of a SQLite portal (no cluster, so no other node recovers anything): the runs that
+    /// still say "running" were left by an earlier process of this portal, killed while they ran. Recoverable kinds run
+    /// again now (their next attempt); the others fail now, with the reason. A run held by a process that is still alive
+    /// (a `demo` beside the portal, which docs/operations.md advises against) is left to it.
+    /// </summary>
+    public async Task<(int Restarted, int Failed)> RecoverAfterRestartAsync(SchedulerNode self, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var running = await db.JobRuns.Where(r => r.Status == JobRunStatus.Running && r.NodeId != self.Id).ToListAsync(ct);
+        if (running.Count == 0) return (0, 0);
+        var nodeIds = running.Select(r => r.NodeId).Distinct().ToList();
+        var nodes = await db.WorkerNodes.AsNoTracking().Where(n => nodeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct);
+        var scheduler = await schedulers.GetScheduler(ct);
+        var restart = new List<JobRun>();
+        var failed = 0;
+        foreach (var run in running)
+        {
+            var node = run.NodeId is { } id ? nodes.GetValueOrDefault(id) : null;
+            if (node is not null && IsAlive(node, self))
+                continue;
+            var kind = JobKinds.All.FirstOrDefault(k => k.Name == run.Kind);
+            var stopped = $"The portal stopped while this run was running on node {run.NodeId} (last heartbeat {run.LastHeartbeatAt:yyyy-MM-dd HH:mm:ss} UTC)";
+            var reason = kind is null ? $"{stopped}, and this version of the portal has no job kind '{run.Kind}' to run it again."
+                : !kind.Recoverable ? $"{stopped}; {kind.DisplayName} runs are not restarted after a stop. Start it again if it is still needed."
+                : run.Attempts >= MaxAttemptsAfterRestart ? $"{stopped} for the {run.Attempts}th time; it is not started again, so that it cannot stop the portal once more."
+                : null;
+            if (reason is null)
+            {
+                restart.Add(run);
+                continue;
+            }
+            run.Status = JobRunStatus.Failed;
+            run.FinishedAt = DateTime.UtcNow;
+            run.Error = reason;
+            db.Audit("system", "job.failed", "job-run", run.Id.ToString(), new { kind = run.Kind, node = run.NodeId, error = reason });
+            if (kind is not null)
+                await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", kind.Group), ct);
+            failed++;
+            logger.LogWarning("Job run {RunId} ({Kind}) failed at start-up: {Reason}", run.Id, run.Kind, reason);
+        }
+        if (failed > 0)
+            await db.SaveChangesAsync(ct);
+        foreach (var run in restart)
+        {
+            // Its Quartz job may have died with the process or linger half-fired: a fresh one replaces it. The claim then
+            // counts the attempt and records how long after the last heartbeat the run came back.
+            await ScheduleQuartzJobAsync(run, ct, replace: true);
+            logger.LogWarning("Job run {RunId} ({Kind}) was running when the portal stopped; it runs again now (attempt {Attempt}).",
+                run.Id, run.Kind, run.Attempts + 1);
+        }
+        return (restart.Count, failed);
+    }
+
+    /// <summary>
+    /// Whether a node's process still runs: the same host, a live process with its id, started no later than the node
+    /// registered (else the id was reused). This process's own id stands for an earlier incarnation (a restarted
+    /// container is process 1 again).
+    /// </summary>
+    private static bool IsAlive(WorkerNode node, SchedulerNode self)
+    {
+        if (node.StoppedAt is not null || node.Host != self.Host || node.ProcessId == self.ProcessId)
+            return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(node.ProcessId);
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= node.StartedAt.AddMinutes(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -211,6 +288,7 @@ public sealed class JobService(
     public Task<JobRun> RequestDiagnosticAsync(Actor actor, Jobs.DiagnosticPayload payload, CancellationToken ct = default)
     {
         actor.Require(OperatorRoles);
+        InputLimits.Finite(payload.DurationSeconds, "durationSeconds");
         if (payload.DurationSeconds is < 0 or > 3600)
             throw new PortalValidationException("A cluster check runs between 0 and 3600 seconds.");
         return EnqueueAsync(actor, new JobRequest(JobKinds.Diagnostic, payload, "Cluster check", payload.RequiresGpu), ct);

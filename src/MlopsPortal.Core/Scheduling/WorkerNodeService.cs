@@ -56,7 +56,12 @@ public sealed class WorkerNodeService(
         await using (var scope = services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ScheduleService>().EnsureSchedulesAsync(cancellationToken);
-            await scope.ServiceProvider.GetRequiredService<JobService>().RequeueOrphansAsync(cancellationToken);
+            var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
+            // Before Quartz starts: on SQLite nothing else would notice the runs an earlier process left "running".
+            // On a cluster, Quartz's own recovery restarts a dead node's runs on a live one (ADR-008).
+            if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+                await jobs.RecoverAfterRestartAsync(node, cancellationToken);
+            await jobs.RequeueOrphansAsync(cancellationToken);
         }
         await base.StartAsync(cancellationToken);
     }
@@ -64,6 +69,7 @@ public sealed class WorkerNodeService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await SweepArtifactsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
         var started = DateTime.UtcNow;
         var lastSweep = started;
@@ -95,6 +101,19 @@ public sealed class WorkerNodeService(
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>What a killed process left in the artifact store goes at start (and daily, with the retention job).</summary>
+    private async Task SweepArtifactsAsync(CancellationToken ct)
+    {
+        try
+        {
+            await services.GetRequiredService<Artifacts.ArtifactSweeper>().SweepAsync("system:artifact-sweep", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Node {NodeId} could not sweep the artifact store at start; the daily retention job tries again.", node.Id);
         }
     }
 

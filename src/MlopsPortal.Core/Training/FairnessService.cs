@@ -41,6 +41,9 @@ public sealed class FairnessService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<JobRun> StartAuditAsync(Actor actor, FairnessAuditRequest request, CancellationToken ct = default)
     {
         actor.Require(AuditRoles);
+        InputLimits.List(request.Sensitive, "The sensitive columns", InputLimits.ListItems, InputLimits.ColumnName);
+        InputLimits.Text(request.LabelColumn, "The label column", InputLimits.ColumnName);
+        InputLimits.Text(request.PredictionColumn, "The prediction column", InputLimits.ColumnName);
         if (request.Bootstrap is < 0 or > 10_000)
             throw new PortalValidationException("Bootstrap resamples are between 0 and 10,000.");
         if (request.Threshold is < 0 or > 1 or double.NaN)
@@ -96,6 +99,10 @@ public sealed class FairnessService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<FairnessPolicy> SetPolicyAsync(Actor actor, RiskTier tier, FairnessPolicyValues values, CancellationToken ct = default)
     {
         actor.Require(PolicyRoles);
+        InputLimits.Finite(values.DisparateImpactFail, "disparateImpactFail");
+        InputLimits.Finite(values.DisparateImpactWarn, "disparateImpactWarn");
+        InputLimits.Finite(values.DifferenceFail, "differenceFail");
+        InputLimits.Finite(values.DifferenceWarn, "differenceWarn");
         var problems = new List<string>();
         if (values.DisparateImpactFail is <= 0 or > 1 || values.DisparateImpactWarn is <= 0 or > 1)
             problems.Add("Disparate impact thresholds are ratios between 0 and 1.");

@@ -41,10 +41,10 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<JobRun> StartRunAsync(Actor actor, TrainingRunRequest request, string? triggeredBy = null, CancellationToken ct = default)
     {
         actor.Require(RunRoles);
-        if (request.CodeVersion is { Length: > 200 })
-            throw new PortalValidationException("The code version is longer than 200 characters.");
-        if (request.Reason is { Length: > 500 })
-            throw new PortalValidationException("The reason is longer than 500 characters.");
+        InputLimits.Text(request.CodeVersion, "The code version", InputLimits.Name);
+        InputLimits.Text(request.Reason, "The reason", InputLimits.Summary);
+        InputLimits.List(request.Parameters?.Keys, "The parameters", InputLimits.ListItems, InputLimits.Name);
+        InputLimits.List(request.Parameters?.Values, "The parameters' values", InputLimits.ListItems, InputLimits.Name);
         if (request.Seed is < 0)
             throw new PortalValidationException("The seed must be zero or a positive whole number.");
         var parameters = request.Parameters ?? [];
@@ -163,8 +163,9 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException("List the model's features, in the order the model reads them.");
         if (features.Distinct(StringComparer.Ordinal).Count() != features.Count)
             throw new PortalValidationException("A feature is listed twice.");
-        if (request.Source is { Length: > 2000 } || request.CodeVersion is { Length: > 200 })
-            throw new PortalValidationException("The source is limited to 2,000 characters and the code version to 200.");
+        InputLimits.Text(request.Source, "The source", InputLimits.Reason);
+        InputLimits.Text(request.CodeVersion, "The code version", InputLimits.Name);
+        InputLimits.List(request.Features, "The features", InputLimits.FeatureColumns, InputLimits.ColumnName);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var model = await FindModelAsync(db, request.Model, ct);
         var (task, engineVersion, featureCount) = ReadXGBoostModel(request.ModelJson);

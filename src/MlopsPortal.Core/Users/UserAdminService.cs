@@ -50,6 +50,8 @@ public sealed class UserAdminService(PortalDbContext db, UserManager<PortalUser>
     {
         actor.Require(Roles.Administrator);
         userName = userName.Trim();
+        InputLimits.Text(userName, "The user name", InputLimits.Line);
+        InputLimits.Text(displayName?.Trim(), "The display name", InputLimits.Name);
         if (string.IsNullOrWhiteSpace(userName) || !userName.Contains('@'))
             throw new PortalValidationException("The user name must be an email address.");
         var roleList = roles.Distinct().ToList();
@@ -131,6 +133,7 @@ public sealed class UserAdminService(PortalDbContext db, UserManager<PortalUser>
     public async Task DecideRoleGrantAsync(Actor actor, string requestId, bool approve, string? comment, CancellationToken ct = default)
     {
         actor.Require(Roles.Administrator);
+        InputLimits.Text(comment, "The comment", InputLimits.Prose);
         var request = await db.ApprovalRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.Kind == ApprovalKinds.RoleGrant, ct)
                       ?? throw new PortalNotFoundException($"No role-grant request '{requestId}'.");
         if (request.Status != ApprovalStatus.Open)
@@ -186,6 +189,7 @@ public sealed class UserAdminService(PortalDbContext db, UserManager<PortalUser>
     public async Task LockAsync(Actor actor, string userId, string? reason, CancellationToken ct = default)
     {
         actor.Require(Roles.Administrator);
+        InputLimits.Text(reason, "The reason", InputLimits.Reason);
         var user = await FindAsync(userId);
         if (actor.UserId == user.Id)
             throw new PortalValidationException("You cannot lock your own account.");

@@ -102,6 +102,11 @@ public sealed class CsvReader : IDisposable
             throw new CsvFormatException("the file is UTF-16 text, not UTF-8 (save it as \"CSV UTF-8\").", 1, 1);
         if (!ReadRecord())
             throw new CsvFormatException("the file is empty.", 1, 1);
+        // Blank lines before the header are skipped; a file of nothing else has no header (it is not a table of
+        // empty rows under a column with no name).
+        while (IsBlankRecord())
+            if (!ReadRecord())
+                throw new CsvFormatException("the file has no header: it holds only blank lines.", _line, 1);
         var names = new List<string>(_fieldCount);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _fieldCount; i++)
@@ -125,6 +130,15 @@ public sealed class CsvReader : IDisposable
         }
         RowLine = 1;
         return names;
+    }
+
+    /// <summary>A record of unquoted fields that hold nothing but blanks.</summary>
+    private bool IsBlankRecord()
+    {
+        for (var i = 0; i < _fieldCount; i++)
+            if (_fieldQuoted[i] || !string.IsNullOrWhiteSpace(FieldString(i)))
+                return false;
+        return true;
     }
 
     /// <summary>Reads the next data row; false at the end. Throws <see cref="CsvFormatException"/> on bad input.</summary>

@@ -41,7 +41,7 @@ public sealed record LayeredLayoutResult(
 /// vertical positions that pull each node toward its neighbours without overlap (an isotonic regression per
 /// layer, solved by pool-adjacent-violators).
 /// Written here because no library available to this project does it acceptably: GraphShape 1.2.1's
-/// SugiyamaLayoutAlgorithm, the only one that restores, is MS-PL (the project was AGPL then; ADR-017 made it MIT, but
+/// SugiyamaLayoutAlgorithm, the only one that restores, is MS-PL (the project was AGPL then; ADR-019 made it MIT, but
 /// the speed alone rules GraphShape out) and took 4.9 s for 1,000 nodes and over 60 s for 5,000 on this
 /// machine, against goals of 200 ms and 1 s (docs/decisions/ADR-014-lineage-layout.md).
 /// </summary>

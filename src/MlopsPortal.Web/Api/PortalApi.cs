@@ -20,10 +20,12 @@ public static class PortalApi
 
     public static void MapPortalApi(this IEndpointRouteBuilder app)
     {
+        // Errors need no filter here: ApiExceptionHandler and the API's status-code pages answer them (ApiProblems).
         var api = app.MapGroup(Prefix)
-            .AddEndpointFilter<ProblemDetailsFilter>()
             .AddEndpointFilter<ReadOnlyTokenFilter>()
             .WithTags("portal");
+        // Read-only tokens are documented as GET/HEAD: every GET answers HEAD too (the server sends no body).
+        ((IEndpointConventionBuilder)api).Add(AnswerHeadLikeGet);
 
         api.MapGet("/me", async (ClaimsPrincipal principal, UserAdminService admin, ApiTokenService tokens, CancellationToken ct) =>
             {
@@ -106,32 +108,15 @@ public static class PortalApi
     public static RouteHandlerBuilder RequirePolicy(this RouteHandlerBuilder builder, string policy) =>
         builder.RequireAuthorization(new AuthorizeAttribute(policy) { AuthenticationSchemes = ApiTokenAuthenticationHandler.SchemeName });
 
+    private static void AnswerHeadLikeGet(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<HttpMethodMetadata>().LastOrDefault() is { } methods
+            && methods.HttpMethods.Contains(HttpMethods.Get) && !methods.HttpMethods.Contains(HttpMethods.Head))
+            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head]));
+    }
+
     private static TokenInfo ToInfo(ApiToken t) =>
         new(t.Id, t.Name, t.Prefix, t.ReadOnly, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
-}
-
-/// <summary>Maps the services' exceptions to RFC 7807 problem details.</summary>
-public sealed class ProblemDetailsFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (PortalValidationException e)
-        {
-            return Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message);
-        }
-        catch (PortalForbiddenException e)
-        {
-            return Results.Problem(statusCode: 403, title: "Forbidden", detail: e.Message);
-        }
-        catch (PortalNotFoundException e)
-        {
-            return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
-        }
-    }
 }
 
 /// <summary>A read-only token may read (GET, HEAD) and nothing else.</summary>
@@ -142,8 +127,7 @@ public sealed class ReadOnlyTokenFilter : IEndpointFilter
         var http = context.HttpContext;
         if (http.User.HasClaim(ApiTokenAuthenticationHandler.ReadOnlyClaim, "true")
             && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-            return ValueTask.FromResult<object?>(Results.Problem(statusCode: 403, title: "Forbidden",
-                detail: "This API token is read-only."));
+            throw new PortalForbiddenException("This API token is read-only.");
         return next(context);
     }
 }

@@ -33,15 +33,7 @@ public static class PortalExports
         app.MapGet("/exports/dataset-versions/{id:guid}/preview.csv", async (Guid id, HttpContext http, DatasetService datasets) =>
         {
             var actor = Actor.FromPrincipal(http.User);
-            DatasetPreview preview;
-            try
-            {
-                preview = await datasets.PreviewAsync(actor, id, DatasetService.PreviewRows, http.RequestAborted);
-            }
-            catch (PortalNotFoundException e)
-            {
-                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
-            }
+            var preview = await datasets.PreviewAsync(actor, id, DatasetService.PreviewRows, http.RequestAborted);
             var csv = new StringBuilder();
             csv.AppendJoin(',', preview.Header.Select(CsvCells.Text)).Append("\r\n");
             foreach (var row in preview.Rows)
@@ -51,29 +43,15 @@ public static class PortalExports
 
         app.MapGet("/exports/reports/{id:guid}.pdf", async (Guid id, HttpContext http, MlopsPortal.Core.Reports.ReportService reports) =>
         {
-            try
-            {
-                var (report, pdf) = await reports.OpenAsync(Actor.FromPrincipal(http.User), id, http.RequestAborted);
-                return Results.File(pdf, "application/pdf", report.FileName);
-            }
-            catch (PortalNotFoundException e)
-            {
-                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
-            }
+            var (report, pdf) = await reports.OpenAsync(Actor.FromPrincipal(http.User), id, http.RequestAborted);
+            return Results.File(pdf, "application/pdf", report.FileName);
         }).RequireAuthorization(Policies.ReadReports);
 
         // A version's package for the browser (the API's /package needs a token).
         app.MapGet("/exports/model-versions/{id:guid}/package", async (Guid id, MlopsPortal.Core.Training.TrainingService training, HttpContext http) =>
         {
-            try
-            {
-                var view = await training.GetVersionAsync(id, http.RequestAborted);
-                return Results.File(training.OpenPackage(view.Version), "application/zip", $"{view.ModelSlug}-v{view.Version.Number}.zip");
-            }
-            catch (PortalNotFoundException e)
-            {
-                return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
-            }
+            var view = await training.GetVersionAsync(id, http.RequestAborted);
+            return Results.File(training.OpenPackage(view.Version), "application/zip", $"{view.ModelSlug}-v{view.Version.Number}.zip");
         }).RequireAuthorization(Policies.SignedIn);
 
         // The browser's upload: a plain HTTP request (not the Blazor circuit), so the file streams to
@@ -88,34 +66,16 @@ public static class PortalExports
 
     /// <summary>
     /// The browser's uploads: plain HTTP requests (not the Blazor circuit), so the file streams to disk with the XHR's
-    /// progress events. Cookie-authenticated, so they check the antiforgery token; errors come back as problem details.
+    /// progress events. Cookie-authenticated, so they check the antiforgery token; errors become problem details in
+    /// <see cref="ApiExceptionHandler"/>, like the API's.
     /// </summary>
     private static async Task<IResult> BrowserUploadAsync(HttpContext http, IAntiforgery antiforgery, Func<Task<IResult>> receive)
     {
-        try
-        {
-            // Without the header, the antiforgery check would read the whole multipart body looking for a form field.
-            if (string.IsNullOrEmpty(http.Request.Headers[UploadTokenHeader]))
-                throw new AntiforgeryValidationException("no token header");
-            await antiforgery.ValidateRequestAsync(http);
-            return await receive();
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return Results.Problem(statusCode: 400, title: "Invalid request", detail: "The page's security token is missing or stale: reload the page and upload again.");
-        }
-        catch (PortalValidationException e)
-        {
-            return Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message);
-        }
-        catch (PortalForbiddenException e)
-        {
-            return Results.Problem(statusCode: 403, title: "Forbidden", detail: e.Message);
-        }
-        catch (PortalNotFoundException e)
-        {
-            return Results.Problem(statusCode: 404, title: "Not found", detail: e.Message);
-        }
+        // Without the header, the antiforgery check would read the whole multipart body looking for a form field.
+        if (string.IsNullOrEmpty(http.Request.Headers[UploadTokenHeader]))
+            throw new AntiforgeryValidationException("no token header");
+        await antiforgery.ValidateRequestAsync(http);
+        return await receive();
     }
 
     /// <summary>The audit page's filter, as its export links carry it (AuditFilter.ToQuery); unreadable times are ignored.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Features;
 using MlopsPortal.Core.Reports;
 using MlopsPortal.Core.Security;
 
@@ -10,8 +11,8 @@ public sealed record PeriodReportRequest(DateTime From, DateTime To);
 /// <summary>/api/v1/reports: generate (jobs), list, download and verify signed compliance reports.</summary>
 public static class ReportsApi
 {
-    /// <summary>Largest PDF accepted for verification.</summary>
-    public const long MaxVerifyBytes = 100L << 20;
+    /// <summary>Largest PDF accepted for verification (the page's file picker reads the same).</summary>
+    public const long MaxVerifyBytes = InputLimits.ReportVerifyBytes;
 
     public static void MapReportsApi(this RouteGroupBuilder api)
     {
@@ -51,9 +52,21 @@ public static class ReportsApi
 
         api.MapPost("/reports/verify", async (HttpRequest request, ClaimsPrincipal principal, ReportService reports, CancellationToken ct) =>
             {
+                var tooLarge = new BadHttpRequestException(
+                    $"The file is larger than the limit of {MaxVerifyBytes >> 20} MiB for verification; reports the portal signs are far smaller.",
+                    StatusCodes.Status413PayloadTooLarge);
+                // Kestrel stops a longer body as it arrives; the declared length is refused before anything is read.
+                if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                    size.MaxRequestBodySize = MaxVerifyBytes;
+                if (request.ContentLength > MaxVerifyBytes) throw tooLarge;
                 using var buffer = new MemoryStream();
-                await request.Body.CopyToAsync(buffer, ct);
-                if (buffer.Length > MaxVerifyBytes) throw new PortalValidationException($"The file is larger than {MaxVerifyBytes >> 20} MiB.");
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+                {
+                    if (buffer.Length + read > MaxVerifyBytes) throw tooLarge;
+                    buffer.Write(chunk, 0, read);
+                }
                 return await reports.VerifyAsync(Actor.FromPrincipal(principal), buffer.ToArray(), ct);
             })
             .RequirePolicy(Policies.ReadReports)

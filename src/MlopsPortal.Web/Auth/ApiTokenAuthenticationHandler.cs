@@ -47,18 +47,14 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Results.Problem(statusCode: 401, title: "Unauthorized",
-            detail: "Send a personal API token: Authorization: Bearer mlp_… (create one under API tokens).")
-            .ExecuteAsync(Context);
+        await Api.ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized,
+            "Send a personal API token: Authorization: Bearer mlp_… (create one under API tokens).");
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await Results.Problem(statusCode: 403, title: "Forbidden",
-            detail: "The token's owner does not hold a role that this endpoint allows (docs/roles.md).")
-            .ExecuteAsync(Context);
+        await Api.ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden,
+            "The token's owner does not hold a role that this endpoint allows (docs/roles.md).");
     }
 }

@@ -95,8 +95,8 @@ public static partial class PortalCommandLine
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             if (options.Provider == DatabaseProvider.Sqlite)
                 Directory.CreateDirectory(host.Services.GetRequiredService<PortalPaths>().DataDirectory);
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            await db.Database.MigrateAsync(ct);
+            var pending = await PortalDatabase.MigrateAsync(db, options.Provider, host.Services.GetRequiredService<PortalPaths>(),
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MlopsPortal.Database"), ct);
             await QuartzSchema.ApplyAsync(db, options.Provider, ct);
             if (json) await context.WriteJsonAsync(new { provider = options.Provider.ToString(), applied = pending });
             else await context.Output.WriteLineAsync(pending.Count == 0

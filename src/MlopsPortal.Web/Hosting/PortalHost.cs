@@ -41,9 +41,18 @@ public static class PortalHost
     private static void UsePortalPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // One error path: ApiExceptionHandler answers the API, uploads and exports with problem+json; pages get /Error.
+        // A bad request (a form without its antiforgery token, a value that does not bind) keeps its 4xx status.
         if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Error", CreateScopeForErrors = true, StatusCodeSelector = StatusOf,
+            });
+        else
+            app.UseWhen(ApiProblems.Handles, api => api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf }));
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Inside the page re-execution: an API status without a body (no route, wrong method) is answered here first.
+        app.UseWhen(ApiProblems.Handles, api => api.UseStatusCodePages(ApiProblems.WriteStatusAsync));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<TwoFactorEnrollmentMiddleware>();
@@ -60,6 +69,8 @@ public static class PortalHost
             ResponseWriter = HealthResponse.WriteAsync,
         }).AllowAnonymous();
     }
+
+    private static int StatusOf(Exception e) => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
 
     /// <summary>Migrates (SQLite by default), seeds demo users on an empty database and prints their passwords.</summary>
     public static async Task<IReadOnlyList<DemoCredential>> PrepareAsync(WebApplication app, TextWriter console)

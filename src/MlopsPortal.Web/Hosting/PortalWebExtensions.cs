@@ -89,6 +89,10 @@ public static class PortalWebExtensions
         });
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // A body or query value that does not bind throws (with the parameter named) instead of a bare 400, so that
+        // ApiExceptionHandler can answer it like every other error.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer<BearerSecurityTransformer>());
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
         return builder;

@@ -136,6 +136,37 @@ public abstract class AuditChainTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ShouldReportTamperingNamingTheHead_WhenTheHeadRowIsDeleted()
+    {
+        await AppendAsync(3);
+        await SqlAsync("DELETE FROM [AuditChainHead]");
+        var result = await VerifyAsync();
+        result.Intact.ShouldBeFalse();
+        result.EventsChecked.ShouldBe(3);
+        result.FirstBrokenSequence.ShouldBe(4);
+        result.Problem!.ShouldContain("AuditChainHead");
+        result.Problem!.ShouldContain("missing");
+    }
+
+    [Fact]
+    public async Task ShouldRefuseAuditedWritesWithAClearError_WhenTheHeadRowIsMissing()
+    {
+        await AppendAsync(2);
+        await SqlAsync("DELETE FROM [AuditChainHead]");
+        await using (var scope = _portal.Scope())
+        {
+            var db = _portal.Get<PortalDbContext>(scope);
+            db.Audit("cli:test", "test.event", "thing", "after");
+            var error = await Should.ThrowAsync<AuditChainHeadMissingException>(() => db.SaveChangesAsync());
+            error.Message.ShouldContain("AuditChainHead");
+            error.Message.ShouldContain("audit verify");
+            await Should.ThrowAsync<AuditChainHeadMissingException>(() => _portal.Get<AuditTrailService>(scope).HeadAsync(Auditor));
+        }
+        await using var check = _portal.Scope();
+        (await _portal.Get<PortalDbContext>(check).AuditEvents.CountAsync()).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task ShouldRefuseTheSave_WhenAGovernedChangeHasNoAuditEvent()
     {
         await using var scope = _portal.Scope();

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Testing;
@@ -71,5 +73,36 @@ public sealed class MigrationsTests
         tables.ShouldContain("qrtz_fired_triggers");
         tables.ShouldContain("qrtz_scheduler_state");
         tables.ShouldContain("qrtz_locks");
+    }
+
+    [Fact]
+    public async Task ShouldCopyTheDatabaseFirstAndWarnAboutNothing_WhenAnExistingSqliteDatabaseIsUpgraded()
+    {
+        using var dir = new TempDirectory();
+        var paths = new PortalPaths(dir.Path);
+        var logs = new LogCapture();
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        PortalDatabase.Configure(options, DatabaseProvider.Sqlite, $"Data Source={paths.SqliteFile};Pooling=False");
+        options.UseLoggerFactory(Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs)));
+        await using (var db = new PortalDbContext(options.Options))
+        {
+            // A portal of an earlier release: migrated up to the approvals, with one event in its trail.
+            await db.Database.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("20261123224431_Approvals");
+            db.Audit("cli:test", "test.event", "thing", "1");
+            await db.SaveChangesAsync();
+        }
+        await using (var db = new PortalDbContext(options.Options))
+        {
+            var applied = await PortalDatabase.MigrateAsync(db, DatabaseProvider.Sqlite, paths, logs.CreateLogger("MlopsPortal.Database"));
+            applied.ShouldContain("20261124015806_ProductionLoop");
+            (await db.AuditEvents.CountAsync()).ShouldBe(1);
+        }
+        var backup = Directory.GetFiles(Path.Combine(dir.Path, "backups")).ShouldHaveSingleItem();
+        backup.ShouldContain("before-20261124015806_ProductionLoop");
+        await using (var copy = PortalDatabase.CreateContext(DatabaseProvider.Sqlite, $"Data Source={backup};Pooling=False"))
+            (await copy.Database.GetAppliedMigrationsAsync()).Last().ShouldBe("20261123224431_Approvals");
+        logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning).ShouldBeEmpty(string.Join("\n", logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message)));
+        logs.Entries.ShouldContain(e => e.Message.Contains(backup) && e.Message.Contains("outside a transaction"));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -75,7 +75,45 @@ public sealed class RegisterPathTests : IAsyncLifetime
     [Fact]
     public async Task ShouldSaySo_WhenTheFileDoesNotExist() =>
         (await Should.ThrowAsync<PortalValidationException>(() => Service.RegisterPathAsync(Engineer, Path.Combine(Allowed, "missing.csv"), "x")))
-            .Message.ShouldContain("cannot be opened");
+            .Message.ShouldContain("does not exist");
+
+    [Fact]
+    public async Task ShouldAnswerOneSentence_WhateverThePathOutsideTheFoldersIs()
+    {
+        // Readable, unreadable, missing, a folder: outside the allowed folders they must all read the same, or the
+        // answers map the server's files.
+        var paths = new[] { "/etc/shadow", "/etc/passwd", "/etc/does-not-exist", "/root", "/root/.bashrc", "/proc/self/environ", Path.Combine(Outside, "secret.csv") };
+        var messages = new List<string>();
+        foreach (var path in paths)
+        {
+            var e = await Should.ThrowAsync<PortalValidationException>(() => Service.RegisterPathAsync(Engineer, path, "probe"));
+            messages.Add(e.Message.Replace(path, "PATH"));
+        }
+        messages.Distinct().Count().ShouldBe(1, string.Join("\n", messages));
+        messages[0].ShouldContain("is not inside an allowed folder");
+    }
+
+    [Fact]
+    public async Task ShouldRefuseAtOnce_WhenThePathIsANamedPipeOrAFolder()
+    {
+        var pipe = Path.Combine(Allowed, "pipe.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+            await mkfifo.WaitForExitAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var task = Service.RegisterPathAsync(Engineer, pipe, "pipe");
+        (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10)))).ShouldBe(task, "registering a named pipe hangs");
+        (await Should.ThrowAsync<PortalValidationException>(() => task)).Message.ShouldContain("is not a regular file");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+
+        Directory.CreateDirectory(Path.Combine(Allowed, "folder.csv"));
+        (await Should.ThrowAsync<PortalValidationException>(() => Service.RegisterPathAsync(Engineer, Path.Combine(Allowed, "folder.csv"), "folder")))
+            .Message.ShouldContain("is not a regular file");
+    }
+
+    [Fact]
+    public async Task ShouldRefuseWithASentence_WhenThePathHoldsANulCharacter() =>
+        (await Should.ThrowAsync<PortalValidationException>(() => Service.RegisterPathAsync(Engineer, Path.Combine(Allowed, "good.csv\0.txt"), "nul")))
+            .Message.ShouldContain("control character");
 
     [Fact]
     public async Task ShouldForbid_WhenTheActorIsABusinessStakeholder() =>

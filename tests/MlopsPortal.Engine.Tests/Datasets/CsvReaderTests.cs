@@ -97,6 +97,8 @@ public sealed class CsvReaderTests
     [InlineData("a,b,c\n1,2,3\n4,5\n", "2 fields but the header has 3", 3, 3)]
     [InlineData("a,b\n1,\"open\n2,3\n", "not closed before the end of the file", 2, 2)]
     [InlineData("a,b\n1,\"x\"y\n", "after a closing quote", 2, 2)]
+    [InlineData("\n\n\n\n", "no header: it holds only blank lines", 5, 1)]
+    [InlineData("\r\n  \r\n\r\n", "no header: it holds only blank lines", 4, 1)]
     public void ShouldNameTheLineAndColumn_WhenTheTextIsMalformed(string text, string reason, long line, int column)
     {
         var e = Should.Throw<CsvFormatException>(() => ReadAll(text));
@@ -144,5 +146,14 @@ public sealed class CsvReaderTests
         rows.Count.ShouldBe(20_000);
         rows[^1].ShouldBe(["19999", "row 19999, with a comma"]);
         reader.RowLine.ShouldBe(20_001);
+    }
+
+    [Fact]
+    public void ShouldSkipBlankLinesBeforeTheHeader_WhenTheFileStartsWithThem()
+    {
+        using var reader = new CsvReader(new MemoryStream("\n  \na,b\n1,2\n"u8.ToArray()));
+        reader.Header.ShouldBe(["a", "b"]);
+        reader.Read().ShouldBeTrue();
+        reader.FieldString(1).ShouldBe("2");
     }
 }

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
 
@@ -96,6 +99,24 @@ public sealed class ApiTests : IAsyncLifetime
         var result = await Client(token).GetFromJsonAsync<JsonElement>("api/v1/audit/verify");
         result.GetProperty("intact").GetBoolean().ShouldBeTrue();
         result.GetProperty("eventsChecked").GetInt64().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task ShouldAnswerABrokenChainAndRefuseWrites_WhenTheHeadRowIsDeleted()
+    {
+        var token = await _host.CreateTokenAsync("auditor@x.test");
+        await using (var scope = _host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("DELETE FROM \"AuditChainHead\"");
+
+        var verify = await Client(token).GetAsync("api/v1/audit/verify");
+        verify.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var result = await verify.Content.ReadFromJsonAsync<JsonElement>();
+        result.GetProperty("intact").GetBoolean().ShouldBeFalse();
+        result.GetProperty("problem").GetString()!.ShouldContain("AuditChainHead");
+
+        var anchor = await Client(token).PostAsJsonAsync("api/v1/audit/anchors", new { purpose = "x" });
+        anchor.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ProblemAsync(anchor)).GetProperty("detail").GetString()!.ShouldContain("AuditChainHead");
     }
 
     [Fact]

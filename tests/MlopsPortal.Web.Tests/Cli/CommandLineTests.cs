@@ -21,7 +21,7 @@ public sealed class CommandLineTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await PortalCommandLine.RunAsync([.. args, "--data-dir", _dir.Path, "--Demo:SeedUsers=false"], output, error);
+        var exit = await PortalCommandLine.RunAsync([.. args, "--data-dir", _dir.Path, "--Demo:SeedUsers=false", $"--{TestCertificates.Setting}={TestCertificates.DataProtectionPath}"], output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -72,6 +72,21 @@ public sealed class CommandLineTests : IDisposable
         var broken = await RunAsync("audit", "verify");
         broken.Exit.ShouldBe(3);
         broken.Out.ShouldContain("BROKEN at sequence 2");
+    }
+
+    [Fact]
+    public async Task ShouldExitWith3NamingTheHead_WhenTheChainHeadRowIsDeleted()
+    {
+        (await RunAsync("user", "add", "a@x.test", "--role", "Auditor")).Exit.ShouldBe(0);
+        await using (var db = PortalDatabase.CreateContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_dir.Path, "portal.db")}"))
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM AuditChainHead");
+
+        var broken = await RunAsync("audit", "verify");
+        broken.Exit.ShouldBe(3, broken.Err);
+        broken.Out.ShouldContain("AuditChainHead");
+        var json = await RunAsync("audit", "verify", "--json");
+        json.Exit.ShouldBe(3, json.Err);
+        JsonDocument.Parse(json.Out).RootElement.GetProperty("intact").GetBoolean().ShouldBeFalse();
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed class RoleMatrixTests : IAsyncLifetime
             if (isPage)
                 result[route] = e;
             else
-                foreach (var method in e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                // HEAD is answered wherever GET is, with GET's roles (docs/roles.md): the table lists GET only.
+                foreach (var method in (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Where(m => m != "HEAD"))
                     result[$"{method} {route}"] = e;
         }
         return result;
@@ -183,6 +184,11 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     break;
                 case "audit.verify": await scope.ServiceProvider.GetRequiredService<AuditTrailService>().VerifyAsync(actor); break;
                 case "token.create-own": await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(actor, actor.UserId!, "m", 1, true); break;
+                case "token.revoke-others":
+                    var tokens = scope.ServiceProvider.GetRequiredService<ApiTokenService>();
+                    var theirs = await tokens.CreateAsync(Actor.Cli(), target.Id, "theirs", 1, true);
+                    await tokens.RevokeAsync(actor, theirs.Token.Id);
+                    break;
                 case "schedule.edit": await Schedules(scope).UpdateAsync(actor, await RetentionScheduleAsync(scope), "0 30 3 * * ?", "UTC"); break;
                 case "schedule.pause": await Schedules(scope).PauseAsync(actor, await RetentionScheduleAsync(scope)); await Schedules(scope).ResumeAsync(Actor.Cli(), await RetentionScheduleAsync(scope)); break;
                 case "schedule.resume":

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.AuditTrail;
 
 namespace MlopsPortal.Core.Scheduling.Jobs;
@@ -32,8 +33,11 @@ public sealed class ExpireApprovalRequestsJob(JobServices services) : PortalJob(
     }
 }
 
-/// <summary>Deletes finished job history and gone worker rows older than the retention settings (idempotent).</summary>
-public sealed class ApplyRetentionJob(JobServices services) : PortalJob(services)
+/// <summary>
+/// Deletes finished job history and gone worker rows older than the retention settings, and sweeps what killed processes
+/// left in the artifact store (<see cref="ArtifactSweeper"/>). Idempotent.
+/// </summary>
+public sealed class ApplyRetentionJob(JobServices services, ArtifactSweeper sweeper) : PortalJob(services)
 {
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
@@ -45,10 +49,14 @@ public sealed class ApplyRetentionJob(JobServices services) : PortalJob(services
             .Select(r => r.Id).ToListAsync(ct);
         var nodes = await db.WorkerNodes.Where(n => n.LastCheckInAt < nodeCutoff).ExecuteDeleteAsync(ct);
         context.Progress.Log($"{old.Count} finished run(s) before {historyCutoff:yyyy-MM-dd}; removed {nodes} gone node(s).");
-        return new JobOutcome($"Deleted {old.Count} job run(s) older than {Services.Options.JobHistoryRetentionDays} days and {nodes} gone node(s).")
+        var swept = await sweeper.FindAndDeleteAsync(ct);
+        context.Progress.Log(swept.Describe());
+        return new JobOutcome($"Deleted {old.Count} job run(s) older than {Services.Options.JobHistoryRetentionDays} days and {nodes} gone node(s). {swept.Describe()}")
         {
             Persist = async (tx, c) =>
             {
+                var actor = Security.Actor.Job(context.Run.JobKey).AuditName;
+                ArtifactSweeper.Audit(tx, actor, swept);
                 if (old.Count == 0) return;
                 // Log lines go with their runs (cascade); the audit events about the runs stay.
                 foreach (var chunk in old.Chunk(500))
@@ -56,7 +64,7 @@ public sealed class ApplyRetentionJob(JobServices services) : PortalJob(services
                     var ids = chunk.ToList();
                     tx.JobRuns.RemoveRange(await tx.JobRuns.Where(r => ids.Contains(r.Id)).ToListAsync(c));
                 }
-                tx.Audit(Security.Actor.Job(context.Run.JobKey).AuditName, "job-history.deleted", "job-run", "retention",
+                tx.Audit(actor, "job-history.deleted", "job-run", "retention",
                     new { count = old.Count, before = AuditChain.FormatTime(historyCutoff) });
             },
         };

@@ -20,11 +20,17 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         uri ??= "";
 
-        // Prevent open redirects.
+        // Prevent open redirects: a path of this site stays, an address of this site becomes its path, anything else
+        // (another site, "//host", "/\\host") goes home. ToBaseRelativePath alone throws for another site's address,
+        // which threw the successful sign-in away with a 500.
         if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+            || uri.StartsWith("//", StringComparison.Ordinal) || uri.StartsWith("/\\", StringComparison.Ordinal))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            uri = Uri.TryCreate(uri, UriKind.Absolute, out var absolute)
+                  && absolute.Scheme is "http" or "https"
+                  && absolute.ToString().StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase)
+                ? navigationManager.ToBaseRelativePath(absolute.ToString())
+                : "";
         }
 
         navigationManager.NavigateTo(uri);

@@ -146,7 +146,7 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
         var page = await portal.NewPageAsync();
         await portal.SignInAsync(page, email);
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
-        const string background = "() => getComputedStyle(document.querySelector('.mud-layout') ?? document.body).backgroundColor";
+        const string background = "() => getComputedStyle(document.body).backgroundColor";
         var light = await page.EvaluateAsync<string>(background);
         await page.ClickAsync("[data-testid=theme-toggle]");
         await page.WaitForFunctionAsync($"() => ({background})() !== '{light}'");

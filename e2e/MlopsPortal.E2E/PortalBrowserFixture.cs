@@ -72,8 +72,16 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(20_000);
+        // Every page records what the Content-Security-Policy blocked (AccessibilityTests asserts there is nothing).
+        await context.AddInitScriptAsync(CspRecorder);
         return await context.NewPageAsync();
     }
+
+    private const string CspRecorder =
+        "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));";
+
+    /// <summary>What the page's Content-Security-Policy blocked since it loaded.</summary>
+    public static Task<string[]> CspViolationsAsync(IPage page) => page.EvaluateAsync<string[]>("() => window.__cspViolations ?? []");
 
     /// <summary>Signs in through the form (and the authenticator step where the user has one).</summary>
     public async Task SignInAsync(IPage page, string email, string password = PortalTestHost.Password)

@@ -41,6 +41,7 @@ public static class PortalHost
     private static void UsePortalPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         // One error path: ApiExceptionHandler answers the API, uploads and exports with problem+json; pages get /Error.
         // A bad request (a form without its antiforgery token, a value that does not bind) keeps its 4xx status.
         if (!app.Environment.IsDevelopment())
@@ -59,8 +60,9 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
+        // The portal's own Content-Security-Policy (SecurityHeadersMiddleware) carries frame-ancestors: no second header.
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapPortalApi();
         app.MapPortalExports();

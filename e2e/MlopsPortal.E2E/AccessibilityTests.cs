@@ -25,7 +25,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
 
     private static readonly AxeRunOptions Options = new()
     {
-        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     };
 
     public static TheoryData<string> Audiences => new(Roles.All.Append(RolesDocument.Anonymous));
@@ -36,24 +36,52 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
     {
         var paths = await PagesAsync(role);
         paths.Count.ShouldBeGreaterThan(role == RolesDocument.Anonymous ? 3 : 25);
-        var page = await portal.NewPageAsync();
+        var first = await portal.NewPageAsync();
         if (role != RolesDocument.Anonymous)
-            await portal.SignInAsync(page, PortalBrowserFixture.UserFor(role));
+            await portal.SignInAsync(first, PortalBrowserFixture.UserFor(role));
 
-        var problems = new List<string>();
-        foreach (var path in paths)
+        // Three tabs of one signed-in browser share the pages: the portal and Chromium keep both cores busy.
+        var tabs = new List<IPage> { first };
+        for (var i = 1; i < Tabs; i++) tabs.Add(await first.Context.NewPageAsync());
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(paths);
+        var problems = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Task.WhenAll(tabs.Select(async tab =>
         {
-            await page.GotoAsync(path.TrimStart('/'));
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await page.Locator("h1").First.WaitForAsync();
-            foreach (var blocked in await PortalBrowserFixture.CspViolationsAsync(page))
-                problems.Add($"{path}: the Content-Security-Policy blocked {blocked}");
-            var result = await page.RunAxe(Options);
-            foreach (var v in result.Violations.Where(v => v.Impact is "critical" or "serious"))
-                problems.Add($"{path}: {v.Impact} {v.Id} — {v.Help} — at {string.Join("; ", v.Nodes.Take(3).Select(n => n.Target.ToString()))}");
+            while (queue.TryDequeue(out var path))
+                foreach (var problem in await CheckAsync(tab, path))
+                    problems.Add(problem);
+        }));
+        await first.Context.CloseAsync();
+        problems.ShouldBeEmpty($"{role} opened {paths.Count} pages:\n" + string.Join("\n", problems.Order()));
+    }
+
+    private const int Tabs = 3;
+
+    /// <summary>Opens one page as a person would (its prerendered content, then the live circuit) and lists what is wrong.</summary>
+    private static async Task<List<string>> CheckAsync(IPage page, string path)
+    {
+        var problems = new List<string>();
+        await page.GotoAsync(path.TrimStart('/'));
+        await page.Locator("h1").First.WaitForAsync();
+        // Interactive pages are checked once the circuit has rendered them; the Identity pages are static.
+        if (!path.StartsWith("/Account/", StringComparison.Ordinal))
+        {
+            try
+            {
+                await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            }
+            catch (TimeoutException)
+            {
+                problems.Add($"{path}: the page never became interactive (its circuit did not start or failed)");
+                return problems;
+            }
         }
-        await page.Context.CloseAsync();
-        problems.ShouldBeEmpty($"{role} opened {paths.Count} pages:\n" + string.Join("\n", problems));
+        foreach (var blocked in await PortalBrowserFixture.CspViolationsAsync(page))
+            problems.Add($"{path}: the Content-Security-Policy blocked {blocked}");
+        var result = await page.RunAxe(Options);
+        foreach (var v in result.Violations.Where(v => v.Impact is "critical" or "serious"))
+            problems.Add($"{path}: {v.Impact} {v.Id} — {v.Help} — at {string.Join("; ", v.Nodes.Take(3).Select(n => n.Target.ToString()))}");
+        return problems;
     }
 
     /// <summary>The pages the role may open, with their route parameters filled from the demo workspace.</summary>

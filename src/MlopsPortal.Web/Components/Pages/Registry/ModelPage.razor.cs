@@ -29,7 +29,7 @@ public sealed partial class ModelPage
     private bool IsNew => Slug is null;
     private ModelForm form = new();
     private Model? saved;
-    private bool inProduction, canEdit, canEditCriteria, loaded, notFound;
+    private bool inProduction, canEdit, canEditCriteria, loaded, notFound, mayNotCreate;
     private int tab;
     private IReadOnlyList<(string UserName, string DisplayName)> users = [];
 
@@ -47,15 +47,13 @@ public sealed partial class ModelPage
     {
         // The same component serves /models/new and, after "Create", /models/{slug}: start clean.
         ActionError = null;
-        notFound = false;
+        notFound = mayNotCreate = false;
         tab = 0;
         if (IsNew)
         {
-            if (!canEdit)
-            {
-                Navigation.NavigateTo("/Account/AccessDenied");
-                return;
-            }
+            // Registering a model is for its editors: others read why, inside the normal layout.
+            mayNotCreate = !canEdit;
+            if (mayNotCreate) return;
             form = new ModelForm { Owners = [Actor.Name] };
             saved = null;
         }

@@ -75,6 +75,7 @@ public static class PortalCoreExtensions
         services.AddSingleton<Drift.DriftService>();
         services.AddSingleton<Lineage.LineageService>();
         services.AddSingleton<Display.ActorNameService>();
+        services.AddSingleton<AuditSentenceService>();
         services.AddSingleton<Monitoring.OutcomeService>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<Dashboards.DashboardService>();

@@ -73,6 +73,7 @@ public static class PortalCoreExtensions
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Approvals.BusinessReviewService>();
         services.AddSingleton<Drift.DriftService>();
+        services.AddSingleton<Drift.DriftAlertFeed>();
         services.AddSingleton<Lineage.LineageService>();
         services.AddSingleton<Display.ActorNameService>();
         services.AddSingleton<AuditSentenceService>();

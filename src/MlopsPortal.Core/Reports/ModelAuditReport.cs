@@ -18,7 +18,7 @@ namespace MlopsPortal.Core.Reports;
 /// What a model audit report says about one model version, section by section (capability 12), read from the same rows
 /// the web pages read and drawn through <see cref="PdfReport"/>. A section whose evidence does not exist yet says so.
 /// </summary>
-internal sealed class ModelAuditReport(PortalDbContext db, LineageService lineage, ActorNameService actorNames, AuditSentenceService sentences)
+internal sealed partial class ModelAuditReport(PortalDbContext db, LineageService lineage, ActorNameService actorNames, AuditSentenceService sentences)
 {
     /// <summary>People and jobs in words: actor strings and bare user names → display names (filled before drawing).</summary>
     private IReadOnlyDictionary<string, ActorDisplay> _actors = new Dictionary<string, ActorDisplay>();
@@ -84,7 +84,7 @@ internal sealed class ModelAuditReport(PortalDbContext db, LineageService lineag
         pdf.KeyValues(
         [
             ("Name", $"{model.DisplayName} ({model.Slug})"), ("Description", Or(model.Description)), ("Intended use", Or(model.UseCase)),
-            ("Task", ModelService.TaskName(model.Task)), ("Label", $"{model.LabelColumn}{(model.PositiveLabel is null ? "" : $" (positive: {model.PositiveLabel})")}"),
+            ("Task", DisplayNames.Of(model.Task)), ("Label", $"{model.LabelColumn}{(model.PositiveLabel is null ? "" : $" (positive: {model.PositiveLabel})")}"),
             ("Features", string.Join(", ", model.FeatureColumns)), ("Sensitive attributes", model.SensitiveAttributes.Count == 0 ? "none declared" : string.Join(", ", model.SensitiveAttributes)),
             ("Decision threshold", Num(model.DecisionThreshold, "0.###")), ("Owners", People(model.Owners)), ("Risk tier", model.RiskTier.ToString()),
             ("Known limitations", Or(model.KnownLimitations)),
@@ -294,7 +294,7 @@ internal sealed class ModelAuditReport(PortalDbContext db, LineageService lineag
                 pdf.Paragraph($"GATES OVERRIDDEN by {Who(r.GateOverrideBy)} at {Time(r.GateOverrideAt)}: {r.GateOverrideReason}", bold: true, alert: true);
             pdf.Table([new("Gate", 1.3), new("Result", 0.7), new("Evidence", 3)],
                 r.Gates.Select(g => (IReadOnlyList<string>)[DisplayNames.Words(g.Gate), !g.Passed ? "FAIL" : g.Warning ? "warning" : "pass",
-                    g.Summary + Evidence(g) + (g.Details is { Count: > 0 } d ? " — " + string.Join("; ", d) : "")]),
+                    Named(g.Summary + Evidence(g) + (g.Details is { Count: > 0 } d ? " — " + string.Join("; ", d) : ""))]),
                 alert: i => !r.Gates[i].Passed);
             var mine = signOffs.Where(s => s.RequestId == r.Id).ToList();
             if (mine.Count == 0) pdf.Paragraph("No sign-offs yet.", muted: true);
@@ -440,8 +440,8 @@ internal sealed class ModelAuditReport(PortalDbContext db, LineageService lineag
 
         pdf.Heading("Appendix: audit events about this version");
         var said = await sentences.SentencesAsync(events, ct);
-        pdf.Table([new("#", 0.5, true), new("Time (UTC)", 1.1), new("What happened", 3.4), new("Action", 1.4), new("Hash", 0.9)],
-            events.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(Inv), e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", Inv), said[e.Sequence], e.Action, e.Hash[..12]]),
+        pdf.Table([new("#", 0.5, true), new("Time (UTC)", 1.1), new("What happened", 3.2), new("Action", 1.6), new("Hash", 1)],
+            events.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(Inv), e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", Inv), said[e.Sequence], e.Action, e.Hash[..10]]),
             small: true);
     }
 
@@ -483,6 +483,12 @@ internal sealed class ModelAuditReport(PortalDbContext db, LineageService lineag
 
     /// <summary>"dana@x.test (Business stakeholder)" → "Dana Stakeholder (Business stakeholder)".</summary>
     private string Signer(string signedBy) => signedBy.IndexOf(" (", StringComparison.Ordinal) is var at and > 0 ? Who(signedBy[..at]) + signedBy[at..] : Who(signedBy);
+
+    /// <summary>Stored text (a gate's details) with its "user:NAME" actors in words.</summary>
+    private string Named(string text) => UserActor().Replace(text, m => Who(m.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"user:[^\s;,()]+[^\s;,().]")]
+    private static partial System.Text.RegularExpressions.Regex UserActor();
 
     /// <summary>A gate's evidence by name (" [Evaluation of credit-risk v3]"), never by id.</summary>
     private string Evidence(GateResult g) =>

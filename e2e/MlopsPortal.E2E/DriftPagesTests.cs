@@ -101,6 +101,7 @@ public sealed class DriftPagesTests(PortalBrowserFixture portal)
         verdicts.ShouldNotContain("No dataset drift", Case.Insensitive);
         (await page.InnerTextAsync("[data-testid=drift-columns]")).ShouldContain("1 new category: central");
         await page.Locator("[data-testid=toggle-chart]", new() { HasText = "region" }).ClickAsync();
+        await page.Locator("[data-testid=drift-histogram][data-column=region] svg text").First.WaitForAsync();
         var labels = await page.Locator("[data-testid=drift-histogram][data-column=region] svg text").AllTextContentsAsync();
         labels.ShouldBe(["central (new)", "east", "north", "south", "west"]);
         await TrainingPagesTests.ShouldReadWordsNotCodesAsync(page);

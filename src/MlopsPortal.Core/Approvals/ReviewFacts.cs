@@ -72,7 +72,7 @@ public static class ReviewFacts
             var impact = judged?.DisparateImpactRatio is { } di
                 ? $" (the lowest selection rate is {(di * 100).ToString("0", CultureInfo.InvariantCulture)} % of the highest; the four-fifths rule {(judged.FourFifthsPass == true ? "holds" : "fails")})"
                 : "";
-            parts.Add($"By {attribute}, the model selects {named}{impact}.");
+            parts.Add($"By {attribute}, the model selects {named}{(groups.Count <= 4 ? " cases" : "")}{impact}.");
         }
         var reasons = report?.DisparitiesExcludingSmallGroups is { } judgedAll ? Reasons(judgedAll, thresholds) : [];
         var verdict = DisplayNames.Of(audit.Verdict ?? "none").ToLowerInvariant();
@@ -86,17 +86,19 @@ public static class ReviewFacts
         var reasons = new List<string>();
         foreach (var (attribute, d) in judged)
         {
+            var past = new List<string>();
             void Check(double? value, bool lowerIsWorse, double fail, double warn, string what)
             {
                 if (value is not { } v) return;
                 var failing = lowerIsWorse ? v < fail : v > fail;
                 var warning = lowerIsWorse ? v < warn : v > warn;
                 if (failing || warning)
-                    reasons.Add($"by {attribute}, {what} is {N(v)}, {(lowerIsWorse ? "below" : "above")} the {N(failing ? fail : warn)} {(failing ? "failing" : "warning")} line");
+                    past.Add($"{what} is {N(v)}, {(lowerIsWorse ? "below" : "above")} the {N(failing ? fail : warn)} {(failing ? "failing" : "warning")} line");
             }
             Check(d.DisparateImpactRatio, true, t.DiFail, t.DiWarn, "the disparate impact ratio");
             Check(d.DemographicParityDifference, false, t.DiffFail, t.DiffWarn, "the gap in selection rates");
             Check(d.EqualizedOddsDifference, false, t.DiffFail, t.DiffWarn, "the largest gap in true or false positive rates (equalized odds difference)");
+            if (past.Count > 0) reasons.Add($"by {attribute}, {Join(past)}");
         }
         return reasons;
     }

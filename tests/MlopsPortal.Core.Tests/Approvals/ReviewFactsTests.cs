@@ -56,7 +56,7 @@ public sealed class ReviewFactsTests
         };
 
         ReviewFacts.Fairness(audit).ShouldBe(
-            "By gender, the model selects 10.2 % of female and 9.8 % of male (the lowest selection rate is 96 % of the highest; the four-fifths rule holds). "
+            "By gender, the model selects 10.2 % of female and 9.8 % of male cases (the lowest selection rate is 96 % of the highest; the four-fifths rule holds). "
             + "Verdict: warning — by gender, the largest gap in true or false positive rates (equalized odds difference) is 0.057, above the 0.05 warning line.");
         ReviewFacts.Fairness(null).ShouldBeNull();
     }

@@ -100,8 +100,9 @@ public sealed class ApprovalComponentTests(SqlitePortal portal) : IClassFixture<
             Warnings = ["Data contract: The model declares no data contract: nothing checks its inputs, although it is high risk."],
         };
         var cut = ctx.Render<ReviewContext>(p => p.Add(c => c.Review, review));
+        var warned = ctx.Render<ReviewWarnings>(p => p.Add(c => c.Review, review));
 
-        var warnings = cut.Find("[data-testid=review-warnings]");
+        var warnings = warned.Find("[data-testid=review-warnings]");
         warnings.ClassList.ShouldContain("mud-alert-text-warning");
         warnings.TextContent.ShouldContain("declares no data contract");
         cut.Find("[data-testid=review-changes] h2").TextContent.ShouldBe("What changed since the Production version (v1)");

@@ -55,9 +55,9 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         (await page.Locator($"[data-testid=card-kpis] li[data-model={DemoWorkspace.ModelSlug}]").CountAsync()).ShouldBe(2);
         await ScreenshotsAsync(page, "tour-home-BusinessStakeholder");
 
-        // The request's link opens it; the stakeholder signs with the keyboard and a toast confirms.
+        // The request's link opens its business review; the stakeholder signs there with the keyboard and a toast confirms.
         await request.Locator("a").First.ClickAsync();
-        await page.WaitForURLAsync("**/approvals/*");
+        await page.WaitForURLAsync("**/approvals/*/review");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         await PortalBrowserFixture.FillFieldAsync(page, "sign-comment", "Meets my criteria on the September holdout.");
         await PortalBrowserFixture.FillFieldAsync(page, "sign-password", Testing.PortalTestHost.Password);

@@ -83,10 +83,11 @@ public sealed class DriftPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         (await page.InnerTextAsync("[data-testid=alert-title]")).ShouldBe($"Prediction drift on {DemoWorkspace.ModelSlug} v1");
         (await page.InnerTextAsync("[data-testid=alert-summary]")).ShouldStartWith($"{DemoWorkspace.ModelSlug} v1: scores shifted (Wasserstein distance ");
-        var features = page.Locator("[data-testid=alert-drifted-features] tbody tr");
+        var features = page.Locator("[data-testid=alert-feature-row][data-kind=feature][data-verdict=drift]");
         (await features.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.column)")).ShouldBe(["income", "region"]);
         (await features.Nth(0).InnerTextAsync()).ShouldContain("Wasserstein distance (normed)");
-        (await features.Nth(1).InnerTextAsync()).ShouldContain("new: central");
+        (await features.Nth(1).InnerTextAsync()).ShouldContain("1 new category: central");
+        (await page.Locator("[data-testid=alert-feature-row][data-kind=prediction]").InnerTextAsync()).ShouldContain("The model's scores");
         (await page.Locator("[data-testid=triage]").CountAsync()).ShouldBe(0, "a stakeholder reads the alert; engineers and scientists triage it");
         await TrainingPagesTests.ShouldReadWordsNotCodesAsync(page);
         await TrainingPagesTests.ShouldFitWithoutSidewaysScrollingAsync(page);
@@ -100,6 +101,7 @@ public sealed class DriftPagesTests(PortalBrowserFixture portal)
         verdicts.ShouldNotContain("No dataset drift", Case.Insensitive);
         (await page.InnerTextAsync("[data-testid=drift-columns]")).ShouldContain("1 new category: central");
         await page.Locator("[data-testid=toggle-chart]", new() { HasText = "region" }).ClickAsync();
+        await page.Locator("[data-testid=drift-histogram][data-column=region] svg text").First.WaitForAsync();
         var labels = await page.Locator("[data-testid=drift-histogram][data-column=region] svg text").AllTextContentsAsync();
         labels.ShouldBe(["central (new)", "east", "north", "south", "west"]);
         await TrainingPagesTests.ShouldReadWordsNotCodesAsync(page);

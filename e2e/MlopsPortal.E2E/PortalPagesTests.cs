@@ -121,7 +121,10 @@ public sealed class PortalPagesTests(PortalBrowserFixture portal)
 
         // Only the approvals: the filter narrows the grid and the export link keeps it.
         await PortalBrowserFixture.PickAsync(page, "audit-family", "Approval", exact: true);
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=audit-grid] tbody tr.mud-table-row')].every(r => r.innerText.includes('Approval'))");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=audit-grid] [data-testid=audit-sentence]')].every(s => s.dataset.action.startsWith('approval.'))");
+        // Each event is one sentence with names: who did what to which entity.
+        var sentence = await page.Locator("[data-testid=audit-grid] [data-testid=audit-sentence][data-action='approval.signed']").First.InnerTextAsync();
+        sentence.ShouldMatch("^.+ approved .+ as (ML engineer|Business stakeholder|Compliance officer|Data scientist|Administrator)(, on behalf of .+)?\\.$");
         (await page.GetAttributeAsync("[data-testid=export-csv]", "href"))!.ShouldContain("action=approval");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=export-csv]"));
         var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Skip(1).ToList();

@@ -81,8 +81,10 @@ public static class PortalCoreExtensions
         services.AddScoped<Approvals.ApprovalService>();
         services.AddSingleton<Approvals.BusinessReviewService>();
         services.AddSingleton<Drift.DriftService>();
+        services.AddSingleton<Drift.DriftAlertFeed>();
         services.AddSingleton<Lineage.LineageService>();
         services.AddSingleton<Display.ActorNameService>();
+        services.AddSingleton<AuditSentenceService>();
         services.AddSingleton<Monitoring.OutcomeService>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<Dashboards.DashboardService>();

@@ -71,7 +71,8 @@ public sealed class HomeService(
             summary = summary with
             {
                 Reports = await reports.ListAsync(actor, take: 5, ct: ct),
-                RecentEvents = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).Take(8).ToListAsync(ct),
+                // What changed, not the jobs' bookkeeping (each job's outcome has its own event).
+                RecentEvents = await db.AuditEvents.AsNoTracking().Where(e => !e.Action.StartsWith("job.")).OrderByDescending(e => e.Sequence).Take(8).ToListAsync(ct),
             };
         if (Has(Roles.MlEngineer, Roles.DataScientist))
         {

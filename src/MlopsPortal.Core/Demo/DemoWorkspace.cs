@@ -33,7 +33,7 @@ public sealed record DemoWorkspaceResult(bool Built, string Message, IReadOnlyLi
 public sealed class DemoWorkspace(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<DemoOptions> options, DatasetService datasets, ModelService models,
     TrainingService training, FairnessService fairness, ApprovalService approvals, DriftService drift, OutcomeService outcomes,
-    ReportService reports, JobService jobs, DemoProgress progress)
+    ReportService reports, JobService jobs, DemoProgress progress, Monitoring.MonitoringService monitoring)
 {
     public const string ModelSlug = "credit-risk";
     public const string TrainingDataset = "credit-applications";
@@ -136,14 +136,22 @@ public sealed class DemoWorkspace(
             Justification + "best holdout AUC of the two candidates; criteria met; fairness within policy."), ct);
         if (request.Blocked)
             throw new InvalidOperationException($"The champion's promotion gates failed: {string.Join("; ", request.Gates.Where(g => !g.Passed).Select(g => g.Summary))}");
+        // The engineer trains the champion again from its recorded inputs before saying it reproduces: what the sign-off
+        // says is what the version page shows.
+        var reproduction = await FinishAsync(await monitoring.StartReproduceAsync(people.Engineer, champion.Id, ct), ct);
+        bool identical;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            identical = await db.Reproductions.AnyAsync(r => r.Id == reproduction.Id && r.Identical, ct);
         foreach (var (who, comment) in new[]
                  {
-                     (people.Engineer, "Evaluation and training logs reviewed; the package reproduces."),
+                     (people.Engineer, identical
+                         ? "Evaluation and training logs reviewed; training it again from its recorded inputs gave the same package."
+                         : "Evaluation and training logs reviewed; training it again gave a different package: see the version page."),
                      (people.Stakeholder, "Meets my criteria on the holdout."),
                      (people.Compliance, "Fairness audit read; the label bias is documented as a known limitation."),
                  })
             await approvals.SignAsync(who, request.Id, new SignOffInput(true, comment, Password: people.Passwords[who.Name]), ct);
-        Done("Promoted the champion", $"version {champion.Number} to Production after three sign-offs (request {request.Id[..8]})");
+        Done("Promoted the champion", $"version {champion.Number} reproduced, then to Production after three sign-offs (request {request.Id[..8]})");
 
         // 5. Rollback rules the stakeholder proposes and compliance and the engineer sign.
         var rules = await approvals.ProposeRollbackRulesAsync(people.Stakeholder, ModelSlug,

@@ -34,7 +34,7 @@ public sealed record DriftTrendPoint(Guid ReportId, DateTime At, double? Score, 
 /// Drift reports (jobs) and the alerts they raise, with the triage that engineers do in the browser: acknowledge,
 /// assign, comment, resolve with a reason, dismiss as expected, retrain. Every step is audited.
 /// </summary>
-public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, JobService jobs, TrainingService training)
+public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, JobService jobs, TrainingService training, DriftAlertFeed feed)
 {
     public static readonly string[] ReportRoles = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator];
     public static readonly string[] TriageRoles = [Roles.MlEngineer, Roles.DataScientist];
@@ -111,6 +111,14 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         return await db.Models.AsNoTracking().Where(m => wanted.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Slug, ct);
     }
 
+    /// <summary>Version id → its number, for the alert queue's titles ("Prediction drift on credit-risk v1").</summary>
+    public async Task<Dictionary<Guid, int>> VersionNumbersAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
+    {
+        var wanted = ids.Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Number, ct);
+    }
+
     public async Task<DriftReportRecord> GetReportAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -125,7 +133,10 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
             .Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
     }
 
-    /// <summary>Each column's score across the model's reports up to and including this one (at most the last 20).</summary>
+    /// <summary>The key of the model's scores among <see cref="TrendsAsync"/>'s columns (not a column name: it has parentheses).</summary>
+    public const string PredictionTrendKey = "(scores)";
+
+    /// <summary>Each column's score (and the model's scores') across the model's reports up to and including this one (at most the last 20).</summary>
     public async Task<IReadOnlyDictionary<string, List<DriftTrendPoint>>> TrendsAsync(DriftReportRecord report, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -133,14 +144,18 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
             .OrderByDescending(r => r.CreatedAt).Take(20).ToListAsync(ct);
         var trends = new Dictionary<string, List<DriftTrendPoint>>();
         foreach (var r in reports.OrderBy(r => r.CreatedAt))
-            foreach (var c in JsonDocument.Parse(r.Report).RootElement.GetProperty("columns").EnumerateArray())
+        {
+            var root = JsonDocument.Parse(r.Report).RootElement;
+            var columns = root.GetProperty("columns").EnumerateArray().Select(c => (Name: c.GetProperty("column").GetString()!, Column: c)).ToList();
+            if (root.TryGetProperty("prediction", out var p) && p.ValueKind == JsonValueKind.Object) columns.Add((PredictionTrendKey, p));
+            foreach (var (name, c) in columns)
             {
-                var name = c.GetProperty("column").GetString()!;
                 if (!trends.TryGetValue(name, out var list)) trends[name] = list = [];
                 list.Add(new DriftTrendPoint(r.Id, r.CreatedAt,
                     c.GetProperty("score").ValueKind == JsonValueKind.Number ? c.GetProperty("score").GetDouble() : null,
                     c.GetProperty("drifted").ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null }));
             }
+        }
         return trends;
     }
 
@@ -363,6 +378,8 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // Open pages (the navigation's count, the queue) see the step at once.
+        feed.Poke();
     }
 
     private static string Required(string? text, string what) => InputLimits.Required(text, what, InputLimits.Reason);

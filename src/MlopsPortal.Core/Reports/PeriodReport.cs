@@ -15,7 +15,7 @@ public sealed record PeriodMetrics(int Promotions, int Rejections, int Rollbacks
 /// Everything that changed the portfolio's governance state in [from, to): promotions, rejections, rollbacks, overrides and
 /// drift alerts, with totals and the operational metrics of capability 13.
 /// </summary>
-internal sealed class PeriodReport(PortalDbContext db)
+internal sealed class PeriodReport(PortalDbContext db, Display.ActorNameService actorNames)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static string Time(DateTime? t) => t is { } x ? x.ToString("yyyy-MM-dd HH:mm", Inv) : "—";
@@ -43,6 +43,17 @@ internal sealed class PeriodReport(PortalDbContext db)
         var overrides = await db.ApprovalRequests.AsNoTracking().Where(r => r.GateOverrideAt >= from && r.GateOverrideAt < to).OrderBy(r => r.GateOverrideAt).ToListAsync(ct);
         var alerts = await db.DriftAlerts.AsNoTracking().Where(a => a.RaisedAt >= from && a.RaisedAt < to).OrderBy(a => a.RaisedAt).ToListAsync(ct);
 
+        // People and jobs by name, requests by what they asked: never a user key or a request id.
+        var actors = await actorNames.DescribeAsync(changes.SelectMany(c => c.SignedBy).Select(x => x.Split(" (")[0])
+            .Concat(rejected.Select(r => r.DecidedBy)).Concat(overrides.Select(r => r.GateOverrideBy)).Append(context.GeneratedBy)
+            .OfType<string>().Select(a => a.Contains(':') ? a : $"user:{a}").Distinct(), ct);
+        string Who(string? actor) => actor is null or "" ? "—" : actors.TryGetValue(actor.Contains(':') ? actor : $"user:{actor}", out var d) ? d.Text : actor;
+        string Signers(List<string> signedBy) => string.Join("; ", signedBy.Select(x => x.IndexOf(" (", StringComparison.Ordinal) is var at and > 0 ? Who(x[..at]) + x[at..] : Who(x)));
+        var changeRequests = changes.Select(c => c.RequestId).OfType<string>().ToList();
+        var summaries = await db.ApprovalRequests.AsNoTracking().Where(r => changeRequests.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Summary, ct);
+        string Request(string? id) => id is null ? "—" : summaries.GetValueOrDefault(id, "a request");
+        static string Stage(VersionStage stage) => stage == VersionStage.None ? "no stage" : stage.ToString();
+
         var toProduction = promotions.Where(p => p.To == VersionStage.Production).ToList();
         var weeks = Math.Max(1.0 / 7, (to - from).TotalDays / 7);
         TimeSpan? Mean(IEnumerable<TimeSpan> spans) => spans.ToList() is { Count: > 0 } list ? TimeSpan.FromTicks((long)list.Average(s => s.Ticks)) : null;
@@ -65,7 +76,7 @@ internal sealed class PeriodReport(PortalDbContext db)
 
         pdf.Cover(title, $"Governance activity across every model from {from:yyyy-MM-dd HH:mm} to {to:yyyy-MM-dd HH:mm} UTC (end excluded).",
         [
-            ("Report id", context.ReportId.ToString()), ("Generated", $"{context.GeneratedAt:yyyy-MM-dd HH:mm} UTC by {context.GeneratedBy}"),
+            ("Report id", context.ReportId.ToString()), ("Generated", $"{context.GeneratedAt:yyyy-MM-dd HH:mm} UTC by {Who(context.GeneratedBy)}"),
             ("Audit chain head", $"#{context.Head.Sequence}"), ("Chain head hash", context.Head.Hash),
             ("Chain verified", context.Verification.Intact ? $"intact ({context.Verification.EventsChecked:N0} events)" : $"BROKEN at #{context.Verification.FirstBrokenSequence}"),
         ], "Signed with the portal's certificate; `report verify FILE` checks a copy.");
@@ -88,34 +99,34 @@ internal sealed class PeriodReport(PortalDbContext db)
         if (promotions.Count == 0) pdf.Paragraph("None in this period.", muted: true);
         else
             pdf.Table([new("When (UTC)", 1.2), new("Model", 1.4), new("Version", 0.6, true), new("Change", 1.3), new("Request", 1.3), new("Signed by", 2.2)],
-                promotions.Select(c => (IReadOnlyList<string>)[Time(c.ChangedAt), Slug(c.ModelId), c.VersionNumber.ToString(Inv), $"{c.From} → {c.To}", c.RequestId ?? "—",
-                    string.Join("; ", c.SignedBy)]), small: true);
+                promotions.Select(c => (IReadOnlyList<string>)[Time(c.ChangedAt), Slug(c.ModelId), c.VersionNumber.ToString(Inv), $"{Stage(c.From)} → {Stage(c.To)}", Request(c.RequestId),
+                    Signers(c.SignedBy)]), small: true);
 
         pdf.Heading("3. Rejections");
         if (rejected.Count == 0) pdf.Paragraph("None in this period.", muted: true);
         else
             pdf.Table([new("Decided (UTC)", 1.2), new("Model", 1.3), new("Request", 2.2), new("Decided by", 1.3), new("Comment", 2.2)],
-                rejected.Select(r => (IReadOnlyList<string>)[Time(r.DecidedAt), Slug(r.ModelId), r.Summary, r.DecidedBy ?? "—", r.DecisionComment ?? "—"]), small: true);
+                rejected.Select(r => (IReadOnlyList<string>)[Time(r.DecidedAt), Slug(r.ModelId), r.Summary, Who(r.DecidedBy), r.DecisionComment ?? "—"]), small: true);
 
         pdf.Heading("4. Rollbacks");
         if (rollbacks.Count == 0) pdf.Paragraph("None in this period.", muted: true);
         else
             pdf.Table([new("When (UTC)", 1.2), new("Model", 1.4), new("Version", 0.6, true), new("Change", 1.3), new("Why", 1), new("Signed by", 2.2)],
-                rollbacks.Select(c => (IReadOnlyList<string>)[Time(c.ChangedAt), Slug(c.ModelId), c.VersionNumber.ToString(Inv), $"{c.From} → {c.To}", c.Reason,
-                    string.Join("; ", c.SignedBy)]), small: true);
+                rollbacks.Select(c => (IReadOnlyList<string>)[Time(c.ChangedAt), Slug(c.ModelId), c.VersionNumber.ToString(Inv), $"{Stage(c.From)} → {Stage(c.To)}",
+                    Display.DisplayNames.Words(c.Reason), Signers(c.SignedBy)]), small: true);
 
         pdf.Heading("5. Overrides");
         if (overrides.Count == 0) pdf.Paragraph("No gate was overridden in this period.", muted: true);
         else
             pdf.Table([new("When (UTC)", 1.2), new("Model", 1.3), new("Request", 2), new("By", 1.3), new("Reason", 2.4)],
-                overrides.Select(r => (IReadOnlyList<string>)[Time(r.GateOverrideAt), Slug(r.ModelId), r.Summary, r.GateOverrideBy ?? "—", r.GateOverrideReason ?? "—"]),
+                overrides.Select(r => (IReadOnlyList<string>)[Time(r.GateOverrideAt), Slug(r.ModelId), r.Summary, Who(r.GateOverrideBy), r.GateOverrideReason ?? "—"]),
                 alert: _ => true, small: true);
 
         pdf.Heading("6. Drift alerts");
         if (alerts.Count == 0) pdf.Paragraph("No drift alert was raised in this period.", muted: true);
         else
             pdf.Table([new("Raised (UTC)", 1.2), new("Model", 1.3), new("Cause", 1.2), new("Severity", 0.8), new("Status", 0.9), new("Detected after", 1), new("Resolution", 2)],
-                alerts.Select(a => (IReadOnlyList<string>)[Time(a.RaisedAt), Slug(a.ModelId), a.Cause, a.Severity.ToString(), a.Status.ToString(),
+                alerts.Select(a => (IReadOnlyList<string>)[Time(a.RaisedAt), Slug(a.ModelId), Display.DisplayNames.Words(a.Cause), a.Severity.ToString(), a.Status.ToString(),
                     Duration(a.RaisedAt - a.DataArrivedAt), a.Resolution ?? (a.IsOpen ? "open" : "—")]), alert: i => alerts[i].IsOpen, small: true);
         return (pdf, metrics);
     }

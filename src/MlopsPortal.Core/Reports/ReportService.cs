@@ -133,7 +133,8 @@ public sealed record DrawnReport(Guid Id, ReportPayload Payload, string Title, G
 /// <see cref="Archive"/> then records it (archive row, audit event, lineage from the version) in the caller's transaction.
 /// The job and the command line share both steps.
 /// </summary>
-public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore store, ReportSigning signing, LineageService lineage)
+public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore store, ReportSigning signing, LineageService lineage,
+    Display.ActorNameService actorNames, AuditSentenceService sentences)
 {
     public async Task<DrawnReport> DrawAsync(Guid reportId, ReportPayload payload, string generatedBy, Action<double, string>? progress, CancellationToken ct)
     {
@@ -149,14 +150,14 @@ public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory
         switch (payload.Kind)
         {
             case ReportKinds.ModelAudit when payload.ModelVersionId is { } versionId:
-                pdf = await new ModelAuditReport(db, lineage).WriteAsync(versionId, context, ct);
+                pdf = await new ModelAuditReport(db, lineage, actorNames, sentences).WriteAsync(versionId, context, ct);
                 var v = await db.ModelVersions.AsNoTracking().Where(x => x.Id == versionId).Join(db.Models, x => x.ModelId, m => m.Id, (x, m) => new { m.Id, m.Slug, x.Number })
                     .SingleAsync(ct);
                 modelId = v.Id;
                 title = $"Model audit report: {v.Slug} v{v.Number}";
                 break;
             case ReportKinds.Period when payload.From is { } from && payload.To is { } to:
-                (pdf, _) = await new PeriodReport(db).WriteAsync(from, to, context, ct);
+                (pdf, _) = await new PeriodReport(db, actorNames).WriteAsync(from, to, context, ct);
                 title = $"Period report {from:yyyy-MM-dd} to {to.AddTicks(-1):yyyy-MM-dd}";
                 break;
             default:

@@ -17,6 +17,9 @@ public sealed record ReportBar(string Label, double Value, double? Low = null, d
 /// <summary>One line of a line chart: its name and its points (x as a label, y as a value).</summary>
 public sealed record ReportSeries(string Name, IReadOnlyList<(string X, double Y)> Points);
 
+/// <summary>One line of a time chart: its name and its points at their times (UTC).</summary>
+public sealed record ReportTimeSeries(string Name, IReadOnlyList<(DateTime At, double Y)> Points);
+
 /// <summary>Who signs, and what the signature says.</summary>
 public sealed record ReportSigner(X509Certificate2 Certificate, string Reason, string Location, string ContactInfo);
 
@@ -30,8 +33,11 @@ public sealed record ReportSigner(X509Certificate2 Certificate, string Reason, s
 public sealed class PdfReport
 {
     public const double PageWidth = 595.28, PageHeight = 841.89, Margin = 50, HeaderHeight = 28, FooterHeight = 24;
-    private const double ContentTop = Margin + HeaderHeight, ContentBottom = PageHeight - Margin - FooterHeight;
+    private const double ContentTop = Margin + HeaderHeight;
+    /// <summary>The text width of a portrait page.</summary>
     public static double TextWidth => PageWidth - 2 * Margin;
+    /// <summary>The smallest text the report draws, pictures included (7 pt).</summary>
+    public const double MinimumTextSize = 7;
 
     private static readonly XColor Ink = XColor.FromArgb(33, 33, 33), Muted = XColor.FromArgb(96, 110, 120), Rule = XColor.FromArgb(207, 216, 220),
         Accent = XColor.FromArgb(40, 53, 147), Danger = XColor.FromArgb(198, 40, 40), Pass = XColor.FromArgb(46, 125, 50), HeaderFill = XColor.FromArgb(236, 239, 241);
@@ -42,6 +48,10 @@ public sealed class PdfReport
     private PdfPage? _tocPage;
     private XGraphics? _gfx;
     private double _y;
+    /// <summary>The current page's size (a lineage picture wider than tall gets a landscape page).</summary>
+    private double _pageWidth = PageWidth, _pageHeight = PageHeight;
+    private double Width => _pageWidth - 2 * Margin;
+    private double ContentBottom => _pageHeight - Margin - FooterHeight;
 
     private int? _finalPages;
     /// <summary>The number of pages (PDFsharp's own count throws once the document is saved).</summary>
@@ -77,12 +87,13 @@ public sealed class PdfReport
 
     private XGraphics Gfx => _gfx ?? throw new InvalidOperationException("Start a page first.");
 
-    private void NewPage()
+    private void NewPage(bool landscape = false)
     {
         _gfx?.Dispose();
         var page = _document.AddPage();
-        page.Width = XUnit.FromPoint(PageWidth);
-        page.Height = XUnit.FromPoint(PageHeight);
+        (_pageWidth, _pageHeight) = landscape ? (PageHeight, PageWidth) : (PageWidth, PageHeight);
+        page.Width = XUnit.FromPoint(_pageWidth);
+        page.Height = XUnit.FromPoint(_pageHeight);
         _gfx = XGraphics.FromPdfPage(page);
         _y = ContentTop;
     }
@@ -133,14 +144,14 @@ public sealed class PdfReport
         _contents.Add((level, text, _document.PageCount));
         var font = Font(level == 1 ? 15 : 11.5, bold: true);
         _y += level == 1 ? 0 : 6;
-        foreach (var line in Wrap(text, font, TextWidth))
+        foreach (var line in Wrap(text, font, Width))
         {
-            Gfx.DrawString(line, font, new XSolidBrush(level == 1 ? Accent : Ink), new XRect(Margin, _y, TextWidth, 20), XStringFormats.TopLeft);
+            Gfx.DrawString(line, font, new XSolidBrush(level == 1 ? Accent : Ink), new XRect(Margin, _y, Width, 20), XStringFormats.TopLeft);
             _y += font.Size * 1.35;
         }
         if (level == 1)
         {
-            Gfx.DrawLine(new XPen(Accent, 1), Margin, _y + 1, Margin + TextWidth, _y + 1);
+            Gfx.DrawLine(new XPen(Accent, 1), Margin, _y + 1, Margin + Width, _y + 1);
             _y += 8;
         }
         else _y += 3;
@@ -155,10 +166,10 @@ public sealed class PdfReport
         var lineHeight = font.Size * 1.35;
         foreach (var paragraph in text.Split('\n'))
         {
-            foreach (var line in Wrap(paragraph, font, TextWidth))
+            foreach (var line in Wrap(paragraph, font, Width))
             {
                 Need(lineHeight);
-                Gfx.DrawString(line, font, brush, new XRect(Margin, _y, TextWidth, lineHeight), XStringFormats.TopLeft);
+                Gfx.DrawString(line, font, brush, new XRect(Margin, _y, Width, lineHeight), XStringFormats.TopLeft);
                 _y += lineHeight;
             }
         }
@@ -171,7 +182,7 @@ public sealed class PdfReport
         foreach (var (key, value) in pairs)
         {
             var valueFont = value.Length == 64 && value.All(Uri.IsHexDigit) ? MonoSmall : Body;
-            var lines = Wrap(value, valueFont, TextWidth - keyWidth);
+            var lines = Wrap(value, valueFont, Width - keyWidth);
             var lineHeight = Body.Size * 1.35;
             Need(lineHeight * Math.Min(lines.Count, 3));
             Gfx.DrawString(key, BodyBold, new XSolidBrush(Muted), new XRect(Margin, _y, keyWidth, lineHeight), XStringFormats.TopLeft);
@@ -179,7 +190,7 @@ public sealed class PdfReport
             {
                 Need(lineHeight);
                 Gfx.DrawString(line, valueFont, new XSolidBrush(Ink),
-                    new XRect(Margin + keyWidth, _y, TextWidth - keyWidth, lineHeight), XStringFormats.TopLeft);
+                    new XRect(Margin + keyWidth, _y, Width - keyWidth, lineHeight), XStringFormats.TopLeft);
                 _y += lineHeight;
             }
         }
@@ -195,7 +206,7 @@ public sealed class PdfReport
         var font = small ? Small : Body;
         var bold = small ? SmallBold : BodyBold;
         var total = columns.Sum(c => c.Share);
-        var widths = columns.Select(c => c.Share / total * TextWidth).ToArray();
+        var widths = columns.Select(c => c.Share / total * Width).ToArray();
         const double pad = 3;
         var lineHeight = font.Size * 1.3;
 
@@ -206,7 +217,7 @@ public sealed class PdfReport
         {
             var height = RowHeight(cells, f);
             var x = Margin;
-            if (fill is { } fc) Gfx.DrawRectangle(new XSolidBrush(fc), Margin, _y, TextWidth, height);
+            if (fill is { } fc) Gfx.DrawRectangle(new XSolidBrush(fc), Margin, _y, Width, height);
             for (var i = 0; i < columns.Count; i++)
             {
                 var lines = Wrap(i < cells.Count ? cells[i] : "", f, widths[i] - 2 * pad);
@@ -216,7 +227,7 @@ public sealed class PdfReport
                 x += widths[i];
             }
             _y += height;
-            Gfx.DrawLine(new XPen(Rule, 0.5), Margin, _y, Margin + TextWidth, _y);
+            Gfx.DrawLine(new XPen(Rule, 0.5), Margin, _y, Margin + Width, _y);
         }
 
         var header = columns.Select(c => c.Title).ToList();
@@ -257,7 +268,7 @@ public sealed class PdfReport
         var bottom = bars.Min(b => Math.Min(b.Low ?? b.Value, b.Value));
         var (lo, hi) = (min ?? Math.Min(0, bottom), max ?? (top <= 0 ? 1 : top * 1.1));
         if (reference is { } r) (lo, hi) = (Math.Min(lo, r), Math.Max(hi, r));
-        var area = new XRect(Margin + 40, _y, TextWidth - 50, height - 34);
+        var area = new XRect(Margin + 40, _y, Width - 50, height - 34);
         Axes(area, lo, hi, format);
         double Y(double v) => area.Bottom - (v - lo) / (hi - lo) * area.Height;
         var slot = area.Width / bars.Count;
@@ -298,7 +309,7 @@ public sealed class PdfReport
         }
         var values = series.SelectMany(s => s.Points.Select(p => p.Y)).Concat(threshold is { } t ? [t] : []).ToList();
         var (lo, hi) = (Math.Min(0, values.Min()), values.Max() <= 0 ? 1 : values.Max() * 1.1);
-        var area = new XRect(Margin + 40, _y, TextWidth - 50, height - 44);
+        var area = new XRect(Margin + 40, _y, Width - 50, height - 44);
         Axes(area, lo, hi, format);
         double X(string x) => xs.Count == 1 ? area.X + area.Width / 2 : area.X + xs.IndexOf(x) * area.Width / (xs.Count - 1);
         double Y(double v) => area.Bottom - (v - lo) / (hi - lo) * area.Height;
@@ -319,6 +330,83 @@ public sealed class PdfReport
         if (threshold is { } th) ThresholdLine(area, Y(th), thresholdLabel);
         _y = area.Bottom + 34;
     }
+
+    /// <summary>
+    /// Lines over a time axis: each point at its time (several on one day stay apart), ticks at round steps labelled for
+    /// the span (seconds, minutes, hours or dates), a legend and an optional threshold line.
+    /// </summary>
+    public void TimeChart(string title, IReadOnlyList<ReportTimeSeries> series, double? threshold = null, string? thresholdLabel = null, string format = "0.00",
+        double? min = null, double? max = null)
+    {
+        const double height = 180;
+        Need(height + 30);
+        ChartTitle(title);
+        var times = series.SelectMany(s => s.Points.Select(p => p.At)).ToList();
+        if (times.Count == 0)
+        {
+            Paragraph("No data.", muted: true);
+            return;
+        }
+        var values = series.SelectMany(s => s.Points.Select(p => p.Y)).Concat(threshold is { } t ? [t] : []).ToList();
+        var (lo, hi) = (min ?? Math.Min(0, values.Min()), max ?? (values.Max() <= 0 ? 1 : values.Max() * 1.1));
+        var area = new XRect(Margin + 40, _y, Width - 50, height - 44);
+        Axes(area, lo, hi, format);
+        var (first, last) = (times.Min(), times.Max());
+        var span = last - first;
+        // One instant: an hour either side; otherwise a little room at both ends so that no point sits on an axis.
+        var pad = span == TimeSpan.Zero ? TimeSpan.FromHours(1) : TimeSpan.FromTicks(Math.Max(span.Ticks / 25, TimeSpan.TicksPerSecond));
+        var (from, to) = (first - pad, last + pad);
+        double X(DateTime at) => area.X + (at - from).Ticks / (double)(to - from).Ticks * area.Width;
+        double Y(double v) => area.Bottom - (Math.Clamp(v, lo, hi) - lo) / (hi - lo) * area.Height;
+
+        var step = TickStep(to - from);
+        var labelFormat = step < TimeSpan.FromMinutes(1) ? "HH:mm:ss" : step < TimeSpan.FromDays(1) ? "MM-dd HH:mm" : step < TimeSpan.FromDays(28) ? "yyyy-MM-dd" : "yyyy-MM";
+        for (var tick = Floor(from, step); tick <= to; tick = Next(tick, step))
+        {
+            if (tick < from) continue;
+            var x = X(tick);
+            Gfx.DrawLine(new XPen(Rule, 0.4), x, area.Y, x, area.Bottom);
+            Gfx.DrawLine(new XPen(Muted, 0.7), x, area.Bottom, x, area.Bottom + 3);
+            Gfx.DrawString(tick.ToString(labelFormat, CultureInfo.InvariantCulture), Small, new XSolidBrush(Ink), new XRect(x - 40, area.Bottom + 4, 80, 10), XStringFormats.TopCenter);
+        }
+        XColor[] palette = [Accent, XColor.FromArgb(0, 137, 123), XColor.FromArgb(239, 108, 0), XColor.FromArgb(106, 27, 154), XColor.FromArgb(96, 125, 139)];
+        for (var s = 0; s < series.Count; s++)
+        {
+            var colour = palette[s % palette.Length];
+            var points = series[s].Points.OrderBy(p => p.At).Select(p => new XPoint(X(p.At), Y(p.Y))).ToArray();
+            if (points.Length > 1) Gfx.DrawLines(new XPen(colour, 1.4), points);
+            foreach (var p in points) Gfx.DrawEllipse(new XSolidBrush(colour), p.X - 2.5, p.Y - 2.5, 5, 5);
+            var slot = Math.Min(230, area.Width / series.Count);
+            Gfx.DrawRectangle(new XSolidBrush(colour), area.X + s * slot, area.Bottom + 20, 8, 8);
+            Gfx.DrawString(Fit(series[s].Name, Small, slot - 16), Small, new XSolidBrush(Ink), new XRect(area.X + s * slot + 11, area.Bottom + 19, slot - 16, 10), XStringFormats.TopLeft);
+        }
+        if (threshold is { } th) ThresholdLine(area, Y(th), thresholdLabel);
+        _y = area.Bottom + 36;
+    }
+
+    private static readonly TimeSpan[] Steps =
+    [
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30),
+        TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30),
+        TimeSpan.FromHours(1), TimeSpan.FromHours(3), TimeSpan.FromHours(6), TimeSpan.FromHours(12),
+        TimeSpan.FromDays(1), TimeSpan.FromDays(2), TimeSpan.FromDays(7), TimeSpan.FromDays(14), TimeSpan.FromDays(30), TimeSpan.FromDays(91), TimeSpan.FromDays(365),
+    ];
+
+    /// <summary>The smallest round step that draws at most six ticks over the span.</summary>
+    private static TimeSpan TickStep(TimeSpan span) => Steps.FirstOrDefault(s => span.Ticks / s.Ticks <= 6, Steps[^1]);
+
+    /// <summary>A tick at a round time: a month or year step starts on the first of a month.</summary>
+    private static DateTime Floor(DateTime t, TimeSpan step) => step >= TimeSpan.FromDays(30)
+        ? new DateTime(t.Year, t.Month, 1, 0, 0, 0, t.Kind)
+        : new DateTime(t.Ticks - t.Ticks % step.Ticks, t.Kind);
+
+    private static DateTime Next(DateTime t, TimeSpan step) => step.TotalDays switch
+    {
+        >= 365 => t.AddYears(1),
+        >= 91 => t.AddMonths(3),
+        >= 30 => t.AddMonths(1),
+        _ => t + step,
+    };
 
     /// <summary>A labelled matrix of counts (a confusion matrix), shaded by size.</summary>
     public void Matrix(string title, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels, long[,] counts, string rowAxis, string columnAxis)
@@ -350,17 +438,26 @@ public sealed class PdfReport
     }
 
     /// <summary>
-    /// The lineage picture from the layout's coordinates (the web page's SVG draws the same ones): scaled to the text
-    /// width (and to one page's height when taller), boxes with the kind's colour, badge, name and key fact.
+    /// The lineage picture from the layout's coordinates, on a page of its own: landscape when that draws it larger, scaled
+    /// to fit the page (never enlarged), boxes with the kind's colour, badge, name and key fact. Text never gets smaller
+    /// than <see cref="MinimumTextSize"/>: at a small scale the boxes keep readable text and shorten it with "…" (the
+    /// caller lists every node in full beside the picture). The heading and caption go on the picture's page.
     /// </summary>
-    public void Lineage(LayeredLayoutResult layout, IReadOnlyList<(string Badge, string Color, string Name, string KeyFact, bool Focus)> nodes)
+    public void Lineage(LayeredLayoutResult layout, IReadOnlyList<(string Badge, string Color, string Name, string KeyFact, bool Focus)> nodes,
+        string? heading = null, string? caption = null)
     {
-        var available = ContentBottom - ContentTop - 30;
-        var scale = Math.Min(1, Math.Min(TextWidth / Math.Max(1, layout.Width), available / Math.Max(1, layout.Height)));
-        Need(layout.Height * scale + 20);
-        var (ox, oy) = (Margin + (TextWidth - layout.Width * scale) / 2, _y + 4);
+        var above = (heading is null ? 0 : 32) + (caption is null ? 0 : 28) + 8;
+        double FitIn(double width, double height) => Math.Min(1, Math.Min(width / Math.Max(1, layout.Width), height / Math.Max(1, layout.Height)));
+        var portrait = FitIn(TextWidth, PageHeight - Margin - FooterHeight - ContentTop - above);
+        var landscape = FitIn(PageHeight - 2 * Margin, PageWidth - Margin - FooterHeight - ContentTop - above);
+        var wide = landscape > portrait * 1.05;
+        NewPage(wide);
+        if (heading is not null) Heading(heading);
+        if (caption is not null) Paragraph(caption, muted: true);
+        var scale = FitIn(Width, ContentBottom - _y - 8);
+        var (ox, oy) = (Margin + (Width - layout.Width * scale) / 2, _y + 4);
         XPoint P(double x, double y) => new(ox + x * scale, oy + y * scale);
-        var edgePen = new XPen(XColor.FromArgb(144, 164, 174), Math.Max(0.5, 1.2 * scale));
+        var edgePen = new XPen(XColor.FromArgb(144, 164, 174), Math.Max(0.6, 1.2 * scale));
         foreach (var route in layout.Edges)
         {
             var pts = route.Points;
@@ -375,13 +472,14 @@ public sealed class PdfReport
                 }
             }
             var end = P(pts[^1].X, pts[^1].Y);
-            var arrow = 4 * Math.Max(scale, 0.5);
+            var arrow = Math.Max(2.5, 4 * scale);
             Gfx.DrawPolygon(new XSolidBrush(XColor.FromArgb(120, 144, 156)), new[] { end, new XPoint(end.X - arrow * 1.6, end.Y - arrow), new XPoint(end.X - arrow * 1.6, end.Y + arrow) },
                 XFillMode.Winding);
         }
-        var nameFont = Font(Math.Max(4, 10.5 * scale), bold: true);
-        var factFont = Font(Math.Max(3.5, 9 * scale));
-        var badgeFont = Font(Math.Max(3.5, 8.5 * scale), bold: true);
+        double Readable(double size) => Math.Clamp(size * scale, MinimumTextSize, size);
+        var nameFont = Font(Readable(10.5), bold: true);
+        var factFont = Font(Readable(9));
+        var badgeFont = Font(MinimumTextSize, bold: true);
         for (var i = 0; i < nodes.Count; i++)
         {
             var box = layout.Nodes[i];
@@ -390,17 +488,29 @@ public sealed class PdfReport
                 Convert.ToInt32(n.Color.Substring(1, 2), 16), Convert.ToInt32(n.Color.Substring(3, 2), 16), Convert.ToInt32(n.Color.Substring(5, 2), 16));
             var topLeft = P(box.X, box.Y);
             var (w, h) = (box.Width * scale, box.Height * scale);
+            var radius = Math.Max(3, 8 * scale);
             Gfx.DrawRoundedRectangle(new XPen(n.Focus ? XColor.FromArgb(255, 143, 0) : color, n.Focus ? 2 : 1), new XSolidBrush(n.Focus ? XColor.FromArgb(255, 248, 225) : XColors.White),
-                topLeft.X, topLeft.Y, w, h, 8 * scale, 8 * scale);
-            Gfx.DrawRectangle(new XSolidBrush(color), topLeft.X, topLeft.Y, 5 * scale, h);
-            Gfx.DrawEllipse(new XSolidBrush(color), topLeft.X + 14 * scale, topLeft.Y + h / 2 - 14 * scale, 28 * scale, 28 * scale);
-            Gfx.DrawString(n.Badge, badgeFont, XBrushes.White, new XRect(topLeft.X + 14 * scale, topLeft.Y + h / 2 - 5 * scale, 28 * scale, 10 * scale), XStringFormats.TopCenter);
-            var textX = topLeft.X + 50 * scale;
-            var textWidth = w - 54 * scale;
-            Gfx.DrawString(Fit(n.Name, nameFont, textWidth), nameFont, new XSolidBrush(Ink), new XRect(textX, topLeft.Y + 12 * scale, textWidth, 12 * scale), XStringFormats.TopLeft);
-            Gfx.DrawString(Fit(n.KeyFact, factFont, textWidth), factFont, new XSolidBrush(Muted), new XRect(textX, topLeft.Y + 30 * scale, textWidth, 12 * scale), XStringFormats.TopLeft);
+                topLeft.X, topLeft.Y, w, h, radius, radius);
+            var bar = Math.Max(3, 5 * scale);
+            Gfx.DrawRectangle(new XSolidBrush(color), topLeft.X, topLeft.Y, bar, h);
+            // The badge: a circle big enough for its two letters at the minimum text size.
+            var d = Math.Min(h - 4, Math.Max(16, 28 * scale));
+            var badgeX = topLeft.X + bar + 3;
+            Gfx.DrawEllipse(new XSolidBrush(color), badgeX, topLeft.Y + (h - d) / 2, d, d);
+            Gfx.DrawString(n.Badge, badgeFont, XBrushes.White, new XRect(badgeX, topLeft.Y + h / 2 - badgeFont.Size * 0.6, d, badgeFont.Size * 1.2), XStringFormats.TopCenter);
+            var textX = badgeX + d + 4;
+            var textWidth = topLeft.X + w - 3 - textX;
+            var nameHeight = nameFont.Size * 1.2;
+            var factHeight = factFont.Size * 1.2;
+            var both = nameHeight + factHeight <= h - 2;
+            var textY = topLeft.Y + (h - (both ? nameHeight + factHeight : nameHeight)) / 2;
+            Gfx.DrawString(Fit(n.Name, nameFont, textWidth), nameFont, new XSolidBrush(Ink), new XRect(textX, textY, textWidth, nameHeight), XStringFormats.TopLeft);
+            if (both)
+                Gfx.DrawString(Fit(n.KeyFact, factFont, textWidth), factFont, new XSolidBrush(Muted), new XRect(textX, textY + nameHeight, textWidth, factHeight), XStringFormats.TopLeft);
         }
         _y = oy + layout.Height * scale + 12;
+        // What follows goes back to portrait pages.
+        if (wide) _y = ContentBottom + 1;
     }
 
     /// <summary>A dashed red line across a chart at a policy's threshold, labelled at the right.</summary>
@@ -413,7 +523,7 @@ public sealed class PdfReport
 
     private void ChartTitle(string title)
     {
-        Gfx.DrawString(title, BodyBold, new XSolidBrush(Ink), new XRect(Margin, _y, TextWidth, 14), XStringFormats.TopLeft);
+        Gfx.DrawString(title, BodyBold, new XSolidBrush(Ink), new XRect(Margin, _y, Width, 14), XStringFormats.TopLeft);
         _y += 18;
     }
 
@@ -433,7 +543,11 @@ public sealed class PdfReport
 
     // ---- text -----------------------------------------------------------------------------------------------
 
-    /// <summary>Greedy word wrap by measured width; a word longer than the width (a hash) is cut into pieces.</summary>
+    /// <summary>
+    /// Greedy word wrap by measured width, breaking at spaces only. A single word wider than the column (an e-mail address,
+    /// an action code, a hash) breaks after '@', '.', '-', '/', '_' or ',' — the longest piece that fits — and only a
+    /// word with no such point (a hash) is cut where the width ends.
+    /// </summary>
     public static List<string> Wrap(string text, XFont font, double width)
     {
         var lines = new List<string>();
@@ -443,27 +557,45 @@ public sealed class PdfReport
             return lines;
         }
         var measure = Measurer;
+        bool Fits(string s) => measure.MeasureString(s, font).Width <= width;
         var current = "";
         foreach (var word in text.Split(' '))
         {
             var candidate = current.Length == 0 ? word : current + " " + word;
-            if (measure.MeasureString(candidate, font).Width <= width)
+            if (Fits(candidate))
             {
                 current = candidate;
                 continue;
             }
             if (current.Length > 0) lines.Add(current);
             current = word;
-            while (measure.MeasureString(current, font).Width > width && current.Length > 1)
+            while (!Fits(current) && current.Length > 1)
             {
-                var cut = current.Length - 1;
-                while (cut > 1 && measure.MeasureString(current[..cut], font).Width > width) cut--;
+                var cut = BreakPoint(current, Fits);
                 lines.Add(current[..cut]);
                 current = current[cut..];
             }
         }
         lines.Add(current);
         return lines;
+    }
+
+    private const string BreakAfter = ".-/_,";
+
+    /// <summary>
+    /// Where an over-long word breaks: after its '@' when that piece fits (an e-mail address keeps its domain whole), else
+    /// after the last break character whose piece fits, else at the width.
+    /// </summary>
+    private static int BreakPoint(string word, Func<string, bool> fits)
+    {
+        var at = word.IndexOf('@');
+        if (at > 0 && at < word.Length - 1 && fits(word[..(at + 1)])) return at + 1;
+        for (var i = word.Length - 2; i >= 1; i--)
+            if (BreakAfter.Contains(word[i]) && fits(word[..(i + 1)]))
+                return i + 1;
+        var cut = word.Length - 1;
+        while (cut > 1 && !fits(word[..cut])) cut--;
+        return cut;
     }
 
     private static string Fit(string text, XFont font, double width)
@@ -497,7 +629,7 @@ public sealed class PdfReport
             y += 28;
             foreach (var (level, text, page) in _contents)
             {
-                if (y > ContentBottom - 12) break;
+                if (y > PageHeight - Margin - FooterHeight - 12) break;
                 var font = level == 1 ? Body : Small;
                 var indent = level == 1 ? 0 : 16;
                 toc.DrawString(Fit(text, font, TextWidth - 60 - indent), font, new XSolidBrush(Ink), new XRect(Margin + indent, y, TextWidth - 60, 12), XStringFormats.TopLeft);
@@ -507,10 +639,12 @@ public sealed class PdfReport
         }
         for (var i = 1; i < pages; i++)
         {
-            using var g = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
-            g.DrawString(Fit(_header, Small, TextWidth - 80), Small, new XSolidBrush(Muted), new XRect(Margin, Margin, TextWidth, 12), XStringFormats.TopLeft);
-            g.DrawLine(new XPen(Rule, 0.5), Margin, Margin + 15, PageWidth - Margin, Margin + 15);
-            g.DrawString($"Page {i + 1} of {pages}", Small, new XSolidBrush(Muted), new XRect(Margin, PageHeight - Margin - 10, TextWidth, 12), XStringFormats.TopRight);
+            var page = _document.Pages[i];
+            var (w, h) = (page.Width.Point, page.Height.Point);
+            using var g = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            g.DrawString(Fit(_header, Small, w - 2 * Margin - 80), Small, new XSolidBrush(Muted), new XRect(Margin, Margin, w - 2 * Margin, 12), XStringFormats.TopLeft);
+            g.DrawLine(new XPen(Rule, 0.5), Margin, Margin + 15, w - Margin, Margin + 15);
+            g.DrawString($"Page {i + 1} of {pages}", Small, new XSolidBrush(Muted), new XRect(Margin, h - Margin - 10, w - 2 * Margin, 12), XStringFormats.TopRight);
         }
         if (signer is not null)
         {

@@ -114,6 +114,89 @@ public sealed class PdfReportTests
     }
 
     [Fact]
+    public void ShouldBreakOnlyAtSpacesAndThenAfterTheAt_WhenAnEmailIsWiderThanTheColumn()
+    {
+        PdfFonts.Install();
+        var font = new PdfSharp.Drawing.XFont(PdfFonts.Sans, 8);
+        var whole = Measure("engineer@demo.local", font);
+        // Wide enough for the address, not for the sentence: the break is at the space, the address stays whole.
+        PdfReport.Wrap("signed by engineer@demo.local", font, whole + 2).ShouldBe(["signed by", "engineer@demo.local"]);
+        // Narrower than the address: it breaks after its '@', never inside "local".
+        PdfReport.Wrap("engineer@demo.local", font, whole - 4).ShouldBe(["engineer@", "demo.local"]);
+        // An action code breaks after a '.' or '-'.
+        var code = PdfReport.Wrap("model-version.stage-changed", font, Measure("model-version.stage", font));
+        code.ShouldBe(["model-version.", "stage-changed"]);
+        PdfReport.Wrap("Business stakeholder", font, Measure("Business stake", font)).ShouldBe(["Business", "stakeholder"]);
+    }
+
+    [Fact]
+    public void ShouldDrawTheLineageOnALandscapePageWithTextOfAtLeast7Points_WhenTheGraphIsWide()
+    {
+        var report = new PdfReport("Lineage", "Lineage · report 1");
+        report.Cover("Lineage", "A wide graph.", [("Report id", "1")], "Test.");
+        report.Heading("1. Before");
+        report.Paragraph("A portrait page.");
+        const int n = 7;
+        var layout = LayeredLayout.Compute(Enumerable.Repeat((190.0, 40.0), n).ToList(), Enumerable.Range(0, n - 1).Select(i => new LayoutEdge(i, i + 1)),
+            new LayoutOptions { LayerGap = 40, NodeGap = 8 });
+        report.Lineage(layout, Enumerable.Range(0, n).Select(i => ("MV", "#1565c0", $"credit-risk v{i}", $"key fact {i}", i == 3)).ToList(), "2. Lineage", "Caption.");
+        report.Paragraph("After the picture.");
+        var pdf = report.Finish();
+
+        var file = Path.Combine(Path.GetTempPath(), $"lineage-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(file, pdf);
+        try
+        {
+            var sizes = Run("pdfinfo", $"-f 1 -l 10 {file}").Split('\n').Where(l => l.StartsWith("Page", StringComparison.Ordinal) && l.Contains(" size:", StringComparison.Ordinal)).ToList();
+            sizes.Count.ShouldBe(5, string.Join(" / ", sizes)); // cover, contents, portrait, the lineage page, portrait again
+            sizes[3].ShouldContain("841.89 x 595.28");
+            sizes[4].ShouldContain("595.28 x 841.89");
+            // Every word on the lineage page is at least 7 pt tall (pdftotext's box is the font's height).
+            var words = System.Text.RegularExpressions.Regex.Matches(Run("pdftotext", $"-bbox -f 4 -l 4 {file} -"),
+                "yMin=\"([0-9.]+)\" xMax=\"[0-9.]+\" yMax=\"([0-9.]+)\">([^<]*)<");
+            words.Count.ShouldBeGreaterThan(3 * n);
+            var nodeWords = words.Where(w => w.Groups[3].Value.StartsWith("credit-risk", StringComparison.Ordinal) || w.Groups[3].Value == "MV").ToList();
+            nodeWords.Count.ShouldBe(2 * n);
+            nodeWords.ShouldAllBe(w => double.Parse(w.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)
+                                       - double.Parse(w.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 7);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void ShouldDrawPointsAtTheirTimes_WhenReportsShareADay()
+    {
+        var report = new PdfReport("Time", "Time · report 1");
+        report.Cover("Time", "A time chart.", [("Report id", "1")], "Test.");
+        report.Heading("1. Drift history");
+        var day = new DateTime(2026, 12, 7, 13, 2, 0, DateTimeKind.Utc);
+        report.TimeChart("Share of drifted columns", [new ReportTimeSeries("drifted share", [(day, 0.0), (day.AddSeconds(20), 0.33), (day.AddSeconds(40), 0.33)])],
+            threshold: 0.5, thresholdLabel: "policy 0.5", min: 0, max: 1);
+        report.TimeChart("Weeks apart", [new ReportTimeSeries("share", [(day, 0.1), (day.AddDays(30), 0.2), (day.AddDays(60), 0.4)])]);
+        var text = PdfToText(report.Finish(), 3);
+        // Seconds apart: the axis is in seconds, with several distinct ticks, not one label under a spike.
+        System.Text.RegularExpressions.Regex.Matches(text, "13:0[23]:[0-5][0-9]").Select(m => m.Value).Distinct().Count().ShouldBeGreaterThanOrEqualTo(3);
+        // Months apart: dates.
+        text.ShouldContain("2027-01");
+    }
+
+    private static double Measure(string text, PdfSharp.Drawing.XFont font) =>
+        PdfSharp.Drawing.XGraphics.CreateMeasureContext(new PdfSharp.Drawing.XSize(600, 800), PdfSharp.Drawing.XGraphicsUnit.Point, PdfSharp.Drawing.XPageDirection.Downwards)
+            .MeasureString(text, font).Width;
+
+    private static string Run(string tool, string args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.ShouldBe(0);
+        return output;
+    }
+
+    [Fact]
     public void ShouldCutWordsLongerThanTheWidth_WhenWrapping()
     {
         PdfFonts.Install();

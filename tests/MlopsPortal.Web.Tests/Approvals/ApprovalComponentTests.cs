@@ -88,6 +88,28 @@ public sealed class ApprovalComponentTests(SqlitePortal portal) : IClassFixture<
         cut.Find("[data-metric=auc] thead").TextContent.ShouldContain("Production (v1)");
     }
 
+    [Fact]
+    public async Task ShouldShowWarningsAsWarningsAndWhatChangedSinceProduction_WhenAStakeholderReviews()
+    {
+        await using var ctx = portal.NewContext();
+        var review = new BusinessReview(null, null, 0, 1, true, [])
+        {
+            ChangedSince = 1,
+            Changes = [new ReviewChange("Training data", "credit-applications v1 (4,000 rows)", "credit-applications v3 (6,000 rows)")],
+            Fairness = "By gender, the model selects 10.2 % of female and 9.8 % of male. Verdict: warning.",
+            Warnings = ["Data contract: The model declares no data contract: nothing checks its inputs, although it is high risk."],
+        };
+        var cut = ctx.Render<ReviewContext>(p => p.Add(c => c.Review, review));
+        var warned = ctx.Render<ReviewWarnings>(p => p.Add(c => c.Review, review));
+
+        var warnings = warned.Find("[data-testid=review-warnings]");
+        warnings.ClassList.ShouldContain("mud-alert-text-warning");
+        warnings.TextContent.ShouldContain("declares no data contract");
+        cut.Find("[data-testid=review-changes] h2").TextContent.ShouldBe("What changed since the Production version (v1)");
+        cut.Find("[data-testid=review-change]").TextContent.ShouldContain("credit-applications v3 (6,000 rows)");
+        cut.Find("[data-testid=review-fairness]").TextContent.ShouldContain("10.2 % of female and 9.8 % of male");
+    }
+
     [Theory]
     [InlineData(false, "sign-password", "sign-code")]
     [InlineData(true, "sign-code", "sign-password")]

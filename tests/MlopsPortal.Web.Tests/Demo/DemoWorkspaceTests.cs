@@ -62,7 +62,7 @@ public sealed class DemoWorkspaceTests
         runs.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count()).ShouldBe(new Dictionary<string, int>
         {
             [JobKinds.Training] = 3, [JobKinds.Evaluation] = 3, [JobKinds.FairnessAudit] = 3, [JobKinds.BatchScoring] = 3,
-            [JobKinds.DriftReport] = 3, [JobKinds.LivePerformance] = 2, [JobKinds.ReportGeneration] = 1,
+            [JobKinds.DriftReport] = 3, [JobKinds.LivePerformance] = 2, [JobKinds.ReportGeneration] = 1, [JobKinds.ReproduceTraining] = 1,
         }, ignoreOrder: true);
         var versions = await QueryAsync(host, db => db.ModelVersions.AsNoTracking().OrderBy(v => v.Number).ToListAsync());
         versions.Select(v => v.Stage).ShouldBe([VersionStage.Production, VersionStage.None, VersionStage.None]);

@@ -103,17 +103,37 @@ public sealed class DriftComponentTests
     }
 
     [Fact]
-    public async Task ShouldNameTheDriftedFeaturesWithTheirTests_OnTheAlert()
+    public async Task ShouldListEveryFeatureMostDriftedFirstWithItsTestCategoriesOverlayAndTrend_OnTheAlert()
     {
         await using var ctx = Context();
         var alert = new DriftAlert { Id = Guid.NewGuid(), Cause = "prediction-drift", Summary = "credit-risk v1: scores shifted", LastReportId = Record.Id };
-        var cut = ctx.Render<AlertDriftCard>(p => p.Add(c => c.Alert, alert).Add(c => c.Report, Record).Add(c => c.View, DriftReportView.Parse(Report)));
+        var trends = new Dictionary<string, List<DriftTrendPoint>>
+        {
+            ["income"] = [new(Guid.NewGuid(), DateTime.UtcNow.AddDays(-2), 0.02, false), new(Guid.NewGuid(), DateTime.UtcNow.AddDays(-1), 0.3, true), new(Record.Id, DateTime.UtcNow, 0.5422, true)],
+            [DriftService.PredictionTrendKey] = [new(Guid.NewGuid(), DateTime.UtcNow.AddDays(-1), 0.05, false), new(Record.Id, DateTime.UtcNow, 0.2597, true)],
+        };
+        var cut = ctx.Render<AlertDriftCard>(p => p.Add(c => c.Alert, alert).Add(c => c.Report, Record).Add(c => c.View, DriftReportView.Parse(Report)).Add(c => c.Trends, trends));
 
-        var rows = cut.FindAll("[data-testid=alert-drifted-features] tbody tr");
-        rows.Select(r => r.GetAttribute("data-column")).ShouldBe(["income", "region"]);
-        rows[0].TextContent.ShouldContain("Wasserstein distance (normed)");
-        rows[1].TextContent.ShouldContain("Jensen–Shannon distance");
-        rows[1].TextContent.ShouldContain("new: central");
+        var rows = cut.FindAll("[data-testid=alert-feature-row]");
+        // The scores in their own row, then every feature in the report's order: drifted first, furthest past the threshold first.
+        rows.Select(r => (r.GetAttribute("data-kind"), r.GetAttribute("data-column"), r.GetAttribute("data-verdict"))).ShouldBe(
+            [("prediction", "score", "drift"), ("feature", "income", "drift"), ("feature", "region", "drift"), ("feature", "age", "no drift")]);
+        rows[0].TextContent.ShouldContain("The model's scores");
+        rows[1].TextContent.ShouldContain("Wasserstein distance (normed)");
+        rows[1].TextContent.ShouldContain("0.5422");
+        rows[1].TextContent.ShouldContain("threshold 0.1000");
+        rows[1].TextContent.ShouldContain("169 values outside the reference range");
+        rows[2].TextContent.ShouldContain("Jensen–Shannon distance");
+        rows[2].QuerySelector("[data-testid=alert-new-categories]")!.TextContent.ShouldBe("1 new category: central");
+        rows[2].QuerySelector("[data-testid=alert-gone-categories]")!.TextContent.ShouldBe("1 missing category: islands");
+        // Reference and current overlaid in one small chart per feature with bins, with a text alternative.
+        rows[2].QuerySelector("[data-testid=drift-overlay]")!.GetAttribute("aria-label")!.ShouldContain("central (new), 0 % → 24.7 %");
+        rows[3].QuerySelector("[data-testid=drift-overlay]").ShouldBeNull();
+        // The feature's drift over the last reports, with the threshold; a feature with fewer than two reports says so.
+        rows[1].QuerySelector("[data-testid=drift-sparkline]")!.GetAttribute("aria-label").ShouldBe(
+            "income: Wasserstein distance (normed) over the last 3 reports: from 0.0200 to 0.5422, threshold 0.1000");
+        rows[0].QuerySelector("[data-testid=drift-sparkline]").ShouldNotBeNull();
+        rows[3].QuerySelector("[data-testid=drift-sparkline]").ShouldBeNull();
         cut.Markup.ShouldNotContain("wassersteinNormed");
         cut.Find("[data-testid=alert-report-link]").GetAttribute("href").ShouldBe($"/drift-reports/{Record.Id}");
     }

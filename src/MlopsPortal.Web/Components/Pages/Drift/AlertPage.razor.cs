@@ -18,6 +18,7 @@ public partial class AlertPage
     private IReadOnlyList<DriftAlertEvent> events = [];
     private DriftReportRecord? report;
     private DriftReportView? reportView;
+    private IReadOnlyDictionary<string, List<DriftTrendPoint>> trends = new Dictionary<string, List<DriftTrendPoint>>();
     private IReadOnlyList<Assignee> assignees = [];
     private bool notFound, canTriage;
     private string slug = "";
@@ -71,6 +72,7 @@ public partial class AlertPage
             {
                 report = await Drift.GetReportAsync(alert.LastReportId);
                 reportView = DriftReportView.Parse(report.Report);
+                trends = await Drift.TrendsAsync(report);
             }
             catch (PortalNotFoundException)
             {

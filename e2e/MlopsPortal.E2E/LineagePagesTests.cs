@@ -87,6 +87,19 @@ public sealed class LineagePagesTests(PortalBrowserFixture portal)
         return { nodes: boxes.length, outside, smallestNodeWidth: smallest, cutNames: cut };
     }");
 
+    /// <summary>Measures until <paramref name="settled"/> holds or 5 s pass, and returns the last measure (the caller asserts).</summary>
+    private static async Task<Fit> MeasureOnceSettledAsync(IPage page, Func<Fit, bool> settled)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var fit = await MeasureAsync(page);
+        while (!settled(fit) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            fit = await MeasureAsync(page);
+        }
+        return fit;
+    }
+
     [Theory]
     [InlineData(1366, 768)]
     [InlineData(1920, 1080)]
@@ -106,12 +119,13 @@ public sealed class LineagePagesTests(PortalBrowserFixture portal)
         opened.SmallestNodeWidth.ShouldBeGreaterThanOrEqualTo(150, "the labels are too small to read");
         opened.CutNames.ShouldBeEmpty();
 
-        // Zoomed in, then "Fit": everything again, nothing cut at the bottom.
+        // Zoomed in, then "Fit": everything again, nothing cut at the bottom. The buttons go through the circuit
+        // before the script moves the picture, so each measure waits (up to 5 s) for the picture to settle.
         await page.ClickAsync("[data-testid=zoom-in]");
         await page.ClickAsync("[data-testid=zoom-in]");
-        (await MeasureAsync(page)).Outside.ShouldBeGreaterThan(0);
+        (await MeasureOnceSettledAsync(page, fit => fit.Outside > 0)).Outside.ShouldBeGreaterThan(0);
         await page.ClickAsync("[data-testid=lineage-fit]");
-        (await MeasureAsync(page)).Outside.ShouldBe(0, "Fit leaves nodes outside the canvas");
+        (await MeasureOnceSettledAsync(page, fit => fit.Outside == 0)).Outside.ShouldBe(0, "Fit leaves nodes outside the canvas");
         await page.Context.CloseAsync();
     }
 }

@@ -182,10 +182,23 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
                 {
                     var input = page.Locator($"[data-testid={testId}]");
                     await input.ClickAsync();
-                    if (type) await input.FillAsync(item);
+                    if (type)
+                    {
+                        await input.FillAsync(item);
+                        // The list opened unfiltered; pick only once the search the typing started has answered, or its
+                        // late answer reopens the list over the page after the pick.
+                        await page.WaitForFunctionAsync(
+                            "t => { const items = [...document.querySelectorAll('.mud-popover-open .mud-list-item')];" +
+                            " return items.length > 0 && items.every(i => i.innerText.toLowerCase().includes(t)); }",
+                            item.ToLowerInvariant(), new() { Timeout = 3000 });
+                    }
                 }
                 await option.WaitForAsync(new() { Timeout = 3000 });
                 await option.ClickAsync(new() { Timeout = 3000 });
+                // The pick closes the list; should a late search have reopened it, close it as a person would (the value stays).
+                var list = page.Locator(".mud-popover-open .mud-list-item").First;
+                try { await list.WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 2000 }); }
+                catch (TimeoutException) { await page.Keyboard.PressAsync("Escape"); }
                 return;
             }
             catch (TimeoutException) when (attempt < 5)

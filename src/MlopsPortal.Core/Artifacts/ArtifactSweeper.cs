@@ -51,7 +51,7 @@ public sealed partial class ArtifactSweeper(
         var result = await FindAndDeleteAsync(ct);
         if (result.Blobs.Count == 0) return result;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Audit(db, actor, result);
+        RecordSweep(db, actor, result);
         await db.SaveChangesAsync(ct);
         return result;
     }
@@ -96,7 +96,7 @@ public sealed partial class ArtifactSweeper(
     }
 
     /// <summary>Queues the "artifacts.swept" event when blobs were deleted (leftover files held nothing governed).</summary>
-    public static void Audit(PortalDbContext db, string actor, SweepResult result)
+    public static void RecordSweep(PortalDbContext db, string actor, SweepResult result)
     {
         if (result.Blobs.Count == 0) return;
         db.Audit(actor, "artifacts.swept", "artifact-store", "sha256", new

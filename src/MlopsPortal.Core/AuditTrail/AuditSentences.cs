@@ -121,6 +121,7 @@ public static partial class AuditSentences
         ["job.cancel-requested"] = t => $"{t.Who} asked a running {t.JobKind} job to stop",
         ["job.notavailable"] = t => $"The {t.JobKind} job did nothing: this kind of job is not available in this portal yet",
         ["job.missed"] = t => $"The schedule {t.Quoted("schedule")} missed {t.Count("missed", "run")} due at {t.Time("due")} while no node was up",
+        ["artifacts.swept"] = t => $"{t.Who} removed {t.Count("blobs", "stored file")} ({t.Bytes("bytes")}) that no record referred to: a process had stopped between storing them and saving their record",
         ["job-history.deleted"] = t => $"{t.Who} deleted {t.Count("count", "finished job run")} older than {t.Date("before")} (retention)",
         ["schedule.created"] = t => $"{t.Who} created the schedule {t.ScheduleName}{t.Because("reason", " for the ")}",
         ["schedule.updated"] = t => $"{t.Who} changed the timing of the schedule {t.ScheduleName}",
@@ -269,7 +270,11 @@ public static partial class AuditSentences
 
         public string Percent(string key) => Get(key) is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) ? DisplayNames.Percent(d) : "—";
 
-        public string Count(string key, string noun) => DisplayNames.Plural(Int(key) ?? 0, noun);
+        /// <summary>"3 runs": the number under <paramref name="key"/>, or the length of the list there.</summary>
+        public string Count(string key, string noun) =>
+            DisplayNames.Plural(Get(key) is { ValueKind: JsonValueKind.Array } a ? a.GetArrayLength() : Int(key) ?? 0, noun);
+
+        public string Bytes(string key) => Int(key) is { } n ? DisplayNames.Bytes(n) : "—";
 
         public string List(string key) => Get(key) is { ValueKind: JsonValueKind.Array } a && a.GetArrayLength() > 0
             ? string.Join(", ", a.EnumerateArray().Select(PayloadFields.Text)) : "no attribute";

@@ -73,6 +73,15 @@ public sealed partial class AuditSentencesTests
     }
 
     [Fact]
+    public void ShouldCountTheRemovedBlobsAndTheirSize_WhenTheSweepFoundLeftovers()
+    {
+        var e = Event("artifacts.swept", "artifact-store", "sha256", "{\"blobs\":[\"ab12\",\"cd34\"],\"files\":1,\"bytes\":157286400}");
+        var sentence = AuditSentences.Of(e, Names);
+        sentence.ShouldContain("removed 2 stored files (150");
+        sentence.ShouldContain("MiB) that no record referred to");
+    }
+
+    [Fact]
     public void ShouldSayWhatMovedWhere_WhenAStageChanges()
     {
         var e = Event("model-version.stage-changed", "model-version", "v-3",

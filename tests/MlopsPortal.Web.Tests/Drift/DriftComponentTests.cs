@@ -1,7 +1,7 @@
 using Bunit;
 using MlopsPortal.Core.Drift;
 using MlopsPortal.Web.Components.Pages.Drift;
-using MudBlazor.Services;
+using MlopsPortal.Web.Tests.Shared;
 
 namespace MlopsPortal.Web.Tests.Drift;
 
@@ -38,18 +38,10 @@ public sealed class DriftComponentTests
         Id = Guid.NewGuid(), Report = Report, DatasetDrift = false, DriftedShare = 2 / 6.0, DriftedColumns = 2, JudgedColumns = 6,
     };
 
-    private static BunitContext Context()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
-        return ctx;
-    }
-
     [Fact]
     public async Task ShouldSayPredictionDriftAndTheFeatureCount_NotNoDatasetDrift_WhenOnlyTheScoresShifted()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var cut = ctx.Render<DriftVerdicts>(p => p.Add(v => v.Record, Record).Add(v => v.View, DriftReportView.Parse(Report)));
 
         cut.Find("[data-testid=prediction-verdict]").TextContent.ShouldContain("Prediction drift: yes — scores shifted");
@@ -64,7 +56,7 @@ public sealed class DriftComponentTests
     [Fact]
     public async Task ShouldLabelEveryCategory_AndMarkTheNewAndTheGoneOnes()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var region = DriftReportView.Parse(Report).Columns.Single(c => c.Name == "region");
         var cut = ctx.Render<DriftHistogram>(p => p.Add(h => h.Column, region.Name).Add(h => h.Bins, region.Bins));
 
@@ -78,7 +70,7 @@ public sealed class DriftComponentTests
     [Fact]
     public async Task ShouldWriteNumericBinsWithoutScientificNotation()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var income = DriftReportView.Parse(Report).Columns.Single(c => c.Name == "income");
         var cut = ctx.Render<DriftHistogram>(p => p.Add(h => h.Column, income.Name).Add(h => h.Bins, income.Bins));
 
@@ -91,7 +83,7 @@ public sealed class DriftComponentTests
     [Fact]
     public async Task ShouldNameNewAndMissingCategories_InAColumnsDetail()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var region = DriftReportView.Parse(Report).Columns.Single(c => c.Name == "region");
         var cut = ctx.Render<DriftColumnDetail>(p => p.Add(d => d.Column, region));
 
@@ -105,7 +97,7 @@ public sealed class DriftComponentTests
     [Fact]
     public async Task ShouldListEveryFeatureMostDriftedFirstWithItsTestCategoriesOverlayAndTrend_OnTheAlert()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var alert = new DriftAlert { Id = Guid.NewGuid(), Cause = "prediction-drift", Summary = "credit-risk v1: scores shifted", LastReportId = Record.Id };
         var trends = new Dictionary<string, List<DriftTrendPoint>>
         {

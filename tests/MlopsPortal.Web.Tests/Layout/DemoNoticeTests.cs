@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Demo;
 using MlopsPortal.Web.Components.Layout;
-using MudBlazor.Services;
+using MlopsPortal.Web.Tests.Shared;
 
 namespace MlopsPortal.Web.Tests.Layout;
 
@@ -12,9 +12,7 @@ public sealed class DemoNoticeTests
     [Fact]
     public async Task ShouldFollowTheBuildStepByStep_AndDisappearWhenItIsReady()
     {
-        await using var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        await using var ctx = MudContext.Create();
         var progress = new DemoProgress();
         ctx.Services.AddSingleton(progress);
         var cut = ctx.Render<DemoNotice>();
@@ -33,9 +31,7 @@ public sealed class DemoNoticeTests
     [Fact]
     public async Task ShouldSayWhy_WhenTheBuildFails()
     {
-        await using var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        await using var ctx = MudContext.Create();
         var progress = new DemoProgress();
         ctx.Services.AddSingleton(progress);
         var cut = ctx.Render<DemoNotice>();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Web.Components.Layout;
-using MudBlazor.Services;
+using MlopsPortal.Web.Tests.Shared;
 
 namespace MlopsPortal.Web.Tests.Layout;
 
@@ -16,9 +16,7 @@ public sealed class NavMenuTests
 {
     private static (BunitContext Context, IRenderedComponent<CascadingValue<Task<AuthenticationState>>> Menu) RenderFor(params string[] roles)
     {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        var ctx = MudContext.Create();
         ctx.Services.AddLogging();
         ctx.Services.AddAuthorizationCore(o => o.AddPortalPolicies());
         // bUnit registers a placeholder; these tests evaluate the portal's real policies.

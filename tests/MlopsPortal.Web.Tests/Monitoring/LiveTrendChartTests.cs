@@ -4,8 +4,8 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Web.Components.Pages.Monitoring;
+using MlopsPortal.Web.Tests.Shared;
 using MudBlazor.Interop;
-using MudBlazor.Services;
 
 namespace MlopsPortal.Web.Tests.Monitoring;
 
@@ -21,9 +21,7 @@ public sealed class LiveTrendChartTests
     [Fact]
     public async Task ShouldPlaceEachBatchAtItsOwnTime_WhenSeveralWereScoredOnOneDay()
     {
-        await using var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        await using var ctx = MudContext.Create();
         // What the browser would measure: the chart's box and its axis labels.
         ctx.JSInterop.Setup<ElementSize>("mudObserveElementSize", _ => true).SetResult(new ElementSize { Width = 700, Height = 280, Timestamp = 1 });
         ctx.JSInterop.Setup<ElementSize>("mudGetSvgBBox", _ => true).SetResult(new ElementSize { Width = 40, Height = 14, Timestamp = 1 });

@@ -7,7 +7,6 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
-using MudBlazor.Services;
 
 namespace MlopsPortal.Web.Tests.Shared;
 
@@ -35,9 +34,7 @@ public sealed class SqlitePortal : IAsyncLifetime
     /// <summary>A bUnit context with MudBlazor and the portal's naming services (dispose it with <c>await using</c>).</summary>
     public BunitContext NewContext()
     {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
+        var ctx = MudContext.Create();
         ctx.Services.AddLogging();
         ctx.Services.AddAuthorizationCore();
         ctx.Services.AddSingleton(Portal.Services.GetRequiredService<ActorNameService>());

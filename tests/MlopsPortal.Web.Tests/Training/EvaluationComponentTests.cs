@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Evaluation;
 using MlopsPortal.Web.Components.Pages.Training;
-using MudBlazor.Services;
+using MlopsPortal.Web.Tests.Shared;
 
 namespace MlopsPortal.Web.Tests.Training;
 
@@ -13,19 +13,10 @@ public sealed class EvaluationComponentTests
     private static EvaluationResult Classifier(double auc, double logLoss) => new("binaryClassification", 100, 0.5,
         new ClassificationMetrics(auc, 0.8, 0.7, 0.6, 0.65, logLoss, 0.2, new ConfusionMatrix(30, 10, 50, 10), []), null, []);
 
-    /// <summary>A context per test: MudBlazor's services are IAsyncDisposable only.</summary>
-    private static BunitContext Context()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
-        return ctx;
-    }
-
     [Fact]
     public async Task ShouldMarkAHigherAucAndALowerLogLossAsBetter_WhenComparedWithTheChampion()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var cut = ctx.Render<EvaluationMetricsTable>(p => p.Add(t => t.Result, Classifier(0.80, 0.40)).Add(t => t.Champion, Classifier(0.75, 0.45)));
 
         var auc = cut.Find("tr[data-metric=auc] [data-testid=metric-difference]");
@@ -40,7 +31,7 @@ public sealed class EvaluationComponentTests
     [Fact]
     public async Task ShouldMarkAWorseChallengerAsWorse_AndShowOneColumnWithoutAChampion()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var worse = ctx.Render<EvaluationMetricsTable>(p => p.Add(t => t.Result, Classifier(0.70, 0.50)).Add(t => t.Champion, Classifier(0.75, 0.45)));
         worse.Find("tr[data-metric=auc] [data-testid=metric-difference]").ClassList.ShouldContain("portal-worse");
         worse.Find("tr[data-metric=logLoss] [data-testid=metric-difference]").ClassList.ShouldContain("portal-worse");
@@ -54,7 +45,7 @@ public sealed class EvaluationComponentTests
     [Fact]
     public async Task ShouldShowAFailedCriterionInRed_AndADashForAValueThatCouldNotBeComputed()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var cut = ctx.Render<Verdict>(p => p.Add(v => v.Criterion, new CriterionResult("precision", ">=", 0.5, "BusinessStakeholder", null, false)));
         cut.Find("[data-testid=criterion-verdict]").ClassList.ShouldContain("portal-worse");
         cut.Find("[data-testid=criterion-verdict]").TextContent.ShouldContain("✗ fail · —");
@@ -73,7 +64,7 @@ public sealed class EvaluationComponentTests
     [Fact]
     public async Task ShouldDrawTheRoundsOnRoundTicks_WhenTheLossIsBetweenZeroAndOne()
     {
-        await using var ctx = Context();
+        await using var ctx = MudContext.Create();
         var rounds = Enumerable.Range(1, 25).Select(r => new TrainingRound { Round = r, Metric = "logloss", Train = 0.6 - r * 0.015, Validation = 0.6 - r * 0.008 }).ToList();
         var cut = ctx.Render<RoundsChart>(p => p.Add(c => c.Rounds, rounds));
 

@@ -56,7 +56,7 @@ public sealed class ApplyRetentionJob(JobServices services, ArtifactSweeper swee
             Persist = async (tx, c) =>
             {
                 var actor = Security.Actor.Job(context.Run.JobKey).AuditName;
-                ArtifactSweeper.Audit(tx, actor, swept);
+                ArtifactSweeper.RecordSweep(tx, actor, swept);
                 if (old.Count == 0) return;
                 // Log lines go with their runs (cascade); the audit events about the runs stay.
                 foreach (var chunk in old.Chunk(500))

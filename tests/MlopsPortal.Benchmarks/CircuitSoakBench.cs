@@ -35,17 +35,14 @@ public static class CircuitSoakBench
             await built.Task.WaitAsync(TimeSpan.FromMinutes(5));
             var baseUrl = $"http://localhost:{port}/";
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Environment.GetEnvironmentVariable("MLOPS_CHROMIUM") ?? "/usr/bin/chromium", Headless = true,
-                Args = ["--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            });
-            var cookies = await SignInAsync(browser, baseUrl);
+            await using var browser = await BenchBrowser.LaunchAsync(playwright);
+            var cookies = await BenchBrowser.SignInAsync(browser, baseUrl, "engineer@demo.local", Password);
 
             await CycleAsync(browser, baseUrl, cookies, concurrency, concurrency); // warm-up: JIT, caches, the demo's pages once
             await Task.Delay(TimeSpan.FromSeconds(30));
-            var baseline = RssMiB(portal.Id);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline after warm-up: {baseline:0} MiB"));
+            var baselineMemory = Memory(portal.Id);
+            var baseline = baselineMemory.Rss;
+            Console.WriteLine($"baseline after warm-up: {Describe(baselineMemory)}");
             Console.WriteLine("cycle  circuits  seconds  RSS after the cycle (MiB)");
             var clock = Stopwatch.StartNew();
             double peak = baseline;
@@ -59,6 +56,7 @@ public static class CircuitSoakBench
                 peak = Math.Max(peak, rss);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cycle,5}  {total,8}  {took.Elapsed.TotalSeconds,7:0.0}  {rss,6:0}"));
             }
+            var cycling = clock.Elapsed;
             // Closed tabs tell the server at once (blazor.web.js's disconnect beacon); a circuit whose beacon was lost waits
             // out DisconnectedCircuitRetentionPeriod (3 minutes by default) before it is released.
             foreach (var wait in new[] { 10, 60, 200 })
@@ -68,27 +66,17 @@ public static class CircuitSoakBench
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"idle +{wait,3} s: {rss:0} MiB ({(rss - baseline) / baseline:+0%;-0%} against the baseline)"));
             }
-            var final = RssMiB(portal.Id);
+            var finalMemory = Memory(portal.Id);
+            var final = finalMemory.Rss;
+            Console.WriteLine($"final: {Describe(finalMemory)}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"summary: {total} circuits in {clock.Elapsed.TotalMinutes:0.0} min; baseline {baseline:0} MiB, peak {peak:0} MiB, final {final:0} MiB ({(final - baseline) / baseline:+0%;-0%}); goal within 20 %: {(final <= baseline * 1.2 ? "met" : "missed")}"));
+                $"summary: {total} circuits in {cycling.TotalMinutes:0.0} min; baseline {baseline:0} MiB, peak {peak:0} MiB, final {final:0} MiB ({(final - baseline) / baseline:+0%;-0%}); goal within 20 %: {(final <= baseline * 1.2 ? "met" : "missed")}"));
         }
         finally
         {
             portal.Kill(entireProcessTree: true);
             await portal.WaitForExitAsync();
         }
-    }
-
-    private static async Task<IReadOnlyList<Cookie>> SignInAsync(IBrowser browser, string baseUrl)
-    {
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("Account/Login");
-        await page.FillAsync("#Input\\.Email", "engineer@demo.local");
-        await page.FillAsync("#Input\\.Password", Password);
-        await page.ClickAsync("[data-testid=sign-in]");
-        await page.WaitForURLAsync(baseUrl);
-        return (await context.CookiesAsync()).Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }).ToList();
     }
 
     /// <summary>Opens <paramref name="count"/> home pages (a circuit each), <paramref name="concurrency"/> at a time, and closes them as a person closes a tab.</summary>
@@ -109,11 +97,22 @@ public static class CircuitSoakBench
         }
     }
 
-    private static double RssMiB(int pid)
+    private static double RssMiB(int pid) => Memory(pid).Rss;
+
+    /// <summary>
+    /// The process's resident memory from /proc, split as the kernel counts it: anonymous (the GC's heap, committed or not,
+    /// and native allocations), file-backed (the mapped assemblies and libraries) and shared memory (.NET's JIT-compiled
+    /// code, which it maps twice — writable and executable — through a memfd).
+    /// </summary>
+    private static (double Rss, double Anon, double File, double Shmem) Memory(int pid)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        var fields = File.ReadLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
+        return (fields["VmRSS"], fields["RssAnon"], fields["RssFile"], fields["RssShmem"]);
     }
+
+    private static string Describe((double Rss, double Anon, double File, double Shmem) m) =>
+        string.Create(CultureInfo.InvariantCulture, $"{m.Rss:0} MiB (anonymous {m.Anon:0}, files {m.File:0}, JIT code {m.Shmem:0})");
 
     private static int FreePort()
     {

@@ -58,6 +58,10 @@ switch (arguments.FirstOrDefault())
         await CircuitSoakBench.RunAsync(double.Parse(Option("--minutes", "10"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(Option("--circuits", "200")), int.Parse(Option("--concurrency", "10")));
         return 0;
+    case "first-load":
+        await FirstLoadBench.RunAsync(Option("--url", "http://localhost:5080"), Option("--email", "engineer@demo.local"),
+            Option("--password", Environment.GetEnvironmentVariable("Demo__Password") ?? ""), int.Parse(Option("--runs", "7")));
+        return 0;
     case "csv-read":
         CsvReadBench.Run(arguments[1], int.Parse(Option("--rounds", "3")));
         return 0;
@@ -69,6 +73,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks circuit-soak [--minutes N] [--circuits N] [--concurrency N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks first-load [--url URL] [--email E] [--password P (default: $Demo__Password)] [--runs N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks report [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks live [--rows N] [--outcomes N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks lineage [--provider sqlite|postgres] [--sizes 100,1000,5000] [--repeats N]");

@@ -91,6 +91,12 @@ public sealed class SignInTests(PortalBrowserFixture portal)
         // Every other page sends them back here until they have set it up.
         await page.GotoAsync("audit");
         page.Url.ShouldContain("/Account/Manage/EnableAuthenticator");
+        // The set-up page is styled: no stylesheet of it was sent to the set-up page instead.
+        (await page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('link[rel=stylesheet]')]" +
+                " .filter(l => { try { return !l.sheet || l.sheet.cssRules.length === 0; } catch { return true; } })" +
+                " .map(l => l.getAttribute('href'))"))
+            .ShouldBeEmpty("stylesheets that did not load on the set-up page");
         await PortalBrowserFixture.ScreenshotAsync(page, "enable-authenticator");
 
         var key = (await page.TextContentAsync("[data-testid=shared-key]"))!.Replace(" ", "");

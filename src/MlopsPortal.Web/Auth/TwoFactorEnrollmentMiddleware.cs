@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using MlopsPortal.Core.Security;
 
 namespace MlopsPortal.Web.Auth;
@@ -19,7 +20,8 @@ public sealed class TwoFactorEnrollmentMiddleware(RequestDelegate next)
             && HttpMethods.IsGet(context.Request.Method)
             && Roles.TwoFactorRequired.Any(user.IsInRole)
             && user.FindFirst(PortalClaimsPrincipalFactory.TwoFactorClaim)?.Value != "true"
-            && !IsExempt(path))
+            && !IsExempt(path)
+            && context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
         {
             context.Response.Redirect($"{EnrollPath}?required=true");
             return;
@@ -27,6 +29,11 @@ public sealed class TwoFactorEnrollmentMiddleware(RequestDelegate next)
         await next(context);
     }
 
+    /// <summary>
+    /// The set-up page itself and what it needs: its scripts, the circuit, the API (tokens, not cookies). Anything anyone
+    /// may fetch — every static asset (the fingerprinted stylesheets and icon at the root too), the sign-in pages — is
+    /// let through by its endpoint's <see cref="IAllowAnonymous"/> above.
+    /// </summary>
     private static bool IsExempt(PathString path) =>
         path.StartsWithSegments("/Account") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
         || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/api") || path.StartsWithSegments("/health")

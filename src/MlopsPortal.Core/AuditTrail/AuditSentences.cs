@@ -114,7 +114,7 @@ public static partial class AuditSentences
         ["approval-policy.changed"] = t => $"{t.Who} changed the sign-offs required for {Plural(t.Str("kind"))} of {t.Str("tier")}-risk models (policy version {t.Int("version")})",
 
         // ---- jobs and schedules ------------------------------------------------------------------------------------
-        ["job.requested"] = t => $"{t.Who} queued a {t.JobKind} job{t.Because("reason")}",
+        ["job.requested"] = t => $"{t.Who} queued {t.AJobKind} job{t.Because("reason")}",
         ["job.succeeded"] = t => $"The {t.JobKind} job succeeded{t.Colon("summary")}",
         ["job.failed"] = t => $"The {t.JobKind} job failed{t.Colon("error")}",
         ["job.cancelled"] = t => $"{t.Who} cancelled a queued {t.JobKind} job",
@@ -239,6 +239,9 @@ public static partial class AuditSentences
         }
 
         public string JobKind => Str("kind") is { } k ? (JobKinds.All.FirstOrDefault(j => j.Name == k)?.DisplayName ?? DisplayNames.Words(k)).ToLowerInvariant() : "portal";
+
+        /// <summary>"an evaluation", "a training run": the job kind with its article.</summary>
+        public string AJobKind => JobKind is var kind && "aeiou".Contains(kind[0]) ? $"an {kind}" : $"a {kind}";
 
         public string ScheduleName => names.Entities.TryGetValue($"{e.EntityType}:{e.EntityId}", out var n) ? $"“{n}”"
             : Str("name") is { } name ? $"“{name}”"

@@ -72,6 +72,15 @@ public sealed partial class AuditSentencesTests
         AuditSentences.Of(e, Names).ShouldBe("Dana Stakeholder assigned the drift alert on credit-risk v1 to Sam Officer.");
     }
 
+    [Theory]
+    [InlineData("evaluation", "Dana Stakeholder queued an evaluation job.")]
+    [InlineData("training", "Dana Stakeholder queued a training run job.")]
+    public void ShouldPutTheRightArticleBeforeTheJobKind_WhenAJobIsQueued(string kind, string expected)
+    {
+        var e = Event("job.requested", "job-run", "1", $"{{\"kind\":\"{kind}\"}}");
+        AuditSentences.Of(e, Names).ShouldBe(expected);
+    }
+
     [Fact]
     public void ShouldCountTheRemovedBlobsAndTheirSize_WhenTheSweepFoundLeftovers()
     {

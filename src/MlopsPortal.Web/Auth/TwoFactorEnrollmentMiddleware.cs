@@ -30,12 +30,9 @@ public sealed class TwoFactorEnrollmentMiddleware(RequestDelegate next)
     }
 
     /// <summary>
-    /// The set-up page itself and what it needs: its scripts, the circuit, the API (tokens, not cookies). Anything anyone
-    /// may fetch — every static asset (the fingerprinted stylesheets and icon at the root too), the sign-in pages — is
-    /// let through by its endpoint's <see cref="IAllowAnonymous"/> above.
+    /// The set-up page itself (under /Account), the circuit it runs in, and the API (tokens, not cookies). Anything anyone
+    /// may fetch — every static asset, the health check — is let through by its endpoint's <see cref="IAllowAnonymous"/>.
     /// </summary>
     private static bool IsExempt(PathString path) =>
-        path.StartsWithSegments("/Account") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
-        || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/api") || path.StartsWithSegments("/health")
-        || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.StartsWithSegments("/favicon.svg");
+        path.StartsWithSegments("/Account") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/api");
 }

@@ -66,7 +66,8 @@ public sealed class MonitoringPagesTests(PortalBrowserFixture portal)
         await page.GotoAsync($"models/{slug}/live");
         await PortalBrowserFixture.WaitForInteractiveAsync(page);
         (await page.Locator("[data-testid=rules-current]").InnerTextAsync()).ShouldContain("live auc < 0.6");
-        await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(file);
+        await PortalBrowserFixture.ChooseFileAsync(page.Locator("[data-testid=upload-input]"), file, () =>
+            page.WaitForSelectorAsync("[data-testid=upload-start]:not([disabled])", new() { Timeout = 3000 }));
         await page.ClickAsync("[data-testid=upload-start]");
         var uploads = page.Locator("[data-testid=outcome-uploads] tbody tr");
         await uploads.First.WaitForAsync();

@@ -208,6 +208,22 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Chooses a file in a Blazor InputFile and waits until the page shows it took it. InputFile listens for the browser's
+    /// change event only once its first render is acknowledged (its OnAfterRenderAsync), so a file set in the milliseconds
+    /// between the input appearing and that listener is lost; a person cannot pick a file that fast, a test can. Sets it
+    /// again, at most five times, until <paramref name="taken"/> (which waits with a short timeout) stops timing out.
+    /// </summary>
+    public static async Task ChooseFileAsync(ILocator input, string path, Func<Task> taken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.SetInputFilesAsync(path);
+            try { await taken(); return; }
+            catch (TimeoutException) when (attempt < 5) { }
+        }
+    }
+
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

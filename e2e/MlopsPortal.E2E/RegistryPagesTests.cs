@@ -31,9 +31,9 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
             await page.ClickAsync("[data-testid=add-dataset]");
             await Task.Delay(attempt < 5 ? 500 : 2000);
         }
-        await page.Locator("[data-testid=dataset-upload] input[type=file]").SetInputFilesAsync(path);
         // The page suggests a name from the file's; wait for it, so that typing ours is not overwritten.
-        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=upload-name]').value !== ''");
+        await PortalBrowserFixture.ChooseFileAsync(page.Locator("[data-testid=dataset-upload] input[type=file]"), path, () =>
+            page.WaitForFunctionAsync("() => document.querySelector('[data-testid=upload-name]').value !== ''", null, new() { Timeout = 3000 }));
         await page.FillAsync("[data-testid=upload-name]", name);
         await page.Locator("[data-testid=upload-name]").BlurAsync();
     }

@@ -34,9 +34,9 @@ public sealed class ReportPagesTests(PortalBrowserFixture portal)
         try
         {
             (await File.ReadAllBytesAsync(file)).Take(5).ShouldBe("%PDF-"u8.ToArray());
-            await page.Locator("[data-testid=verify-file]").SetInputFilesAsync(file);
             var result = page.Locator("[data-testid=verify-result]");
-            await result.WaitForAsync();
+            await PortalBrowserFixture.ChooseFileAsync(page.Locator("[data-testid=verify-file]"), file, () =>
+                result.WaitForAsync(new() { Timeout = 10_000 }));
             (await result.GetAttributeAsync("data-issued")).ShouldBe("true");
             (await result.InnerTextAsync()).ShouldContain("Issued by the portal and unchanged");
             await PortalBrowserFixture.ScreenshotAsync(page, "reports-verified");

@@ -8,6 +8,7 @@ using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.Notifications;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.E2E;
@@ -68,7 +69,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
         {
             try
             {
-                await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+                await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             }
             catch (TimeoutException)
             {
@@ -110,7 +111,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
         var version = await db.ModelVersions.Where(v => v.ModelId == model.Id).OrderBy(v => v.Number).FirstAsync();
         var request = await db.ApprovalRequests.Where(r => r.Status == ApprovalStatus.Open && r.Kind == ApprovalKinds.Promotion).FirstAsync();
         var report = await db.DriftReports.Where(r => r.ModelId == model.Id).OrderByDescending(r => r.CreatedAt).FirstAsync();
-        var scoring = await db.JobRuns.Where(j => j.Kind == JobKinds.BatchScoring && j.Status == JobRunStatus.Succeeded).FirstAsync();
+        var scoring = await db.JobRuns.Where(j => j.Kind == ScoreBatchJob.Kind && j.Status == JobRunStatus.Succeeded).FirstAsync();
         var dataset = await db.Datasets.OrderBy(d => d.Name).FirstAsync();
         var webhook = (await portal.Get<NotificationCenter>().CreateWebhookAsync(Actor.Cli(),
             new WebhookInput("axe receiver", "https://example.invalid/hook", [.. WebhookEvents.All]))).Webhook;

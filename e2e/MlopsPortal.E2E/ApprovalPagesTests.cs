@@ -6,7 +6,6 @@ using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
 
@@ -45,11 +44,11 @@ public sealed class ApprovalPagesTests(PortalBrowserFixture portal)
     public async Task ShouldPromoteThroughTheStakeholderAndComplianceSignOffs_AndArchiveTheChampion()
     {
         await using var scope = portal.Host.Services.CreateAsyncScope();
-        var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
+        var approvals = ApprovalCalls.From(scope.ServiceProvider);
         var compliance = await ActorAsync(Roles.ComplianceOfficer);
         var stakeholder = await ActorAsync(Roles.BusinessStakeholder);
         // The compliance officer's policy for this tier: the stakeholder and compliance sign.
-        await approvals.SetPolicyAsync(compliance, ApprovalKinds.Promotion, RiskTier.High,
+        await approvals.Policies.SetPolicyAsync(compliance, ApprovalKinds.Promotion, RiskTier.High,
             new([new(Roles.BusinessStakeholder)], [new(Roles.BusinessStakeholder), new(Roles.ComplianceOfficer)], 14, [.. PromotionGates.All], 0.01));
         var model = await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
         {
@@ -58,9 +57,9 @@ public sealed class ApprovalPagesTests(PortalBrowserFixture portal)
             AcceptanceCriteria = [new("recall", ">=", 0.75, Roles.BusinessStakeholder), new("auc", ">=", 0.7, Roles.BusinessStakeholder)],
         });
         var v1 = await ApprovalEvidence.AddVersionAsync(portal.Host.Services, model, 0.80, "pass", "user:trainer@e2e.test");
-        var first = await approvals.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v1.Id, "Production", "First version."));
-        await approvals.SignAsync(stakeholder, first.Id, new(true, "ok", Password: PortalTestHost.Password));
-        await approvals.SignAsync(compliance, first.Id, new(true, "ok", Password: PortalTestHost.Password));
+        var first = await approvals.Promotions.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v1.Id, "Production", "First version."));
+        await approvals.SignOffs.SignAsync(stakeholder, first.Id, new(true, "ok", Password: PortalTestHost.Password));
+        await approvals.SignOffs.SignAsync(compliance, first.Id, new(true, "ok", Password: PortalTestHost.Password));
         (await StageAsync(v1.Id)).ShouldBe(VersionStage.Production);
         var v2 = await ApprovalEvidence.AddVersionAsync(portal.Host.Services, model, 0.82, "pass", "user:trainer@e2e.test");
 

@@ -2,14 +2,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.Drift;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Engine.Reports;
 using MlopsPortal.Testing;
@@ -123,7 +121,7 @@ public sealed class JourneyTests(PortalBrowserFixture portal)
     {
         // A High-tier model with the stakeholder's criteria: v1 in Production, v2 waiting for sign-offs, worse on AUC than v1.
         await using var scope = portal.Host.Services.CreateAsyncScope();
-        var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
+        var approvals = ApprovalCalls.From(scope.ServiceProvider);
         var model = await Get<ModelService>().CreateAsync(Actor.Cli(), new ModelDefinition
         {
             Slug = "journey-churn", DisplayName = "Customer churn (journey)", Owners = [PortalBrowserFixture.UserFor(Roles.MlEngineer)], RiskTier = "high",
@@ -131,14 +129,14 @@ public sealed class JourneyTests(PortalBrowserFixture portal)
             AcceptanceCriteria = [new("auc", ">=", 0.7, Roles.BusinessStakeholder), new("recall", ">=", 0.75, Roles.BusinessStakeholder)],
         });
         var v1 = await ApprovalEvidence.AddVersionAsync(portal.Host.Services, model, 0.84, "pass", "user:trainer@e2e.test");
-        var first = await approvals.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v1.Id, "Production", "First version."));
+        var first = await approvals.Promotions.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v1.Id, "Production", "First version."));
         foreach (var role in first.Required.Select(r => r.Role).Distinct())
-            await approvals.SignAsync(await ActorAsync(role), first.Id, new(true, "ok", Password: PortalTestHost.Password));
+            await approvals.SignOffs.SignAsync(await ActorAsync(role), first.Id, new(true, "ok", Password: PortalTestHost.Password));
         await using (var db = await Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
             (await db.ModelVersions.Where(v => v.Id == v1.Id).Select(v => v.Stage).SingleAsync()).ShouldBe(VersionStage.Production);
         // Worse than v1 on AUC by less than the champion gate's tolerance: every gate passes, the review still warns.
         var v2 = await ApprovalEvidence.AddVersionAsync(portal.Host.Services, model, 0.835, "warn", "user:trainer@e2e.test");
-        var request = await approvals.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v2.Id, "Production", "Retrained on the new quarter."));
+        var request = await approvals.Promotions.RequestPromotionAsync(await ActorAsync(Roles.DataScientist), new(v2.Id, "Production", "Retrained on the new quarter."));
 
         var page = await portal.NewPageAsync(1366, 900);
         var clicks = new Clicks(page);

@@ -1,12 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Demo;
-using MlopsPortal.Core.ModelRegistry;
-using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Testing;
 
 namespace MlopsPortal.E2E;
 

@@ -1,12 +1,13 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Demo;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.StageChanges;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 
@@ -23,7 +24,7 @@ public sealed class MonitoringPagesTests(PortalBrowserFixture portal)
     {
         await using var db = await portal.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
-        await ApprovalService.ChangeStageAsync(db, "cli:e2e", version, stage, "promotion", null, ["e2e"], default);
+        await portal.Get<StageChangeService>().ChangeAsync(db, "cli:e2e", version, stage, "promotion", null, ["e2e"], default);
         await db.SaveChangesAsync();
         await tx.CommitAsync();
     }
@@ -44,9 +45,9 @@ public sealed class MonitoringPagesTests(PortalBrowserFixture portal)
         await StageAsync(v2, VersionStage.Production);
         await using (var scope = portal.Host.Services.CreateAsyncScope())
         {
-            var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
-            var request = await approvals.ProposeRollbackRulesAsync(Person(Roles.BusinessStakeholder), slug, [new RollbackRule("auc", "<", 0.6, 500)], "Below 0.6 we lose money.");
-            (await approvals.SignAsync(Person(Roles.ComplianceOfficer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password)))
+            var approvals = ApprovalCalls.From(scope.ServiceProvider);
+            var request = await approvals.ModelChanges.ProposeRollbackRulesAsync(Person(Roles.BusinessStakeholder), slug, [new RollbackRule("auc", "<", 0.6, 500)], "Below 0.6 we lose money.");
+            (await approvals.SignOffs.SignAsync(Person(Roles.ComplianceOfficer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password)))
                 .Status.ShouldBe(ApprovalStatus.Approved);
         }
         await portal.FinishAsync(await portal.Get<TrainingService>().StartScoringAsync(Actor.Cli(), v2, data, null));

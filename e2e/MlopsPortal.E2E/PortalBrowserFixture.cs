@@ -7,7 +7,6 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.E2E;

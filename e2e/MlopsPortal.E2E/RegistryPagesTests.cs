@@ -276,7 +276,7 @@ public sealed class RegistryPagesTests(PortalBrowserFixture portal)
         await page.ClickAsync("[data-testid=add-criterion]");
         await PortalBrowserFixture.ScreenshotAsync(page, "model-new");
         await page.ClickAsync("[data-testid=save-model]");
-        await page.WaitForURLAsync("**/models/income-e2e?created=1");
+        await page.WaitForURLAsync("**/models/income-e2e?created=1", new() { Timeout = 60_000 });
         await page.WaitForSelectorAsync("[data-testid=model-message]:has-text('Created income-e2e.')");
 
         var model = await portal.Host.Services.GetRequiredService<ModelService>().GetAsync("income-e2e");

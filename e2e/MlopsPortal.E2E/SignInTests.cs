@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
 

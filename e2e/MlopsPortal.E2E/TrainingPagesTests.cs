@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;

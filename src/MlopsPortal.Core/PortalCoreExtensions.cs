@@ -7,9 +7,26 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlopsPortal.Core.ApiTokens;
+using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.Artifacts;
+using MlopsPortal.Core.AuditReading;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Dashboards;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Demo;
+using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Fairness;
+using MlopsPortal.Core.Housekeeping;
+using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Monitoring;
+using MlopsPortal.Core.Notifications;
+using MlopsPortal.Core.Reports;
+using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.StageChanges;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Core.Users;
 
 namespace MlopsPortal.Core;
@@ -62,40 +79,29 @@ public static class PortalCoreExtensions
             .AddDefaultTokenProviders()
             // Replaces Identity's authenticator provider: each code is accepted once.
             .AddTokenProvider<PortalAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
-        services.AddSingleton<UnknownAccountLockout>();
-
-        services.AddScoped<UserAdminService>();
-        services.AddScoped<ApiTokenService>();
-        services.AddScoped<AuditTrailService>();
-        services.AddScoped<DemoSeeder>();
-        services.AddScoped<Demo.DemoWorkspace>();
-        services.AddSingleton<Demo.DemoProgress>();
-        services.AddSingleton<Artifacts.IArtifactStore, Artifacts.FileSystemArtifactStore>();
-        services.AddOptions<Artifacts.ArtifactOptions>().BindConfiguration(Artifacts.ArtifactOptions.Section);
-        services.AddSingleton<Artifacts.ArtifactSweeper>();
-        services.AddOptions<Datasets.DatasetOptions>().BindConfiguration(Datasets.DatasetOptions.Section);
-        services.AddSingleton<Datasets.DatasetService>();
-        services.AddSingleton<ModelRegistry.ModelService>();
-        services.AddSingleton<Training.TrainingService>();
-        services.AddSingleton<Training.FairnessService>();
-        services.AddScoped<Approvals.ApprovalService>();
-        services.AddSingleton<Approvals.BusinessReviewService>();
-        services.AddSingleton<Drift.DriftService>();
-        services.AddSingleton<Drift.DriftAlertFeed>();
-        services.AddSingleton<Lineage.LineageService>();
-        services.AddSingleton<Display.ActorNameService>();
-        services.AddSingleton<AuditSentenceService>();
-        services.AddSingleton<Monitoring.OutcomeService>();
-        services.AddSingleton<Monitoring.MonitoringService>();
-        services.AddSingleton<Dashboards.DashboardService>();
-        services.AddScoped<Dashboards.HomeService>();
-        services.AddSingleton<Reports.ReportSigning>();
-        services.AddSingleton<Reports.ReportService>();
-        services.AddSingleton<Reports.ReportGenerator>();
-        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
-        services.AddHttpClient(nameof(Notifications.NotificationDispatcher));
-        services.AddSingleton<Notifications.NotificationDispatcher>();
-        services.AddSingleton<Notifications.NotificationCenter>();
+        // Each feature registers its own services and job kinds, lowest first (docs/architecture.md, "Features in one order").
+        services
+            .AddUsersFeature()
+            .AddAuditTrailFeature()
+            .AddApiTokensFeature()
+            .AddNotificationsFeature()
+            .AddArtifactsFeature()
+            .AddSchedulingFeature()
+            .AddDatasetsFeature()
+            .AddModelRegistryFeature()
+            .AddStageChangesFeature()
+            .AddTrainingFeature()
+            .AddFairnessFeature()
+            .AddDriftFeature()
+            .AddApprovalsFeature()
+            .AddMonitoringFeature()
+            .AddLineageFeature()
+            .AddReportsFeature()
+            .AddAuditReadingFeature()
+            .AddUserAdminFeature()
+            .AddHousekeepingFeature()
+            .AddDashboardsFeature()
+            .AddDemoFeature();
         return builder;
     }
 

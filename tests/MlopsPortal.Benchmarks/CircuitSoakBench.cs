@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Cookie = Microsoft.Playwright.Cookie;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 using MlopsPortal.Testing;
+using Cookie = Microsoft.Playwright.Cookie;
 
 namespace MlopsPortal.Benchmarks;
 

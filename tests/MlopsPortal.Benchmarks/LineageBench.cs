@@ -93,7 +93,7 @@ public static class LineageBench
         var numbered = 0;
         for (var v = 1; v <= versions; v++)
         {
-            var run = new JobRun { Id = Guid.NewGuid(), Kind = JobKinds.Training, Status = JobRunStatus.Succeeded, JobKey = "bench", TriggeredBy = "cli:bench", QueuedAt = now };
+            var run = new JobRun { Id = Guid.NewGuid(), Kind = TrainModelJob.Kind, Status = JobRunStatus.Succeeded, JobKey = "bench", TriggeredBy = "cli:bench", QueuedAt = now };
             db.JobRuns.Add(run);
             db.TrainingRuns.Add(new TrainingRun { Id = run.Id, ModelId = model.Id, DatasetVersionId = focus.Id, DataSha256 = focus.Sha256, Seed = v, RequestedBy = "cli:bench", StartedAt = now });
             var version = new ModelVersion
@@ -109,7 +109,7 @@ public static class LineageBench
                 numbered++;
                 var input = Version(inputs, numbered);
                 var output = Version(outputs, numbered);
-                var job = new JobRun { Id = Guid.NewGuid(), Kind = JobKinds.BatchScoring, Status = JobRunStatus.Succeeded, JobKey = "bench", TriggeredBy = "cli:bench", QueuedAt = now };
+                var job = new JobRun { Id = Guid.NewGuid(), Kind = ScoreBatchJob.Kind, Status = JobRunStatus.Succeeded, JobKey = "bench", TriggeredBy = "cli:bench", QueuedAt = now };
                 db.DatasetVersions.AddRange(input, output);
                 db.JobRuns.Add(job);
                 db.AddLineage(EntityKinds.DatasetVersion, input.Id.ToString(), EntityKinds.ScoringJob, job.Id.ToString(), "input");

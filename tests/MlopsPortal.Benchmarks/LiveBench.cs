@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Engine.Fairness;
 

@@ -82,7 +82,7 @@ public static class SchedulerBench
         var jobService = cluster.Client.Get<JobService>();
         var enqueue = Stopwatch.StartNew();
         for (var i = 0; i < jobs; i++)
-            await jobService.EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.Diagnostic, new DiagnosticPayload(), "bench"));
+            await jobService.EnqueueAsync(Actor.Cli(), new JobRequest(RunDiagnosticJob.Kind, new DiagnosticPayload(), "bench"));
         enqueue.Stop();
         await cluster.StartWorkersAsync(workerArgs);
         while (await cluster.DbAsync(db => db.JobRuns.CountAsync(r => r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running)) > 0)
@@ -101,7 +101,7 @@ public static class SchedulerBench
     {
         await using var cluster = await Cluster.StartAsync(workerArgs);
         var run = await cluster.Client.Get<JobService>().EnqueueAsync(Actor.Cli(),
-            new JobRequest(JobKinds.Diagnostic, new DiagnosticPayload(DurationSeconds: 120, Steps: 120), "bench"));
+            new JobRequest(RunDiagnosticJob.Kind, new DiagnosticPayload(DurationSeconds: 120, Steps: 120), "bench"));
         JobRun current;
         while ((current = await cluster.DbAsync(db => db.JobRuns.AsNoTracking().SingleAsync(r => r.Id == run.Id))).Status != JobRunStatus.Running)
             await Task.Delay(50);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Evaluation;

@@ -11,6 +11,7 @@ using MlopsPortal.Core;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Web.Hosting;
 

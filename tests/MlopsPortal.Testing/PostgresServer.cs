@@ -10,6 +10,12 @@ public static class PostgresServer
 {
     public const string Variable = "MLOPS_TEST_POSTGRES";
 
+    /// <summary>Whether a server is configured: scripts/test.sh always sets one; a bare <c>dotnet test</c> does not.</summary>
+    public static bool Configured => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 };
+
+    public static string NotConfigured =>
+        $"No PostgreSQL server: {Variable} is not set. scripts/test.sh starts one on 127.0.0.1 and sets it (it never skips).";
+
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } cs
             ? cs

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 
@@ -27,8 +30,8 @@ public sealed class ApprovalPolicy
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedAt { get; set; }
 
-    public List<RoleRequirement> SignOffsFor(Training.VersionStage? stage) =>
-        stage == Training.VersionStage.Staging ? StagingSignOffs : ProductionSignOffs;
+    public List<RoleRequirement> SignOffsFor(ModelRegistry.VersionStage? stage) =>
+        stage == ModelRegistry.VersionStage.Staging ? StagingSignOffs : ProductionSignOffs;
 
     private static readonly DateTime SeedTime = new(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc);
 
@@ -82,58 +85,18 @@ public sealed class ApprovalPolicy
 public sealed record ApprovalPolicyValues(
     List<RoleRequirement> StagingSignOffs, List<RoleRequirement> ProductionSignOffs, int ExpiryDays, List<string> Gates, double ChampionTolerance);
 
-/// <summary>A sign-off: approve or reject, always with a comment, after the signer proved who they are again.</summary>
-public sealed class SignOff
+internal sealed class ApprovalPolicyConfiguration : IEntityTypeConfiguration<ApprovalPolicy>
 {
-    public Guid Id { get; set; }
-    public string RequestId { get; set; } = "";
-    /// <summary>The role this sign-off counts for (one person counts for one role per request).</summary>
-    public string Role { get; set; } = "";
-    public bool Approved { get; set; }
-    public string Comment { get; set; } = "";
-    /// <summary>The person who signed.</summary>
-    public string UserId { get; set; } = "";
-    public string UserName { get; set; } = "";
-    /// <summary>The person the signer stood in for (out of office), or the signer themselves.</summary>
-    public string CountsForUserId { get; set; } = "";
-    public string? OnBehalfOfUserName { get; set; }
-    public Guid? DelegationId { get; set; }
-    /// <summary>How the signer proved it was them: "password" or "authenticator".</summary>
-    public string StepUp { get; set; } = "";
-    public DateTime SignedAt { get; set; }
-}
-
-/// <summary>A user's sign-off authority lent to another user for a period (out of office).</summary>
-public sealed class Delegation
-{
-    public Guid Id { get; set; }
-    public string FromUserId { get; set; } = "";
-    public string FromUserName { get; set; } = "";
-    public string ToUserId { get; set; } = "";
-    public string ToUserName { get; set; } = "";
-    public DateTime StartsAt { get; set; }
-    public DateTime EndsAt { get; set; }
-    public string Reason { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public DateTime? RevokedAt { get; set; }
-
-    public bool IsActive(DateTime now) => RevokedAt is null && StartsAt <= now && now < EndsAt;
-}
-
-/// <summary>One change of a version's stage: what, when, and the request or rule that made it.</summary>
-public sealed class StageChange
-{
-    public long Id { get; set; }
-    public Guid ModelId { get; set; }
-    public Guid ModelVersionId { get; set; }
-    public int VersionNumber { get; set; }
-    public Training.VersionStage From { get; set; }
-    public Training.VersionStage To { get; set; }
-    /// <summary>The request that completed (promotion or rollback), or for the version it replaced, the same request.</summary>
-    public string? RequestId { get; set; }
-    /// <summary>"promotion", "rollback", "replaced" (archived by a newer Production version) or "automatic-rollback".</summary>
-    public string Reason { get; set; } = "";
-    /// <summary>Who signed the request, as "name (role)" lines, kept with the change for reports.</summary>
-    public List<string> SignedBy { get; set; } = [];
-    public DateTime ChangedAt { get; set; }
+    public void Configure(EntityTypeBuilder<ApprovalPolicy> b)
+    {
+        b.ToTable("ApprovalPolicies");
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.Property(p => p.Kind).HasMaxLength(64).IsRequired();
+        b.Property(p => p.StagingSignOffs).AsJson();
+        b.Property(p => p.ProductionSignOffs).AsJson();
+        b.Property(p => p.Gates).AsJson();
+        b.Property(p => p.CreatedBy).HasMaxLength(256).IsRequired();
+        b.HasIndex(p => new { p.Kind, p.RiskTier, p.Version }).IsUnique();
+        b.HasData(ApprovalPolicy.Defaults());
+    }
 }

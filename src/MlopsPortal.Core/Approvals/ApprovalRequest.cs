@@ -1,4 +1,7 @@
-using MlopsPortal.Core.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MlopsPortal.Core.Data;
+using MlopsPortal.Core.ModelRegistry;
 
 namespace MlopsPortal.Core.Approvals;
 
@@ -97,4 +100,33 @@ public sealed record GateResult(string Gate, bool Passed, string Summary, string
 {
     /// <summary>Passed, but with something a signer must read (nothing to check, or warnings): shown as a warning, never as a clean pass.</summary>
     public bool Warning { get; init; }
+}
+
+internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<ApprovalRequest>
+{
+    public void Configure(EntityTypeBuilder<ApprovalRequest> b)
+    {
+        b.ToTable("ApprovalRequests");
+        b.Property(r => r.Id).HasMaxLength(36);
+        b.Property(r => r.Kind).HasMaxLength(64).IsRequired();
+        b.Property(r => r.SubjectType).HasMaxLength(64).IsRequired();
+        b.Property(r => r.SubjectId).HasMaxLength(128).IsRequired();
+        b.Property(r => r.Summary).HasMaxLength(500).IsRequired();
+        b.Property(r => r.RequestedBy).HasMaxLength(256).IsRequired();
+        b.Property(r => r.RequestedByUserId).HasMaxLength(450);
+        b.Property(r => r.DecidedBy).HasMaxLength(256);
+        b.Property(r => r.DecisionComment).HasMaxLength(4000);
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.TargetStage).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Justification).HasMaxLength(4000).IsRequired();
+        b.Property(r => r.Required).AsJson();
+        b.Property(r => r.Gates).AsJson();
+        b.Property(r => r.GateOverrideBy).HasMaxLength(256);
+        b.Property(r => r.GateOverrideReason).HasMaxLength(2000);
+        b.Ignore(r => r.Blocked);
+        b.Ignore(r => r.IsOpen);
+        b.HasIndex(r => new { r.Status, r.Kind });
+        b.HasIndex(r => new { r.ModelId, r.RequestedAt });
+        b.HasOne<ApprovalPolicy>().WithMany().HasForeignKey(r => r.PolicyId).OnDelete(DeleteBehavior.Restrict);
+    }
 }

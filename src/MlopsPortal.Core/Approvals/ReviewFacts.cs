@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using MlopsPortal.Core.Display;
-using MlopsPortal.Core.Training;
+using MlopsPortal.Core.Fairness;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Engine.Fairness;
 
 namespace MlopsPortal.Core.Approvals;

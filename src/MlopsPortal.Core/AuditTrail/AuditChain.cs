@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Engine.Hashing;
 
 namespace MlopsPortal.Core.AuditTrail;
@@ -87,24 +85,9 @@ public static class AuditChain
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
             if (PortalDbContext.UnauditedTypes.Contains(entry.Metadata.ClrType)) continue;
-            if (entry.State == EntityState.Modified && IsBookkeeping(entry)) continue;
+            if (entry.State == EntityState.Modified && PortalDbContext.IsBookkeeping(entry)) continue;
             throw new InvalidOperationException(
                 $"{entry.Metadata.ClrType.Name} {entry.State.ToString().ToLowerInvariant()} without an audit event: call PortalDbContext.Audit first.");
         }
-    }
-
-    private static bool IsBookkeeping(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
-    {
-        // Identity's UserStore marks every property modified (DbContext.Update): compare values instead.
-        var changed = entry.Properties
-            .Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
-            .Select(p => p.Metadata.Name)
-            .ToList();
-        return entry.Entity switch
-        {
-            PortalUser => changed.All(PortalDbContext.UnauditedUserProperties.Contains),
-            ApiToken => changed.All(n => n == nameof(ApiToken.LastUsedAt)),
-            _ => false,
-        };
     }
 }

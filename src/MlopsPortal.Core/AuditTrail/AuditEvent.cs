@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace MlopsPortal.Core.AuditTrail;
 
 /// <summary>One row of the append-only, hash-chained audit trail (contracts §3, docs/audit-trail.md).</summary>
@@ -16,33 +19,28 @@ public sealed class AuditEvent
 }
 
 /// <summary>
-/// The single row that holds the chain head. Every append first updates this row, which takes a
-/// row lock (PostgreSQL, SQL Server) or the write lock (SQLite): concurrent writers queue on it,
-/// so sequences stay gap-free and each event links to the one before it.
-/// </summary>
-public sealed class AuditChainHead
-{
-    public const int SingletonId = 1;
-    public int Id { get; set; }
-    public long Sequence { get; set; }
-    public string Hash { get; set; } = "";
-}
-
-/// <summary>An exported copy of the chain head, kept so that a later rewrite can be detected.</summary>
-public sealed class AuditAnchor
-{
-    public long Id { get; set; }
-    public long Sequence { get; set; }
-    public string Hash { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public string CreatedBy { get; set; } = "";
-    public string Purpose { get; set; } = "";
-}
-
-/// <summary>
 /// The chain's head row is gone (deleted by hand or by a bad restore): nothing can be appended, because the next
 /// event could not be linked to the one before it. Only someone with write access to the database causes this.
 /// </summary>
 public sealed class AuditChainHeadMissingException() : InvalidOperationException(
     "The audit chain head (the single row of table AuditChainHead) is missing, so no audited change can be written: " +
     "the audit trail may have been tampered with. Run `audit verify`, then restore the database from a backup (docs/audit-trail.md).");
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> b)
+    {
+        b.ToTable("AuditEvents");
+        b.HasKey(e => e.Sequence);
+        b.Property(e => e.Sequence).ValueGeneratedNever();
+        b.Property(e => e.Actor).HasMaxLength(256).IsRequired();
+        b.Property(e => e.Action).HasMaxLength(128).IsRequired();
+        b.Property(e => e.EntityType).HasMaxLength(64).IsRequired();
+        b.Property(e => e.EntityId).HasMaxLength(128).IsRequired();
+        b.Property(e => e.Payload).IsRequired();
+        b.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength().IsRequired();
+        b.Property(e => e.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
+        b.HasIndex(e => new { e.EntityType, e.EntityId });
+        b.HasIndex(e => e.OccurredAt);
+    }
+}

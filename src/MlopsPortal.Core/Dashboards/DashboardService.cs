@@ -1,11 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Drift;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Core.Scheduling;
-using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Core.Dashboards;
 

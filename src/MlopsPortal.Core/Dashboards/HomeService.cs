@@ -3,10 +3,10 @@ using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Reports;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Core.Dashboards;
 
@@ -39,7 +39,7 @@ public sealed record HomeSummary
 
 /// <summary>Gathers the home page's cards. Each role's first question (docs/roles.md, "Home pages") is answered from the same services the detail pages use.</summary>
 public sealed class HomeService(
-    IDbContextFactory<PortalDbContext> dbFactory, ApprovalService approvals, DriftService drift, DashboardService dashboards,
+    IDbContextFactory<PortalDbContext> dbFactory, SignOffService signOffs, DriftService drift, DashboardService dashboards,
     ReportService reports, WorkerNodeQueries workers, ScheduleService schedules)
 {
     public async Task<HomeSummary> ForAsync(Actor actor, CancellationToken ct = default)
@@ -60,7 +60,7 @@ public sealed class HomeService(
         if (roles.Any(r => r != Roles.Auditor))
             summary = summary with
             {
-                Inbox = await approvals.InboxAsync(actor, ct),
+                Inbox = await signOffs.InboxAsync(actor, ct),
                 MyOpenRequests = await db.ApprovalRequests.CountAsync(r => r.RequestedByUserId == userId && r.Status == ApprovalStatus.Open && r.Kind != ApprovalKinds.RoleGrant, ct),
             };
         if (Has(Roles.BusinessStakeholder))

@@ -6,10 +6,12 @@ using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Notifications;
 using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.StageChanges;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Core.Users;
 
@@ -62,7 +64,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Reports.ReportSigningKey> ReportSigningKeys => Set<Reports.ReportSigningKey>();
     public DbSet<Monitoring.OutcomeUpload> OutcomeUploads => Set<Monitoring.OutcomeUpload>();
     public DbSet<Monitoring.LivePerformanceSnapshot> LivePerformanceSnapshots => Set<Monitoring.LivePerformanceSnapshot>();
-    public DbSet<Monitoring.ShadowScoring> ShadowScorings => Set<Monitoring.ShadowScoring>();
+    public DbSet<Training.ShadowScoring> ShadowScorings => Set<Training.ShadowScoring>();
     public DbSet<Monitoring.AutomaticRollback> AutomaticRollbacks => Set<Monitoring.AutomaticRollback>();
     public DbSet<Monitoring.Reproduction> Reproductions => Set<Monitoring.Reproduction>();
 
@@ -149,6 +151,22 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         nameof(IdentityUser.ConcurrencyStamp), nameof(IdentityUser.SecurityStamp),
         nameof(PortalUser.LastSignInAt),
     };
+
+    /// <summary>A modified row whose changed properties are all bookkeeping (above): the audit guard lets it pass.</summary>
+    internal static bool IsBookkeeping(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+    {
+        // Identity's UserStore marks every property modified (DbContext.Update): compare values instead.
+        var changed = entry.Properties
+            .Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
+            .Select(p => p.Metadata.Name)
+            .ToList();
+        return entry.Entity switch
+        {
+            PortalUser => changed.All(UnauditedUserProperties.Contains),
+            ApiToken => changed.All(n => n == nameof(ApiToken.LastUsedAt)),
+            _ => false,
+        };
+    }
 
     internal static readonly IReadOnlySet<Type> UnauditedTypes = new HashSet<Type>
     {

@@ -7,13 +7,13 @@ using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Core.Reports;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Engine.Demo;
 
 namespace MlopsPortal.Core.Demo;
@@ -32,7 +32,7 @@ public sealed record DemoWorkspaceResult(bool Built, string Message, IReadOnlyLi
 /// </summary>
 public sealed class DemoWorkspace(
     IDbContextFactory<PortalDbContext> dbFactory, IOptions<DemoOptions> options, DatasetService datasets, ModelService models,
-    TrainingService training, FairnessService fairness, ApprovalService approvals, DriftService drift, OutcomeService outcomes,
+    TrainingService training, FairnessService fairness, PromotionRequests promotions, ModelChangeRequests modelChanges, SignOffService signOffs, DriftService drift, OutcomeService outcomes,
     ReportService reports, JobService jobs, DemoProgress progress, Monitoring.MonitoringService monitoring)
 {
     public const string ModelSlug = "credit-risk";
@@ -107,12 +107,12 @@ public sealed class DemoWorkspace(
             FeatureColumns = [.. CreditRiskData.FeatureColumns], SensitiveAttributes = [CreditRiskData.SensitiveColumn],
             KnownLimitations = "Trained on one month of synthetic applicants; the historical labels over-record defaults for women.",
         }, ct);
-        await approvals.ProposeCriteriaAsync(people.Stakeholder, ModelSlug,
+        await modelChanges.ProposeCriteriaAsync(people.Stakeholder, ModelSlug,
         [
             new AcceptanceCriterion("auc", ">=", 0.75, Roles.BusinessStakeholder),
             new AcceptanceCriterion("precision", ">=", 0.55, Roles.BusinessStakeholder),
         ], Justification + "we accept a model that ranks well, and of the applicants it flags at least 55% must really default.", ct);
-        await approvals.ProposeBandAsync(people.Stakeholder, ModelSlug, new ConfidenceBand(0, 0.35),
+        await modelChanges.ProposeBandAsync(people.Stakeholder, ModelSlug, new ConfidenceBand(0, 0.35),
             Justification + "applications scored under 0.35 are approved without a manual review.", ct);
         Done("Registered the model", $"{ModelSlug} (High risk tier), two acceptance criteria and a confidence band from the stakeholder");
 
@@ -132,7 +132,7 @@ public sealed class DemoWorkspace(
         Done("Evaluated and audited both", "holdout metrics, acceptance criteria and fairness by gender (200 bootstrap resamples)");
 
         // 4. The champion's promotion: the scientist asks; engineer, stakeholder and compliance sign (High tier).
-        var request = await approvals.RequestPromotionAsync(people.Scientist, new PromotionInput(champion.Id, "Production",
+        var request = await promotions.RequestPromotionAsync(people.Scientist, new PromotionInput(champion.Id, "Production",
             Justification + "best holdout AUC of the two candidates; criteria met; fairness within policy."), ct);
         if (request.Blocked)
             throw new InvalidOperationException($"The champion's promotion gates failed: {string.Join("; ", request.Gates.Where(g => !g.Passed).Select(g => g.Summary))}");
@@ -150,14 +150,14 @@ public sealed class DemoWorkspace(
                      (people.Stakeholder, "Meets my criteria on the holdout."),
                      (people.Compliance, "Fairness audit read; the label bias is documented as a known limitation."),
                  })
-            await approvals.SignAsync(who, request.Id, new SignOffInput(true, comment, Password: people.Passwords[who.Name]), ct);
+            await signOffs.SignAsync(who, request.Id, new SignOffInput(true, comment, Password: people.Passwords[who.Name]), ct);
         Done("Promoted the champion", $"version {champion.Number} reproduced, then to Production after three sign-offs (request {request.Id[..8]})");
 
         // 5. Rollback rules the stakeholder proposes and compliance and the engineer sign.
-        var rules = await approvals.ProposeRollbackRulesAsync(people.Stakeholder, ModelSlug,
+        var rules = await modelChanges.ProposeRollbackRulesAsync(people.Stakeholder, ModelSlug,
             [new RollbackRule("auc", "<", 0.6, 500)], Justification + "roll back when the live AUC falls under 0.6.", ct);
-        await approvals.SignAsync(people.Compliance, rules.Id, new SignOffInput(true, "Agreed.", Password: people.Passwords[people.Compliance.Name]), ct);
-        await approvals.SignAsync(people.Engineer, rules.Id, new SignOffInput(true, "Agreed.", Password: people.Passwords[people.Engineer.Name]), ct);
+        await signOffs.SignAsync(people.Compliance, rules.Id, new SignOffInput(true, "Agreed.", Password: people.Passwords[people.Compliance.Name]), ct);
+        await signOffs.SignAsync(people.Engineer, rules.Id, new SignOffInput(true, "Agreed.", Password: people.Passwords[people.Engineer.Name]), ct);
         Done("Signed rollback rules", "live AUC < 0.6 on at least 500 labelled rows");
 
         // 6. Monthly batches: scored by the champion, checked for drift; outcomes of the first two months arrive.
@@ -204,7 +204,7 @@ public sealed class DemoWorkspace(
             waiting = await db.ApprovalRequests.Where(r => r.SubjectId == retrained.Id.ToString() && r.Status == ApprovalStatus.Open)
                 .Select(r => r.Id).FirstOrDefaultAsync(ct);
         if (waiting is not null)
-            await approvals.RecheckGatesAsync(people.Scientist, waiting, ct);
+            await promotions.RecheckGatesAsync(people.Scientist, waiting, ct);
         Done("Retrained from a drift alert", $"version {retrained.Number} on 2026-09 labels, evaluated and audited; its promotion waits for sign-offs");
 
         // 8. Compliance's signed audit report of the champion.

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Lineage;
@@ -51,7 +50,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
             throw new PortalValidationException("The window is between 1 hour and 90 days.");
         if (request.CurrentDatasetVersionId is { } currentId && !await db.DatasetVersions.AnyAsync(v => v.Id == currentId, ct))
             throw new PortalNotFoundException($"No dataset version {currentId}.");
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.DriftReport,
+        return await jobs.EnqueueAsync(actor, new JobRequest(ReportDriftJob.Kind,
             new DriftReportPayload(request with { ModelVersionId = version.Id }),
             request.CurrentDatasetVersionId is null
                 ? $"Drift of {model.Slug} v{version.Number} on what it scored in the last {request.WindowHours ?? DefaultWindowHours} hours"
@@ -65,28 +64,10 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
     internal static async Task<List<Guid>> ScoringInputsAsync(PortalDbContext db, Guid versionId, DateTime since, CancellationToken ct)
     {
         var runs = await db.JobRuns.AsNoTracking()
-            .Where(r => r.Kind == JobKinds.BatchScoring && r.Status == JobRunStatus.Succeeded && r.FinishedAt >= since)
+            .Where(r => r.Kind == ScoreBatchJob.Kind && r.Status == JobRunStatus.Succeeded && r.FinishedAt >= since)
             .OrderBy(r => r.FinishedAt).Select(r => new { r.Payload, r.PayloadVersion }).ToListAsync(ct);
         return runs.Select(r => JobPayload.Read<ScoringPayload>(r.Payload, r.PayloadVersion))
             .Where(p => p.ModelVersionId == versionId).Select(p => p.DatasetVersionId).Distinct().ToList();
-    }
-
-    /// <summary>In the stage change's transaction: a model's first Production version gets a daily drift schedule on its scoring inputs.</summary>
-    internal static async Task EnsureScheduleAsync(PortalDbContext db, string auditActor, Model model, CancellationToken ct)
-    {
-        if (await db.JobSchedules.AnyAsync(s => s.SubjectType == "model" && s.SubjectId == model.Id.ToString() && s.Kind == JobKinds.DriftReport, ct))
-            return;
-        var now = DateTime.UtcNow;
-        var schedule = db.JobSchedules.Add(new JobSchedule
-        {
-            Id = Guid.NewGuid(), Name = $"Drift of {model.Slug}", Kind = JobKinds.DriftReport, SubjectType = "model", SubjectId = model.Id.ToString(),
-            Payload = new DriftReportPayload(new DriftReportRequest(model.Slug, WindowHours: DefaultWindowHours)).ToJson(),
-            CronExpression = DefaultScheduleCron, TimeZoneId = "UTC", CreatedBy = auditActor, CreatedAt = now, UpdatedBy = auditActor, UpdatedAt = now,
-        }).Entity;
-        db.Audit(auditActor, "schedule.created", "schedule", schedule.Id.ToString(), new
-        {
-            model = model.Slug, kind = JobKinds.DriftReport, cron = DefaultScheduleCron, timeZone = "UTC", reason = "first Production version",
-        });
     }
 
     internal static async Task<(Model Model, ModelVersion Version)> ReferenceAsync(PortalDbContext db, DriftReportRequest request, CancellationToken ct)
@@ -192,7 +173,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
             causes.Add(("prediction-drift", PredictionSeverity(double.IsFinite(prediction.Margin) ? prediction.Margin : 1),
                 DriftWords.PredictionSummary(model.Slug, version.Number, prediction.Test, prediction.Score, prediction.Threshold, drifted, report.JudgedColumns)));
         if (causes.Count == 0) return;
-        await TrainingService.LockModelAsync(db, model.Id, ct);
+        await ModelRowLock.TakeAsync(db, model.Id, ct);
         foreach (var (cause, severity, summary) in causes)
             await RaiseOrAttachAsync(db, actor, model, version, new AlertEvidence(cause, severity, summary, report.Id, report.DataArrivedAt, report.CreatedAt,
                 EntityKinds.DriftReport, report.Id.ToString()), ct);
@@ -363,7 +344,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         // The model row's lock, as a report that attaches to or raises alerts takes it: triage and reports take turns,
         // so a report never attaches to an alert closed meanwhile, and two triage steps never interleave.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await TrainingService.LockModelAsync(db, modelId, ct);
+        await ModelRowLock.TakeAsync(db, modelId, ct);
         var alert = await db.DriftAlerts.SingleAsync(a => a.Id == id, ct);
         if (!allowClosed && !alert.IsOpen && action != "commented")
             throw new PortalValidationException($"The alert is already {alert.Status.ToString().ToLowerInvariant()}.");

@@ -16,6 +16,9 @@ namespace MlopsPortal.Core.Drift;
 /// </summary>
 public sealed class ReportDriftJob(JobServices services, IArtifactStore store) : PortalJob(services)
 {
+    /// <summary>The job kind's name: runs, schedules and audit events name it.</summary>
+    public const string Kind = "drift-report";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -27,7 +30,7 @@ public sealed class ReportDriftJob(JobServices services, IArtifactStore store) :
         Datasets.DatasetVersion reference;
         List<Datasets.DatasetVersion> currents;
         ModelRegistry.Model model;
-        Training.ModelVersion version;
+        ModelRegistry.ModelVersion version;
         var window = request.WindowHours ?? DriftService.DefaultWindowHours;
         await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
         {

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace MlopsPortal.Core.Lineage;
 
 /// <summary>
@@ -40,4 +43,20 @@ public static class EntityKinds
     public const string Delegation = "delegation";
     public const string WebhookSubscription = "webhook";
     public const string SmtpSettings = "smtp-settings";
+}
+
+internal sealed class LineageEdgeConfiguration : IEntityTypeConfiguration<LineageEdge>
+{
+    public void Configure(EntityTypeBuilder<LineageEdge> b)
+    {
+        b.ToTable("LineageEdges");
+        b.Property(e => e.FromKind).HasMaxLength(64).IsRequired();
+        b.Property(e => e.FromId).HasMaxLength(128).IsRequired();
+        b.Property(e => e.ToKind).HasMaxLength(64).IsRequired();
+        b.Property(e => e.ToId).HasMaxLength(128).IsRequired();
+        b.Property(e => e.Relation).HasMaxLength(64).IsRequired();
+        b.HasIndex(e => new { e.FromKind, e.FromId });
+        b.HasIndex(e => new { e.ToKind, e.ToId });
+        b.HasIndex(e => new { e.FromKind, e.FromId, e.ToKind, e.ToId, e.Relation }).IsUnique();
+    }
 }

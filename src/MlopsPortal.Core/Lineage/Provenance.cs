@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Core.Lineage;
 
@@ -55,7 +56,7 @@ public static class ProvenanceQuery
         Guid versionId;
         if (jobId is { } j)
         {
-            var job = await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == j && r.Kind == JobKinds.BatchScoring, ct)
+            var job = await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == j && r.Kind == ScoreBatchJob.Kind, ct)
                       ?? throw new PortalNotFoundException($"No scoring job '{j}'.");
             chain.Add($"{EntityKinds.ScoringJob}:{j}");
             var inputs = await db.LineageEdges.Where(e => e.ToId == j.ToString() && e.ToKind == EntityKinds.ScoringJob).ToListAsync(ct);

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using MlopsPortal.Core.Data;
 
 namespace MlopsPortal.Core.ModelRegistry;
 
@@ -42,9 +41,9 @@ public sealed class Model
     /// <summary>The schema the model expects of any dataset offered for training or scoring.</summary>
     public List<ContractColumn> DataContract { get; set; } = [];
     /// <summary>The approved confidence band (null until a business stakeholder's proposal takes effect).</summary>
-    public Monitoring.ConfidenceBand? ConfidenceBand { get; set; }
+    public ModelRegistry.ConfidenceBand? ConfidenceBand { get; set; }
     /// <summary>The signed rollback rules (empty until a request approves them) and the request that signed them.</summary>
-    public List<Monitoring.RollbackRule> RollbackRules { get; set; } = [];
+    public List<ModelRegistry.RollbackRule> RollbackRules { get; set; } = [];
     public string? RollbackRulesRequestId { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedAt { get; set; }
@@ -101,7 +100,7 @@ public static class Metrics
     public static bool HigherIsBetter(string metric) => metric is not ("logLoss" or "brierScore" or "rmse" or "mae");
 }
 
-public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
+internal sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
 {
     public void Configure(EntityTypeBuilder<Model> b)
     {
@@ -130,7 +129,7 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
         // JSON text, null until a band is approved (EF Core passes no null to a converter).
         b.Property(m => m.ConfidenceBand).HasConversion(
             v => JsonSerializer.Serialize(v, JsonColumnExtensions.Options),
-            s => JsonSerializer.Deserialize<Monitoring.ConfidenceBand>(s, JsonColumnExtensions.Options)).HasMaxLength(100);
+            s => JsonSerializer.Deserialize<ModelRegistry.ConfidenceBand>(s, JsonColumnExtensions.Options)).HasMaxLength(100);
         b.Property(m => m.RollbackRules).AsJson();
         b.Property(m => m.RollbackRulesRequestId).HasMaxLength(64);
         b.Property(m => m.CreatedBy).HasMaxLength(256).IsRequired();
@@ -138,24 +137,5 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
         b.HasIndex(m => m.Slug).IsUnique();
         b.HasIndex(m => m.DisplayName);
         b.HasIndex(m => m.UpdatedAt);
-    }
-}
-
-public static class JsonColumnExtensions
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-    private static JsonSerializerOptions Json => Options;
-
-    /// <summary>Stores the property as JSON text, compared by its JSON so that edits inside lists are saved.</summary>
-    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) where T : class
-    {
-        property.HasConversion(new ValueConverter<T, string>(
-                v => JsonSerializer.Serialize(v, Json),
-                s => JsonSerializer.Deserialize<T>(s, Json)!),
-            new ValueComparer<T>(
-                (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
-                v => JsonSerializer.Serialize(v, Json).GetHashCode(),
-                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Json), Json)!));
-        return property.IsRequired();
     }
 }

@@ -126,7 +126,7 @@ public sealed partial class ModelService(IDbContextFactory<PortalDbContext> dbFa
     /// <summary>Criteria of a model with a Production version change only through sign-off (contracts §6).</summary>
     private static async Task RefuseWhileInProductionAsync(PortalDbContext db, Model model, CancellationToken ct)
     {
-        if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == Training.VersionStage.Production, ct))
+        if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == ModelRegistry.VersionStage.Production, ct))
             throw new PortalValidationException(
                 $"'{model.Slug}' has a version in Production: its acceptance criteria change only through a signed-off request (propose the change instead).");
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
+using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Engine.Datasets;
-using MlopsPortal.Engine.Evaluation;
 using MlopsPortal.Engine.Fairness;
 
 namespace MlopsPortal.Core.Monitoring;
@@ -42,16 +43,12 @@ public static class LivePerformance
 
     public static string KeyText(CsvReader reader, int[] keyIndexes) => string.Join(",", keyIndexes.Select(reader.FieldString));
 
-    public static int[] Indexes(CsvReader reader, IEnumerable<string> columns, string what) => columns.Select(c =>
-        reader.Header.ToList().IndexOf(c) is var i and >= 0 ? i
-            : throw new FormatException($"The {what} has no column '{c}' (it has {string.Join(", ", reader.Header.Take(12))}).")).ToArray();
-
     /// <summary>Reads an outcome file: for each row its key hash, key text, label (1/0, or the target) and line.</summary>
     public static IEnumerable<(ulong Key, float Label, CsvReader Row)> ReadOutcomes(Stream csv, OutcomeFormat format)
     {
         using var reader = new CsvReader(csv);
-        var keys = Indexes(reader, format.KeyColumns, "outcome file");
-        var label = Indexes(reader, [format.LabelColumn], "outcome file")[0];
+        var keys = CsvColumns.Indexes(reader, format.KeyColumns, "outcome file");
+        var label = CsvColumns.Indexes(reader, [format.LabelColumn], "outcome file")[0];
         while (reader.Read())
             yield return (KeyHash(reader, keys), Label(reader.FieldString(label).Trim(), format, reader.RowLine), reader);
     }
@@ -101,12 +98,12 @@ public static class LivePerformance
             var from = labels.Count;
             using var scoreStream = batch.OpenScores();
             using var scoreReader = new CsvReader(scoreStream);
-            var keyIndexes = Indexes(scoreReader, format.KeyColumns, "scoring output");
-            var scoreIndex = Indexes(scoreReader, ["score"], "scoring output")[0];
+            var keyIndexes = CsvColumns.Indexes(scoreReader, format.KeyColumns, "scoring output");
+            var scoreIndex = CsvColumns.Indexes(scoreReader, ["score"], "scoring output")[0];
             // Score output rows are in input order (contracts §2): the input is read in step for the sensitive columns.
             using var inputStream = settings.Sensitive.Count > 0 ? batch.OpenInput?.Invoke() : null;
             using var inputReader = inputStream is null ? null : new CsvReader(inputStream, new CsvReaderOptions { RaggedRowTolerance = int.MaxValue });
-            var sensitiveIndexes = inputReader is null ? null : Indexes(inputReader, settings.Sensitive, "scoring input");
+            var sensitiveIndexes = inputReader is null ? null : CsvColumns.Indexes(inputReader, settings.Sensitive, "scoring input");
             while (scoreReader.Read())
             {
                 var hasInput = inputReader?.Read() == true;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Notifications;
@@ -23,8 +23,11 @@ public sealed record LivePerformancePayload(string Model) : JobPayload;
 /// verdict fails, and applies the signed rollback rules: a firing rule rolls back to the previous approved version in the
 /// same transaction, once per breach, never to a version that was itself rolled back for a breach.
 /// </summary>
-public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactStore store) : PortalJob(services)
+public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactStore store, StageChanges.StageChangeService stages) : PortalJob(services)
 {
+    /// <summary>The job kind's name: runs, schedules and audit events name it.</summary>
+    public const string Kind = "live-performance";
+
     /// <summary>Fewer labelled rows than this and acceptance criteria are not judged live (the rules name their own minimum).</summary>
     public const int MinCriteriaRows = 100;
     public const string ScheduleCron = "0 0 * * * ?";
@@ -98,7 +101,7 @@ public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactSto
             Persist = async (db, token) =>
             {
                 var actor = Actor.Job(context.Run.JobKey).AuditName;
-                await TrainingService.LockModelAsync(db, model.Id, token);
+                await ModelRowLock.TakeAsync(db, model.Id, token);
                 db.LivePerformanceSnapshots.Add(snapshot);
                 db.Audit(actor, "live-performance.measured", EntityKinds.ModelVersion, version.Id.ToString(), new
                 {
@@ -172,7 +175,7 @@ public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactSto
     /// In the point's transaction, under the model row's lock: the expedited rollback. The unique index on the version that
     /// leaves makes a second run on the same breach fail rather than roll back twice.
     /// </summary>
-    private static async Task<string> RollBackAsync(PortalDbContext db, string actor, Model model, ModelVersion version, LivePerformanceSnapshot snapshot,
+    private async Task<string> RollBackAsync(PortalDbContext db, string actor, Model model, ModelVersion version, LivePerformanceSnapshot snapshot,
         List<(RollbackRule Rule, double Value)> fired, DateTime breachAt, CancellationToken ct)
     {
         if (await db.AutomaticRollbacks.AnyAsync(r => r.FromVersionId == version.Id, ct))
@@ -201,7 +204,7 @@ public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactSto
         };
         db.AutomaticRollbacks.Add(record);
         if (target is { } to)
-            await ApprovalService.ChangeStageAsync(db, actor, to, VersionStage.Production, "automatic-rollback", ruleRequest, signedBy, ct);
+            await stages.ChangeAsync(db, actor, to, VersionStage.Production, "automatic-rollback", ruleRequest, signedBy, ct);
         db.Audit(actor, target is null ? "model.rollback-impossible" : "model.rolled-back-automatically", EntityKinds.Model, model.Id.ToString(), new
         {
             model = model.Slug, from = version.Number, to = targetNumber, rule, evidence, ruleRequest, signedBy, snapshot = snapshot.Id.ToString(),
@@ -216,22 +219,4 @@ public sealed class MeasureLivePerformanceJob(JobServices services, IArtifactSto
     }
 
     private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
-
-    /// <summary>In the stage change's transaction: a model's first Production version gets an hourly live-performance schedule.</summary>
-    internal static async Task EnsureScheduleAsync(PortalDbContext db, string auditActor, Model model, CancellationToken ct)
-    {
-        if (await db.JobSchedules.AnyAsync(s => s.SubjectType == "model" && s.SubjectId == model.Id.ToString() && s.Kind == JobKinds.LivePerformance, ct))
-            return;
-        var now = DateTime.UtcNow;
-        var schedule = db.JobSchedules.Add(new JobSchedule
-        {
-            Id = Guid.NewGuid(), Name = $"Live performance of {model.Slug}", Kind = JobKinds.LivePerformance, SubjectType = "model", SubjectId = model.Id.ToString(),
-            Payload = new LivePerformancePayload(model.Slug).ToJson(), CronExpression = ScheduleCron, TimeZoneId = "UTC",
-            CreatedBy = auditActor, CreatedAt = now, UpdatedBy = auditActor, UpdatedAt = now,
-        }).Entity;
-        db.Audit(auditActor, "schedule.created", "schedule", schedule.Id.ToString(), new
-        {
-            model = model.Slug, kind = JobKinds.LivePerformance, cron = ScheduleCron, timeZone = "UTC", reason = "first Production version",
-        });
-    }
 }

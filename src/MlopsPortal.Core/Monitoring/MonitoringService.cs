@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
@@ -27,7 +28,7 @@ public sealed class MonitoringService(IDbContextFactory<PortalDbContext> dbFacto
         var slug = await db.Models.Where(m => m.Id == version.ModelId).Select(m => m.Slug).SingleAsync(ct);
         if (version.TrainingRunId is null)
             throw new PortalValidationException($"Version {version.Number} of '{slug}' was trained outside the portal: there is no recorded run to reproduce.");
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReproduceTraining, new ReproducePayload(versionId),
+        return await jobs.EnqueueAsync(actor, new JobRequest(ReproduceTrainingJob.Kind, new ReproducePayload(versionId),
             $"Reproduce the training of {slug} v{version.Number}"), ct);
     }
 
@@ -38,7 +39,7 @@ public sealed class MonitoringService(IDbContextFactory<PortalDbContext> dbFacto
         var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == slug, ct) ?? throw new PortalNotFoundException($"No model '{slug}'.");
         if (!await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production, ct))
             throw new PortalValidationException($"'{slug}' has no Production version: live performance measures the Production version.");
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.LivePerformance, new LivePerformancePayload(slug), $"Live performance of {slug}"), ct);
+        return await jobs.EnqueueAsync(actor, new JobRequest(MeasureLivePerformanceJob.Kind, new LivePerformancePayload(slug), $"Live performance of {slug}"), ct);
     }
 
     public async Task<IReadOnlyList<Reproduction>> ReproductionsAsync(Guid versionId, CancellationToken ct = default)
@@ -87,9 +88,9 @@ public sealed class MonitoringService(IDbContextFactory<PortalDbContext> dbFacto
                 using var ra = new CsvReader(a);
                 await using var b = store.OpenRead(s.ShadowSha256);
                 using var rb = new CsvReader(b);
-                var keys = LivePerformance.Indexes(ra, format.KeyColumns, "scoring output");
-                var sa = LivePerformance.Indexes(ra, ["score"], "scoring output")[0];
-                var sb = LivePerformance.Indexes(rb, ["score"], "shadow output")[0];
+                var keys = CsvColumns.Indexes(ra, format.KeyColumns, "scoring output");
+                var sa = CsvColumns.Indexes(ra, ["score"], "scoring output")[0];
+                var sb = CsvColumns.Indexes(rb, ["score"], "shadow output")[0];
                 while (ra.Read() && rb.Read())
                     if (outcomes.TryGetValue(LivePerformance.KeyHash(ra, keys), out var label))
                     {

@@ -60,7 +60,7 @@ public sealed class OutcomeService(IDbContextFactory<PortalDbContext> dbFactory,
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await TrainingService.LockModelAsync(db, model.Id, ct);
+        await ModelRowLock.TakeAsync(db, model.Id, ct);
         var name = $"{model.Slug}-outcomes";
         var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Name == name, ct);
         if (dataset is not null && await db.DatasetVersions.AnyAsync(v => v.DatasetId == dataset.Id && v.Sha256 == blob.Sha256, ct))
@@ -84,7 +84,7 @@ public sealed class OutcomeService(IDbContextFactory<PortalDbContext> dbFactory,
 
         // Measure now rather than at the next scheduled run: a breach should roll back within seconds of the labels arriving.
         if (upload.Matched > 0 && await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production, ct))
-            await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.LivePerformance,
+            await jobs.EnqueueAsync(actor, new JobRequest(MeasureLivePerformanceJob.Kind,
                 new LivePerformancePayload(model.Slug), $"Live performance of {model.Slug} after {upload.Matched:N0} new outcomes"), ct);
         return upload;
     }
@@ -100,7 +100,7 @@ public sealed class OutcomeService(IDbContextFactory<PortalDbContext> dbFactory,
         {
             await using var stream = store.OpenRead(output.Sha256);
             using var reader = new CsvReader(stream);
-            var keys = LivePerformance.Indexes(reader, format.KeyColumns, "scoring output");
+            var keys = CsvColumns.Indexes(reader, format.KeyColumns, "scoring output");
             while (reader.Read())
                 scored.TryAdd(LivePerformance.KeyHash(reader, keys), job.Id);
         }
@@ -139,7 +139,7 @@ public sealed class OutcomeService(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     private static string KeyText(CsvReader row, OutcomeFormat format) =>
-        LivePerformance.KeyText(row, LivePerformance.Indexes(row, format.KeyColumns, "outcome file"));
+        LivePerformance.KeyText(row, CsvColumns.Indexes(row, format.KeyColumns, "outcome file"));
 
     /// <summary>
     /// The succeeded scoring jobs of a model (of one version when given), oldest first, with their output dataset version.
@@ -149,7 +149,7 @@ public sealed class OutcomeService(IDbContextFactory<PortalDbContext> dbFactory,
     {
         var versionIds = await db.ModelVersions.Where(v => v.ModelId == modelId && (versionId == null || v.Id == versionId)).Select(v => v.Id).ToListAsync(ct);
         var runs = await db.JobRuns.AsNoTracking()
-            .Where(r => r.Kind == JobKinds.BatchScoring && r.Status == JobRunStatus.Succeeded && r.OutputEntityId != null)
+            .Where(r => r.Kind == ScoreBatchJob.Kind && r.Status == JobRunStatus.Succeeded && r.OutputEntityId != null)
             .OrderBy(r => r.FinishedAt).ToListAsync(ct);
         var mine = runs.Where(r => versionIds.Contains(JobPayload.Read<ScoringPayload>(r.Payload, r.PayloadVersion).ModelVersionId)).ToList();
         var outputIds = mine.Select(r => Guid.Parse(r.OutputEntityId!)).ToList();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
@@ -18,6 +19,9 @@ public sealed record ReproducePayload(Guid ModelVersionId) : JobPayload;
 /// </summary>
 public sealed class ReproduceTrainingJob(JobServices services, IArtifactStore store) : PortalJob(services)
 {
+    /// <summary>The job kind's name: runs, schedules and audit events name it.</summary>
+    public const string Kind = "reproduce-training";
+
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var versionId = context.Payload<ReproducePayload>().ModelVersionId;

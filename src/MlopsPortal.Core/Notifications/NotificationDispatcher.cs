@@ -5,25 +5,12 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MlopsPortal.Core.Data;
 
 namespace MlopsPortal.Core.Notifications;
-
-public sealed class NotificationOptions
-{
-    public const string Section = "Notifications";
-    /// <summary>How often each node looks for messages and deliveries to send; 0 turns the loop off.</summary>
-    public double DispatchIntervalSeconds { get; set; } = 5;
-    public int WebhookMaxAttempts { get; set; } = 8;
-    /// <summary>The wait after the first failed attempt; each further failure waits four times longer (at most six hours).</summary>
-    public double WebhookBackoffSeconds { get; set; } = 30;
-    public double WebhookTimeoutSeconds { get; set; } = 10;
-    public int EmailMaxAttempts { get; set; } = 5;
-}
 
 /// <summary>
 /// Sends what the outbox holds: e-mail copies of notifications over SMTP (MailKit) and webhook deliveries over
@@ -202,28 +189,4 @@ public sealed class NotificationDispatcher(
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
-}
-
-/// <summary>Runs the dispatcher every few seconds on each portal and worker node.</summary>
-public sealed class NotificationDispatchService(NotificationDispatcher dispatcher, IOptions<NotificationOptions> options, ILogger<NotificationDispatchService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.DispatchIntervalSeconds;
-        if (interval <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(interval));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await dispatcher.DispatchOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A database hiccup must not stop the loop: the next tick tries again.
-                logger.LogError(e, "Sending notifications and webhook deliveries failed; trying again in {Interval} s.", interval);
-            }
-        }
-    }
 }

@@ -51,20 +51,7 @@ public sealed class ComplianceReport
     }
 }
 
-/// <summary>The portal's report-signing certificate: a PKCS#12 blob protected with the data-protection keys.</summary>
-public sealed class ReportSigningKey
-{
-    public int Id { get; set; }
-    public string Subject { get; set; } = "";
-    public string Fingerprint { get; set; } = "";
-    public DateTime NotBefore { get; set; }
-    public DateTime NotAfter { get; set; }
-    public string ProtectedPkcs12 { get; set; } = "";
-    public string Source { get; set; } = "self-signed";
-    public DateTime CreatedAt { get; set; }
-}
-
-public sealed class ComplianceReportConfiguration : IEntityTypeConfiguration<ComplianceReport>
+internal sealed class ComplianceReportConfiguration : IEntityTypeConfiguration<ComplianceReport>
 {
     public void Configure(EntityTypeBuilder<ComplianceReport> b)
     {
@@ -78,18 +65,5 @@ public sealed class ComplianceReportConfiguration : IEntityTypeConfiguration<Com
         b.HasIndex(r => r.Sha256);
         b.HasIndex(r => new { r.ModelVersionId, r.GeneratedAt });
         b.HasIndex(r => r.GeneratedAt);
-    }
-}
-
-public sealed class ReportSigningKeyConfiguration : IEntityTypeConfiguration<ReportSigningKey>
-{
-    public void Configure(EntityTypeBuilder<ReportSigningKey> b)
-    {
-        b.ToTable("ReportSigningKeys");
-        b.Property(k => k.Id).ValueGeneratedNever();
-        b.Property(k => k.Subject).HasMaxLength(300).IsRequired();
-        b.Property(k => k.Fingerprint).HasMaxLength(100).IsRequired();
-        b.Property(k => k.Source).HasMaxLength(32).IsRequired();
-        b.Property(k => k.ProtectedPkcs12).IsRequired();
     }
 }

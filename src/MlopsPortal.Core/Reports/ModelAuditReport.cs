@@ -2,13 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.AuditReading;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.Display;
 using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.StageChanges;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Reports;
 
@@ -18,7 +21,7 @@ namespace MlopsPortal.Core.Reports;
 /// What a model audit report says about one model version, section by section (capability 12), read from the same rows
 /// the web pages read and drawn through <see cref="PdfReport"/>. A section whose evidence does not exist yet says so.
 /// </summary>
-internal sealed partial class ModelAuditReport(PortalDbContext db, LineageService lineage, ActorNameService actorNames, AuditSentenceService sentences)
+internal sealed partial class ModelAuditReport(PortalDbContext db, LineageService lineage, ActorNameService actorNames, AuditSentenceService sentences, Scheduling.JobKinds kinds)
 {
     /// <summary>People and jobs in words: actor strings and bare user names → display names (filled before drawing).</summary>
     private IReadOnlyDictionary<string, ActorDisplay> _actors = new Dictionary<string, ActorDisplay>();
@@ -360,14 +363,14 @@ internal sealed partial class ModelAuditReport(PortalDbContext db, LineageServic
         if (schedules.Count == 0) pdf.Paragraph("No schedule runs for this model (drift reports start daily once a version is in Production).", muted: true);
         else
             pdf.Table([new("Schedule", 2), new("Job", 1.2), new("Cron (" + "time zone)", 1.6), new("State", 0.8)],
-                schedules.Select(s => (IReadOnlyList<string>)[s.Name, Scheduling.JobKinds.All.FirstOrDefault(k => k.Name == s.Kind)?.DisplayName ?? DisplayNames.Words(s.Kind),
+                schedules.Select(s => (IReadOnlyList<string>)[s.Name, kinds.DisplayName(s.Kind),
                     $"{s.CronExpression} ({s.TimeZoneId})", s.Paused ? "paused" : "active"]));
     }
 
     private void IndependentReview(PdfReport pdf, ModelVersion version, TrainingRun? run, List<SignOff> signOffs, List<ApprovalRequest> requests)
     {
         pdf.Heading("13. Statement of independent review");
-        var developer = Approvals.ApprovalService.ResponsiblePerson(version.TrainedBy) ?? version.TrainedBy;
+        var developer = Approvals.RequestSteps.ResponsiblePerson(version.TrainedBy) ?? version.TrainedBy;
         var approvers = signOffs.Where(s => s.Approved).Select(s => $"{Who(s.UserName)} ({DisplayNames.Role(s.Role)})").Distinct().ToList();
         pdf.KeyValues([("Developed by", $"{Who(developer)}{(run is null ? "" : $" (run requested by {Who(run.RequestedBy)})")}"),
             ("Validated and approved by", approvers.Count == 0 ? "nobody yet" : string.Join(", ", approvers))]);
@@ -459,7 +462,7 @@ internal sealed partial class ModelAuditReport(PortalDbContext db, LineageServic
         List<ApprovalRequest> requests, List<SignOff> signOffs, List<StageChange> changes, List<DriftAlert> alerts, Context context, CancellationToken ct)
     {
         var who = new List<string?> { version.TrainedBy, run?.RequestedBy, evaluation?.RequestedBy, audit?.RequestedBy, context.GeneratedBy,
-            Approvals.ApprovalService.ResponsiblePerson(version.TrainedBy) };
+            Approvals.RequestSteps.ResponsiblePerson(version.TrainedBy) };
         who.AddRange(model.Owners);
         who.AddRange(requests.SelectMany(r => new[] { r.RequestedBy, r.DecidedBy, r.GateOverrideBy }));
         who.AddRange(signOffs.SelectMany(s => new[] { s.UserName, s.OnBehalfOfUserName }));

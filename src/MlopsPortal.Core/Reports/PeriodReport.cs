@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Training;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Engine.Reports;
 
 namespace MlopsPortal.Core.Reports;
@@ -15,7 +15,7 @@ public sealed record PeriodMetrics(int Promotions, int Rejections, int Rollbacks
 /// Everything that changed the portfolio's governance state in [from, to): promotions, rejections, rollbacks, overrides and
 /// drift alerts, with totals and the operational metrics of capability 13.
 /// </summary>
-internal sealed class PeriodReport(PortalDbContext db, Display.ActorNameService actorNames)
+internal sealed class PeriodReport(PortalDbContext db, AuditReading.ActorNameService actorNames)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static string Time(DateTime? t) => t is { } x ? x.ToString("yyyy-MM-dd HH:mm", Inv) : "—";

@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Artifacts;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Engine.Hashing;
@@ -35,7 +33,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
         var version = await db.ModelVersions.AsNoTracking().Where(v => v.Id == versionId)
                           .Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { m.Slug, v.Number }).SingleOrDefaultAsync(ct)
                       ?? throw new PortalNotFoundException($"No model version {versionId}.");
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReportGeneration, new ReportPayload(ReportKinds.ModelAudit, versionId),
+        return await jobs.EnqueueAsync(actor, new JobRequest(GenerateReportJob.Kind, new ReportPayload(ReportKinds.ModelAudit, versionId),
             $"Model audit report of {version.Slug} v{version.Number}"), ct);
     }
 
@@ -46,7 +44,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
         to = DateTime.SpecifyKind(to, DateTimeKind.Utc);
         if (to <= from) throw new PortalValidationException($"The period must end after it starts ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}).");
         if (to - from > MaxPeriod) throw new PortalValidationException($"A period report covers at most {MaxPeriod.TotalDays:0} days; split the range.");
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.ReportGeneration, new ReportPayload(ReportKinds.Period, From: from, To: to),
+        return await jobs.EnqueueAsync(actor, new JobRequest(GenerateReportJob.Kind, new ReportPayload(ReportKinds.Period, From: from, To: to),
             $"Period report {from:yyyy-MM-dd} to {to.AddTicks(-1):yyyy-MM-dd}"), ct);
     }
 
@@ -81,7 +79,7 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.ModelVersions.AsNoTracking().Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { v.Id, m.Slug, v.Number, v.Stage, v.CreatedAt })
             .OrderByDescending(v => v.CreatedAt).Take(500).ToListAsync(ct);
-        return rows.Select(r => (r.Id, $"{r.Slug} v{r.Number} ({(r.Stage == Training.VersionStage.None ? "no stage" : r.Stage.ToString())})")).ToList();
+        return rows.Select(r => (r.Id, $"{r.Slug} v{r.Number} ({(r.Stage == ModelRegistry.VersionStage.None ? "no stage" : r.Stage.ToString())})")).ToList();
     }
 
     /// <summary>
@@ -127,84 +125,3 @@ public sealed class ReportService(IDbContextFactory<PortalDbContext> dbFactory, 
 /// <summary>A drawn, signed and stored report, not yet in the archive.</summary>
 public sealed record DrawnReport(Guid Id, ReportPayload Payload, string Title, Guid? ModelId, int Pages, ArtifactRef Blob, ChainHead Head, string CertificateFingerprint,
     string GeneratedBy, DateTime GeneratedAt);
-
-/// <summary>
-/// Draws a report, signs it with the portal's certificate and stores the signed file by its SHA-256 (<see cref="DrawAsync"/>);
-/// <see cref="Archive"/> then records it (archive row, audit event, lineage from the version) in the caller's transaction.
-/// The job and the command line share both steps.
-/// </summary>
-public sealed class ReportGenerator(IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore store, ReportSigning signing, LineageService lineage,
-    Display.ActorNameService actorNames, AuditSentenceService sentences)
-{
-    public async Task<DrawnReport> DrawAsync(Guid reportId, ReportPayload payload, string generatedBy, Action<double, string>? progress, CancellationToken ct)
-    {
-        var generatedAt = DateTime.UtcNow;
-        progress?.Invoke(0.05, "reading the audit chain");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (head, anchor, verification) = await ReportService.ChainAsync(db, ct);
-        var context = new ModelAuditReport.Context(reportId, generatedBy, generatedAt, head, anchor, verification);
-        progress?.Invoke(0.3, "drawing");
-        PdfReport pdf;
-        string title;
-        Guid? modelId = null;
-        switch (payload.Kind)
-        {
-            case ReportKinds.ModelAudit when payload.ModelVersionId is { } versionId:
-                pdf = await new ModelAuditReport(db, lineage, actorNames, sentences).WriteAsync(versionId, context, ct);
-                var v = await db.ModelVersions.AsNoTracking().Where(x => x.Id == versionId).Join(db.Models, x => x.ModelId, m => m.Id, (x, m) => new { m.Id, m.Slug, x.Number })
-                    .SingleAsync(ct);
-                modelId = v.Id;
-                title = $"Model audit report: {v.Slug} v{v.Number}";
-                break;
-            case ReportKinds.Period when payload.From is { } from && payload.To is { } to:
-                (pdf, _) = await new PeriodReport(db, actorNames).WriteAsync(from, to, context, ct);
-                title = $"Period report {from:yyyy-MM-dd} to {to.AddTicks(-1):yyyy-MM-dd}";
-                break;
-            default:
-                throw new PortalValidationException($"A report needs a model version (model-audit) or a period (period); this one asked for '{payload.Kind}'.");
-        }
-        progress?.Invoke(0.8, "signing and storing");
-        var certificate = await signing.CertificateAsync(ct);
-        var bytes = pdf.Finish(new ReportSigner(certificate, title, "MLOps Governance Portal", generatedBy));
-        var blob = await store.PutAsync(new MemoryStream(bytes), ct: ct);
-        return new DrawnReport(reportId, payload, title, modelId, pdf.PageCount, blob, head, PdfSignature.Fingerprint(certificate), generatedBy, generatedAt);
-    }
-
-    public static ComplianceReport Archive(PortalDbContext db, DrawnReport drawn, string actor)
-    {
-        var report = new ComplianceReport
-        {
-            Id = drawn.Id, Kind = drawn.Payload.Kind, Title = drawn.Title, ModelId = drawn.ModelId, ModelVersionId = drawn.Payload.ModelVersionId,
-            PeriodFrom = drawn.Payload.From, PeriodTo = drawn.Payload.To, Sha256 = drawn.Blob.Sha256, SizeBytes = drawn.Blob.Length, Pages = drawn.Pages,
-            ChainSequence = drawn.Head.Sequence, ChainHash = drawn.Head.Hash, CertificateFingerprint = drawn.CertificateFingerprint, GeneratedBy = drawn.GeneratedBy,
-            GeneratedAt = drawn.GeneratedAt,
-        };
-        db.ComplianceReports.Add(report);
-        if (drawn.Payload.ModelVersionId is { } mv)
-            db.AddLineage(EntityKinds.ModelVersion, mv.ToString(), EntityKinds.Report, drawn.Id.ToString(), "reported");
-        db.Audit(actor, "report.generated", EntityKinds.Report, drawn.Id.ToString(), new
-        {
-            kind = drawn.Payload.Kind, title = drawn.Title, sha256 = drawn.Blob.Sha256, pages = drawn.Pages, modelVersion = drawn.Payload.ModelVersionId?.ToString(),
-            from = drawn.Payload.From, to = drawn.Payload.To, chainHead = drawn.Head.Sequence, certificate = drawn.CertificateFingerprint, requestedBy = drawn.GeneratedBy,
-        });
-        return report;
-    }
-}
-
-/// <summary>The report-generation job: draws, signs and stores, then archives in the job's outcome transaction.</summary>
-public sealed class GenerateReportJob(JobServices services, ReportGenerator generator) : PortalJob(services)
-{
-    protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
-    {
-        var drawn = await generator.DrawAsync(context.Run.Id, context.Payload<ReportPayload>(), context.Run.TriggeredBy, (p, text) => context.Progress.Report(p, text), ct);
-        return new JobOutcome($"{drawn.Title}: {drawn.Pages} pages, signed, SHA-256 {drawn.Blob.Sha256[..12]}…", EntityKinds.Report)
-        {
-            OutputEntityId = drawn.Id.ToString(),
-            Persist = (db, _) =>
-            {
-                ReportGenerator.Archive(db, drawn, Actor.Job(context.Run.JobKey).AuditName);
-                return Task.CompletedTask;
-            },
-        };
-    }
-}

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Lineage;
 using MlopsPortal.Engine.Reports;
 
 namespace MlopsPortal.Core.Reports;

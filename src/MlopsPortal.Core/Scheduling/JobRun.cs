@@ -59,75 +59,13 @@ public enum JobRunStatus
     Succeeded = 2,
     Failed = 3,
     Cancelled = 4,
-    /// <summary>The kind exists but its implementation lands with a later issue; it did nothing.</summary>
+    /// <summary>Runs of the first releases whose kind was not built yet (none are written any more; old rows keep it).</summary>
     NotAvailable = 5,
     /// <summary>A schedule fired while no node was up and its misfire policy skips missed firings.</summary>
     Missed = 6,
 }
 
-/// <summary>A line of a run's log, shown live on the Jobs page.</summary>
-public sealed class JobLogLine
-{
-    public long Id { get; set; }
-    public Guid JobRunId { get; set; }
-    public DateTime At { get; set; }
-    public string Level { get; set; } = "info";
-    public string Message { get; set; } = "";
-}
-
-/// <summary>A process that runs jobs (a portal or a worker), as it checks in.</summary>
-public sealed class WorkerNode
-{
-    /// <summary>The Quartz scheduler instance id: unique per process, never reused.</summary>
-    public string Id { get; set; } = "";
-    public string Host { get; set; } = "";
-    public int ProcessId { get; set; }
-    /// <summary>"portal" or "worker".</summary>
-    public string Mode { get; set; } = "";
-    /// <summary>Comma-separated: "cpu" or "cpu,gpu".</summary>
-    public string Capabilities { get; set; } = "cpu";
-    public string? GpuName { get; set; }
-    public int MaxConcurrency { get; set; }
-    public string Version { get; set; } = "";
-    public DateTime StartedAt { get; set; }
-    public DateTime LastCheckInAt { get; set; }
-    public DateTime? StoppedAt { get; set; }
-
-    public bool HasGpu => Capabilities.Split(',').Contains(WorkerCapabilities.Gpu);
-}
-
-/// <summary>A recurring job: a cron expression in a time zone, owned by a subject (a model) or the system.</summary>
-public sealed class JobSchedule
-{
-    public Guid Id { get; set; }
-    public string Name { get; set; } = "";
-    public string Kind { get; set; } = "";
-    /// <summary>"model" for retraining schedules; null for housekeeping.</summary>
-    public string? SubjectType { get; set; }
-    public string? SubjectId { get; set; }
-    public string CronExpression { get; set; } = "";
-    public string TimeZoneId { get; set; } = "UTC";
-    public bool Paused { get; set; }
-    public string Payload { get; set; } = "{}";
-    public int PayloadVersion { get; set; } = 1;
-    public string CreatedBy { get; set; } = "";
-    public string? CreatedByUserId { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public string UpdatedBy { get; set; } = "";
-    public DateTime UpdatedAt { get; set; }
-    /// <summary>Housekeeping schedules are created by the portal and can be paused but not deleted.</summary>
-    public bool IsSystem { get; set; }
-}
-
-public static class WorkerCapabilities
-{
-    public const string Cpu = "cpu";
-    public const string Gpu = "gpu";
-    /// <summary>The Quartz execution group of jobs that need a GPU; nodes without one refuse it.</summary>
-    public const string GpuExecutionGroup = "gpu";
-}
-
-public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
 {
     public void Configure(EntityTypeBuilder<JobRun> b)
     {
@@ -151,53 +89,5 @@ public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.HasIndex(r => new { r.Status, r.QueuedAt });
         b.HasIndex(r => r.QueuedAt);
         b.HasIndex(r => r.ScheduleId);
-    }
-}
-
-public sealed class JobLogLineConfiguration : IEntityTypeConfiguration<JobLogLine>
-{
-    public void Configure(EntityTypeBuilder<JobLogLine> b)
-    {
-        b.ToTable("JobLogLines");
-        b.Property(l => l.Level).HasMaxLength(16).IsRequired();
-        b.Property(l => l.Message).HasMaxLength(2000).IsRequired();
-        b.HasIndex(l => new { l.JobRunId, l.Id });
-        b.HasOne<JobRun>().WithMany().HasForeignKey(l => l.JobRunId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-public sealed class WorkerNodeConfiguration : IEntityTypeConfiguration<WorkerNode>
-{
-    public void Configure(EntityTypeBuilder<WorkerNode> b)
-    {
-        b.ToTable("WorkerNodes");
-        b.Property(n => n.Id).HasMaxLength(200);
-        b.Property(n => n.Host).HasMaxLength(200).IsRequired();
-        b.Property(n => n.Mode).HasMaxLength(16).IsRequired();
-        b.Property(n => n.Capabilities).HasMaxLength(64).IsRequired();
-        b.Property(n => n.GpuName).HasMaxLength(200);
-        b.Property(n => n.Version).HasMaxLength(64).IsRequired();
-        b.Ignore(n => n.HasGpu);
-        b.HasIndex(n => n.LastCheckInAt);
-    }
-}
-
-public sealed class JobScheduleConfiguration : IEntityTypeConfiguration<JobSchedule>
-{
-    public void Configure(EntityTypeBuilder<JobSchedule> b)
-    {
-        b.ToTable("JobSchedules");
-        b.Property(s => s.Id).ValueGeneratedNever();
-        b.Property(s => s.Name).HasMaxLength(200).IsRequired();
-        b.Property(s => s.Kind).HasMaxLength(64).IsRequired();
-        b.Property(s => s.SubjectType).HasMaxLength(64);
-        b.Property(s => s.SubjectId).HasMaxLength(128);
-        b.Property(s => s.CronExpression).HasMaxLength(200).IsRequired();
-        b.Property(s => s.TimeZoneId).HasMaxLength(100).IsRequired();
-        b.Property(s => s.CreatedBy).HasMaxLength(256).IsRequired();
-        b.Property(s => s.CreatedByUserId).HasMaxLength(450);
-        b.Property(s => s.UpdatedBy).HasMaxLength(256).IsRequired();
-        b.HasIndex(s => s.Name).IsUnique();
-        b.HasIndex(s => new { s.SubjectType, s.SubjectId });
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Core.Security;
 using Quartz;
 
@@ -27,14 +28,14 @@ public sealed record JobRunQuery(
 /// job that carries its id; whichever node takes the trigger runs it (<see cref="PortalJob"/>).
 /// </summary>
 public sealed class JobService(
-    IDbContextFactory<PortalDbContext> dbFactory, ISchedulerFactory schedulers, ILogger<JobService> logger)
+    IDbContextFactory<PortalDbContext> dbFactory, ISchedulerFactory schedulers, JobKinds kinds, ILogger<JobService> logger)
 {
     public static readonly string[] OperatorRoles = [Roles.MlEngineer, Roles.Administrator];
 
     /// <summary>Queues a run. Feature services check their own rules first; this only records and queues.</summary>
     public async Task<JobRun> EnqueueAsync(Actor actor, JobRequest request, CancellationToken ct = default)
     {
-        var kind = JobKinds.Get(request.Kind);
+        var kind = kinds.Get(request.Kind);
         var id = Guid.NewGuid();
         var run = new JobRun
         {
@@ -78,7 +79,7 @@ public sealed class JobService(
 
     internal async Task ScheduleQuartzJobAsync(JobRun run, CancellationToken ct, bool replace = false)
     {
-        var kind = JobKinds.Get(run.Kind);
+        var kind = kinds.Get(run.Kind);
         var scheduler = await schedulers.GetScheduler(ct);
         var name = $"run-{run.Id:N}";
         var job = JobBuilder.Create().OfType(kind.JobType)
@@ -114,7 +115,7 @@ public sealed class JobService(
         {
             try
             {
-                var kind = JobKinds.Get(run.Kind);
+                var kind = kinds.Get(run.Kind);
                 if (await scheduler.Exists(new JobKey($"run-{run.Id:N}", kind.Group), ct))
                     continue;
                 await ScheduleQuartzJobAsync(run, ct);
@@ -154,7 +155,7 @@ public sealed class JobService(
             var node = run.NodeId is { } id ? nodes.GetValueOrDefault(id) : null;
             if (node is not null && IsAlive(node, self))
                 continue;
-            var kind = JobKinds.All.FirstOrDefault(k => k.Name == run.Kind);
+            var kind = kinds.Find(run.Kind);
             var stopped = $"The portal stopped while this run was running on node {run.NodeId} (last heartbeat {run.LastHeartbeatAt:yyyy-MM-dd HH:mm:ss} UTC)";
             var reason = kind is null ? $"{stopped}, and this version of the portal has no job kind '{run.Kind}' to run it again."
                 : !kind.Recoverable ? $"{stopped}; {kind.DisplayName} runs are not restarted after a stop. Start it again if it is still needed."
@@ -278,7 +279,7 @@ public sealed class JobService(
             if (wasQueued)
             {
                 var scheduler = await schedulers.GetScheduler(CancellationToken.None);
-                await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", JobKinds.Get(run.Kind).Group), CancellationToken.None);
+                await scheduler.DeleteJob(new JobKey($"run-{run.Id:N}", kinds.Get(run.Kind).Group), CancellationToken.None);
             }
             return run;
         }
@@ -291,7 +292,7 @@ public sealed class JobService(
         InputLimits.Finite(payload.DurationSeconds, "durationSeconds");
         if (payload.DurationSeconds is < 0 or > 3600)
             throw new PortalValidationException("A cluster check runs between 0 and 3600 seconds.");
-        return EnqueueAsync(actor, new JobRequest(JobKinds.Diagnostic, payload, "Cluster check", payload.RequiresGpu), ct);
+        return EnqueueAsync(actor, new JobRequest(RunDiagnosticJob.Kind, payload, "Cluster check", payload.RequiresGpu), ct);
     }
 
     public async Task<(IReadOnlyList<JobRun> Runs, int Total)> QueryAsync(JobRunQuery query, CancellationToken ct = default)

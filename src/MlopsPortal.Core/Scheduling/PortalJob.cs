@@ -19,13 +19,6 @@ public sealed record JobOutcome(string Summary, string? OutputEntityType = null,
     /// the outcome: one transaction, so nothing the job wrote is visible before it succeeded.
     /// </summary>
     public Func<PortalDbContext, CancellationToken, Task>? Persist { get; init; }
-
-    /// <summary>True for a kind whose implementation has not landed: history shows "not available", never success.</summary>
-    public bool NotAvailable { get; init; }
-
-    public static JobOutcome Placeholder(string what, int issue) => new(
-        $"{what} is not available yet: it arrives with issue {issue}. Nothing was computed or written.")
-    { NotAvailable = true };
 }
 
 /// <summary>What a running job sees: its run, its payload, progress and log, and whether it is a recovery.</summary>
@@ -178,7 +171,6 @@ public abstract class PortalJob(JobServices services) : IJob
             throw new DbUpdateConcurrencyException($"Job run {run.Id} is {run.Status} on {run.NodeId} (attempt {run.Attempts}), no longer this node's attempt {claimed.Attempts}.");
         var status = error is not null ? JobRunStatus.Failed
             : outcome is null ? JobRunStatus.Cancelled
-            : outcome.NotAvailable ? JobRunStatus.NotAvailable
             : JobRunStatus.Succeeded;
         if (status == JobRunStatus.Succeeded)
         {

@@ -15,15 +15,8 @@ public sealed record ScheduleView(JobSchedule Schedule, DateTimeOffset? NextFire
 /// derived from it and re-synced at every node's start, so the two cannot drift apart for long.
 /// </summary>
 public sealed class ScheduleService(
-    IDbContextFactory<PortalDbContext> dbFactory, ISchedulerFactory schedulers, JobService jobs, ILogger<ScheduleService> logger)
+    IDbContextFactory<PortalDbContext> dbFactory, ISchedulerFactory schedulers, JobService jobs, JobKinds kinds, ILogger<ScheduleService> logger)
 {
-    /// <summary>The housekeeping schedules every installation has (cron in UTC).</summary>
-    public static readonly IReadOnlyList<(string Name, string Kind, string Cron)> SystemSchedules =
-    [
-        ("Expire approval requests", JobKinds.ApprovalExpiry, "0 */15 * * * ?"),
-        ("Apply retention", JobKinds.Retention, "0 30 3 * * ?"),
-    ];
-
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -50,22 +43,23 @@ public sealed class ScheduleService(
                ?? throw new PortalNotFoundException($"No schedule {id}.");
     }
 
-    /// <summary>Creates or replaces the retraining schedule of a model.</summary>
-    public async Task<JobSchedule> SetRetrainingAsync(Actor actor, string modelSlug, string cron, string timeZoneId, CancellationToken ct = default)
+    /// <summary>
+    /// Creates or replaces the one schedule of a kind for a subject (a model's retraining, say) with the given cron
+    /// expression, audited as "schedule.created" or "schedule.updated" with <paramref name="model"/> named.
+    /// </summary>
+    public async Task<JobSchedule> SetForSubjectAsync(Actor actor, SubjectSchedule subject, string cron, string timeZoneId, CancellationToken ct = default)
     {
         actor.Require(JobService.OperatorRoles);
         var preview = CronSchedule.Preview(cron, timeZoneId);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == modelSlug, ct)
-                    ?? throw new PortalNotFoundException($"No model '{modelSlug}'.");
-        var schedule = await db.JobSchedules.SingleOrDefaultAsync(s => s.SubjectType == "model" && s.SubjectId == model.Id.ToString() && s.Kind == JobKinds.Training, ct);
+        var schedule = await db.JobSchedules.SingleOrDefaultAsync(s => s.SubjectType == subject.SubjectType && s.SubjectId == subject.SubjectId && s.Kind == subject.Kind, ct);
         var now = DateTime.UtcNow;
         var created = schedule is null;
         schedule ??= db.JobSchedules.Add(new JobSchedule
         {
-            Id = Guid.NewGuid(), Name = $"Retrain {model.Slug}", Kind = JobKinds.Training,
-            SubjectType = "model", SubjectId = model.Id.ToString(),
-            Payload = new Training.TrainingPayload(model.Slug).ToJson(),
+            Id = Guid.NewGuid(), Name = subject.Name, Kind = subject.Kind,
+            SubjectType = subject.SubjectType, SubjectId = subject.SubjectId,
+            Payload = subject.Payload.ToJson(),
             CreatedBy = actor.AuditName, CreatedByUserId = actor.UserId, CreatedAt = now,
         }).Entity;
         var before = new { schedule.CronExpression, schedule.TimeZoneId };
@@ -75,12 +69,33 @@ public sealed class ScheduleService(
         schedule.UpdatedAt = now;
         db.Audit(actor.AuditName, created ? "schedule.created" : "schedule.updated", "schedule", schedule.Id.ToString(), new
         {
-            model = model.Slug, cron = preview.Expression, timeZone = preview.TimeZoneId,
+            model = subject.Model, cron = preview.Expression, timeZone = preview.TimeZoneId,
             previousCron = created ? null : before.CronExpression, previousTimeZone = created ? null : before.TimeZoneId,
         });
         await db.SaveChangesAsync(ct);
         await SyncAsync(schedule, ct);
         return schedule;
+    }
+
+    /// <summary>
+    /// In the caller's transaction: the schedule of a kind for a subject exists (created with the given cron in UTC and
+    /// its audit event), or nothing happens. Features keep their per-model schedules with it (drift, live performance).
+    /// </summary>
+    public static async Task EnsureForSubjectAsync(PortalDbContext db, string auditActor, SubjectSchedule subject, string cron, string reason, CancellationToken ct)
+    {
+        if (await db.JobSchedules.AnyAsync(s => s.SubjectType == subject.SubjectType && s.SubjectId == subject.SubjectId && s.Kind == subject.Kind, ct))
+            return;
+        var now = DateTime.UtcNow;
+        var schedule = db.JobSchedules.Add(new JobSchedule
+        {
+            Id = Guid.NewGuid(), Name = subject.Name, Kind = subject.Kind, SubjectType = subject.SubjectType, SubjectId = subject.SubjectId,
+            Payload = subject.Payload.ToJson(), CronExpression = cron, TimeZoneId = "UTC",
+            CreatedBy = auditActor, CreatedAt = now, UpdatedBy = auditActor, UpdatedAt = now,
+        }).Entity;
+        db.Audit(auditActor, "schedule.created", "schedule", schedule.Id.ToString(), new
+        {
+            model = subject.Model, kind = subject.Kind, cron, timeZone = "UTC", reason,
+        });
     }
 
     /// <summary>Changes the cron expression or time zone of any schedule (housekeeping included).</summary>
@@ -163,7 +178,7 @@ public sealed class ScheduleService(
     public async Task SyncAsync(JobSchedule schedule, CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
-        var kind = JobKinds.Get(schedule.Kind);
+        var kind = kinds.Get(schedule.Kind);
         var zone = CronSchedule.FindTimeZone(schedule.TimeZoneId);
         var job = JobBuilder.Create<FireScheduleJob>()
             .WithIdentity(FireScheduleJob.KeyFor(schedule.Id))
@@ -203,7 +218,7 @@ public sealed class ScheduleService(
         {
             var existing = await db.JobSchedules.Where(s => s.IsSystem).Select(s => s.Kind).ToListAsync(ct);
             var now = DateTime.UtcNow;
-            foreach (var (name, kind, cron) in SystemSchedules.Where(s => !existing.Contains(s.Kind)))
+            foreach (var (kind, (name, cron)) in kinds.All.Where(k => k.System is not null && !existing.Contains(k.Name)).Select(k => (k.Name, k.System!)))
             {
                 var id = Guid.NewGuid();
                 db.JobSchedules.Add(new JobSchedule
@@ -228,6 +243,3 @@ public sealed class ScheduleService(
             await SyncAsync(schedule, ct);
     }
 }
-
-/// <summary>What a retraining schedule passes to the training kind.</summary>
-// Retraining schedules pass a Training.TrainingPayload holding only the model.

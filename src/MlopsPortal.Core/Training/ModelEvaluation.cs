@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 
 namespace MlopsPortal.Core.Training;
@@ -30,7 +31,7 @@ public sealed class ModelEvaluation
     public DateTime CreatedAt { get; set; }
 }
 
-public sealed class ModelEvaluationConfiguration : IEntityTypeConfiguration<ModelEvaluation>
+internal sealed class ModelEvaluationConfiguration : IEntityTypeConfiguration<ModelEvaluation>
 {
     public void Configure(EntityTypeBuilder<ModelEvaluation> b)
     {

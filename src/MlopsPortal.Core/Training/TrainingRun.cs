@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Data;
 
 namespace MlopsPortal.Core.Training;
 
@@ -42,17 +42,7 @@ public sealed class TrainingRun
     public Guid? ModelVersionId { get; set; }
 }
 
-/// <summary>One boosting round's training and validation metric, written while the run goes (the live chart reads them).</summary>
-public sealed class TrainingRound
-{
-    public Guid RunId { get; set; }
-    public int Round { get; set; }
-    public string Metric { get; set; } = "";
-    public double Train { get; set; }
-    public double Validation { get; set; }
-}
-
-public sealed class TrainingRunConfiguration : IEntityTypeConfiguration<TrainingRun>
+internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<TrainingRun>
 {
     public void Configure(EntityTypeBuilder<TrainingRun> b)
     {
@@ -67,15 +57,5 @@ public sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Training
         b.Property(r => r.NodeId).HasMaxLength(200).IsRequired();
         b.Property(r => r.EngineVersion).HasMaxLength(32).IsRequired();
         b.HasIndex(r => new { r.ModelId, r.StartedAt });
-    }
-}
-
-public sealed class TrainingRoundConfiguration : IEntityTypeConfiguration<TrainingRound>
-{
-    public void Configure(EntityTypeBuilder<TrainingRound> b)
-    {
-        b.ToTable("TrainingRounds");
-        b.HasKey(r => new { r.RunId, r.Round });
-        b.Property(r => r.Metric).HasMaxLength(32).IsRequired();
     }
 }

@@ -73,7 +73,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException(parameters.Count == 0 ? e.Message
                 : $"XGBoost refused the parameters ({string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))}): {e.Message}");
         }
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.Training, new TrainingPayload(model.Slug)
+        return await jobs.EnqueueAsync(actor, new JobRequest(TrainModelJob.Kind, new TrainingPayload(model.Slug)
         {
             DatasetVersionId = request.DatasetVersionId, Parameters = parameters, Seed = request.Seed ?? DefaultSeed,
             CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
@@ -93,7 +93,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     {
         actor.Require(RunRoles);
         var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: true, ct);
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.Evaluation,
+        return await jobs.EnqueueAsync(actor, new JobRequest(EvaluateModelJob.Kind,
             new EvaluationPayload(versionId, datasetVersionId, threshold), $"Evaluate {model.Slug} v{version.Number}"), ct);
     }
 
@@ -131,7 +131,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             if (missing.Count > 0)
                 throw new PortalValidationException($"The dataset version has no key column {string.Join(", ", missing.Select(k => $"'{k}'"))}: the scores could not be matched to rows.");
         }
-        return await jobs.EnqueueAsync(actor, new JobRequest(JobKinds.BatchScoring,
+        return await jobs.EnqueueAsync(actor, new JobRequest(ScoreBatchJob.Kind,
             new ScoringPayload(versionId, datasetVersionId, threshold, device), device == ScoringDevices.Cpu ? $"Score with {model.Slug} v{version.Number}" : $"Score with {model.Slug} v{version.Number} ({device})",
             RequiresGpu: device == ScoringDevices.Cuda), ct);
     }
@@ -189,7 +189,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             return (existing, false);
         var blob = await store.PutAsync(new MemoryStream(package), ct: ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockModelAsync(db, model.Id, ct);
+        await ModelRowLock.TakeAsync(db, model.Id, ct);
         if (await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == sha, ct) is { } registered)
             return (registered, false);
         var version = new ModelVersion
@@ -212,13 +212,6 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         await transaction.CommitAsync(ct);
         return (version, true);
     }
-
-    /// <summary>
-    /// Serializes the writers of one model's versions and scores inside the caller's transaction (a no-op
-    /// update takes the row's lock), so that "the next number" is read and written by one of them at a time.
-    /// </summary>
-    internal static Task LockModelAsync(PortalDbContext db, Guid modelId, CancellationToken ct) =>
-        db.Models.Where(m => m.Id == modelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Slug, m => m.Slug), ct);
 
     /// <summary>
     /// The label value a registered classifier predicts below the threshold: 0 for 1, false for true, else the
@@ -341,7 +334,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<TrainingRunView> GetRunAsync(Guid id, int afterRound = 0, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var job = await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Kind == JobKinds.Training, ct)
+        var job = await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Kind == TrainModelJob.Kind, ct)
                   ?? throw new PortalNotFoundException($"No training run {id}.");
         var training = await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         var slug = training is null

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace MlopsPortal.Core.Users;
 
@@ -10,4 +12,14 @@ public sealed class PortalUser : IdentityUser
     public DateTime CreatedAt { get; set; }
 
     public DateTime? LastSignInAt { get; set; }
+}
+
+// Provider-neutral configurations: no column types that one provider lacks, lengths on every key.
+
+internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUser>
+{
+    public void Configure(EntityTypeBuilder<PortalUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(200);
+    }
 }

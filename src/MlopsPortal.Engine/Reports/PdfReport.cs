@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using MlopsPortal.Engine.Lineage;
 using PdfSharp.Drawing;
-using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.Signatures;
 

@@ -1059,7 +1059,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1407,14 +1407,14 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -723,7 +723,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1870,7 +1870,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -1938,7 +1938,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("FairnessAudits", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
                 {
                     b.Property<int>("RiskTier")
                         .HasColumnType("integer");
@@ -2024,7 +2024,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -2438,14 +2438,14 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -835,7 +835,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1668,7 +1668,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("Reproductions", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -2364,7 +2364,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -2432,7 +2432,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("FairnessAudits", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
                 {
                     b.Property<int>("RiskTier")
                         .HasColumnType("integer");
@@ -2518,7 +2518,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -2930,7 +2930,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()
@@ -2968,14 +2968,14 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

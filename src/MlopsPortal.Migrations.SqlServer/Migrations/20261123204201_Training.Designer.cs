@@ -1060,7 +1060,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -1409,14 +1409,14 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

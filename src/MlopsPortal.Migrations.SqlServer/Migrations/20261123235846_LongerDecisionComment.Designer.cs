@@ -724,7 +724,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1871,7 +1871,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -1939,7 +1939,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("FairnessAudits", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
                 {
                     b.Property<int>("RiskTier")
                         .HasColumnType("int");
@@ -2025,7 +2025,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -2440,14 +2440,14 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -836,7 +836,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1669,7 +1669,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("Reproductions", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -2365,7 +2365,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -2433,7 +2433,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("FairnessAudits", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
                 {
                     b.Property<int>("RiskTier")
                         .HasColumnType("int");
@@ -2519,7 +2519,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -2932,7 +2932,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Monitoring.ShadowScoring", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()
@@ -2970,14 +2970,14 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

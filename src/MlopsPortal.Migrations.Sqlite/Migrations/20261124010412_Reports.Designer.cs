@@ -712,7 +712,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Approvals.StageChange", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1957,7 +1957,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -2025,7 +2025,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("FairnessAudits", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.FairnessPolicy", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
                 {
                     b.Property<int>("RiskTier")
                         .HasColumnType("INTEGER");
@@ -2111,7 +2111,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -2525,14 +2525,14 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
                 {
-                    b.HasOne("MlopsPortal.Core.Training.ModelVersion", null)
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.ModelVersion", null)
                         .WithMany()
                         .HasForeignKey("ModelVersionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Training.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

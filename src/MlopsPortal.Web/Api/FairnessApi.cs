@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Web.Api;
 

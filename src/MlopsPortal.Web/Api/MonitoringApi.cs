@@ -48,17 +48,17 @@ public static class MonitoringApi
             .RequirePolicy(Policies.SignedIn)
             .WithSummary("Champion against the Staging challenger on the batches the champion scored (shadow outputs), with metrics once outcomes arrive.");
 
-        api.MapPut("/models/{slug}/confidence-band", async (string slug, BandBody body, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
+        api.MapPut("/models/{slug}/confidence-band", async (string slug, BandBody body, ClaimsPrincipal principal, ModelChangeRequests modelChanges, CancellationToken ct) =>
             {
-                var request = await approvals.ProposeBandAsync(Actor.FromPrincipal(principal), slug, new ConfidenceBand(body.Low, body.High), body.Justification, ct);
+                var request = await modelChanges.ProposeBandAsync(Actor.FromPrincipal(principal), slug, new ConfidenceBand(body.Low, body.High), body.Justification, ct);
                 return request is null ? Results.Ok(new { applied = true }) : Results.Accepted($"{PortalApi.Prefix}/approval-requests/{request.Id}", new { applied = false, request = request.Id });
             })
             .RequirePolicy(Policies.ProposeConfidenceBand)
             .WithSummary("Proposes the confidence band: applied at once without a Production version (200), else a request for sign-off (202).");
 
-        api.MapPut("/models/{slug}/rollback-rules", async (string slug, RulesBody body, ClaimsPrincipal principal, ApprovalService approvals, CancellationToken ct) =>
+        api.MapPut("/models/{slug}/rollback-rules", async (string slug, RulesBody body, ClaimsPrincipal principal, ModelChangeRequests modelChanges, CancellationToken ct) =>
             {
-                var request = await approvals.ProposeRollbackRulesAsync(Actor.FromPrincipal(principal), slug, body.Rules ?? [], body.Justification, ct);
+                var request = await modelChanges.ProposeRollbackRulesAsync(Actor.FromPrincipal(principal), slug, body.Rules ?? [], body.Justification, ct);
                 return Results.Accepted($"{PortalApi.Prefix}/approval-requests/{request.Id}", new { applied = false, request = request.Id });
             })
             .RequirePolicy(Policies.ProposeRollbackRules)

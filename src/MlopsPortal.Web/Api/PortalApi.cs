@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Web.Auth;
 
 namespace MlopsPortal.Web.Api;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using MlopsPortal.Core.AuditTrail;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MlopsPortal.Core;
-using MlopsPortal.Core.Scheduling;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Web.Hosting;
 
 namespace MlopsPortal.Web.Cli;

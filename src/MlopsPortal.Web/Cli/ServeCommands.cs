@@ -1,8 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using System.CommandLine;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Security;
 using MlopsPortal.Web.Hosting;
 
 namespace MlopsPortal.Web.Cli;

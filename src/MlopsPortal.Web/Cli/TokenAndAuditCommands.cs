@@ -2,7 +2,7 @@ using System.CommandLine;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 
 namespace MlopsPortal.Web.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 
 namespace MlopsPortal.Web.Cli;
 

@@ -1,5 +1,4 @@
 using MlopsPortal.Core.Demo;
-using MlopsPortal.Core.Users;
 
 namespace MlopsPortal.Web.Hosting;
 

@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using MlopsPortal.Core;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Demo;
 using MlopsPortal.Core.Scheduling;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Web.Api;
 using MlopsPortal.Web.Auth;
 using MlopsPortal.Web.Components;

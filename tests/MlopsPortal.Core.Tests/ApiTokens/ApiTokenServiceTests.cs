@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Core.Users;
 using MlopsPortal.Engine.Hashing;
 using MlopsPortal.Testing;

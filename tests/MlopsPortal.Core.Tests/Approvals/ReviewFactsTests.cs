@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MlopsPortal.Core.Approvals;
+using MlopsPortal.Core.Fairness;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Fairness;
 

@@ -34,7 +34,7 @@ public sealed class MigrationsTests
             $"database/{file} is out of date with the migrations: regenerate it (database/README.md).");
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldApplyEveryMigrationAndSeedTheChainHead_WhenPostgresIsMigrated()
     {
         await using var portal = await PortalServices.StartAsync(DatabaseProvider.Postgres);
@@ -59,7 +59,7 @@ public sealed class MigrationsTests
             $"database/{file} differs from the DDL of the Quartz version in use: regenerate it (database/README.md).");
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldCreateEveryQuartzTableOnceAndAgainWithoutError_WhenTheSchedulerSchemaIsAppliedTwice()
     {
         await using var portal = await PortalServices.StartAsync(DatabaseProvider.Postgres);

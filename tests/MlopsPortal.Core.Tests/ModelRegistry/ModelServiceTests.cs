@@ -4,7 +4,7 @@ using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Core.Tests.ModelRegistry;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Engine.Fairness;
 using MlopsPortal.Testing;

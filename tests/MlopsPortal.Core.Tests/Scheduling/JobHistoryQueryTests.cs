@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.Training;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Core.Tests.Scheduling;
@@ -24,10 +25,10 @@ public sealed class JobHistoryQueryTests : IAsyncLifetime
         var start = new DateTime(2026, 12, 7, 9, 0, 0, DateTimeKind.Utc);
         (string Kind, JobRunStatus Status, string By, string Node)[] runs =
         [
-            (JobKinds.Training, JobRunStatus.Succeeded, "user:ada@x.test", "vm-1-aaaa"),
-            (JobKinds.Training, JobRunStatus.Failed, "drift-alert:5fcb1f7b-8298-44d9-966f-3fc6b22caaa0 (by user:ada@x.test)", "vm-1-aaaa"),
-            (JobKinds.Evaluation, JobRunStatus.Succeeded, "user:engineer@x.test", "vm-2-bbbb"),
-            (JobKinds.BatchScoring, JobRunStatus.Succeeded, "job:schedules.schedule-0123456789abcdef0123456789abcdef", "vm-2-bbbb"),
+            (TrainModelJob.Kind, JobRunStatus.Succeeded, "user:ada@x.test", "vm-1-aaaa"),
+            (TrainModelJob.Kind, JobRunStatus.Failed, "drift-alert:5fcb1f7b-8298-44d9-966f-3fc6b22caaa0 (by user:ada@x.test)", "vm-1-aaaa"),
+            (EvaluateModelJob.Kind, JobRunStatus.Succeeded, "user:engineer@x.test", "vm-2-bbbb"),
+            (ScoreBatchJob.Kind, JobRunStatus.Succeeded, "job:schedules.schedule-0123456789abcdef0123456789abcdef", "vm-2-bbbb"),
         ];
         for (var i = 0; i < runs.Length; i++)
         {
@@ -47,7 +48,7 @@ public sealed class JobHistoryQueryTests : IAsyncLifetime
     private async Task<IReadOnlyList<JobRun>> QueryAsync(JobRunQuery query)
     {
         // Reading the history needs the database only (the scheduler queues and cancels).
-        var jobs = new JobService(_portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), null!, NullLogger<JobService>.Instance);
+        var jobs = new JobService(_portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), null!, _portal.Services.GetRequiredService<JobKinds>(), NullLogger<JobService>.Instance);
         var (runs, total) = await jobs.QueryAsync(query);
         total.ShouldBe(runs.Count);
         return runs;
@@ -55,11 +56,11 @@ public sealed class JobHistoryQueryTests : IAsyncLifetime
 
     [Fact]
     public async Task ShouldListEveryRunNewestFirst_WhenNothingIsFiltered() =>
-        (await QueryAsync(new JobRunQuery())).Select(r => r.Kind).ShouldBe([JobKinds.BatchScoring, JobKinds.Evaluation, JobKinds.Training, JobKinds.Training]);
+        (await QueryAsync(new JobRunQuery())).Select(r => r.Kind).ShouldBe([ScoreBatchJob.Kind, EvaluateModelJob.Kind, TrainModelJob.Kind, TrainModelJob.Kind]);
 
     [Fact]
     public async Task ShouldCombineKindAndStatus_WhenBothAreChosen() =>
-        (await QueryAsync(new JobRunQuery(JobKinds.Training, JobRunStatus.Succeeded))).Single().TriggeredBy.ShouldBe("user:ada@x.test");
+        (await QueryAsync(new JobRunQuery(TrainModelJob.Kind, JobRunStatus.Succeeded))).Single().TriggeredBy.ShouldBe("user:ada@x.test");
 
     [Theory]
     [InlineData("Lovelace", 2)]   // a person's display name: their runs, and the alert they acted on

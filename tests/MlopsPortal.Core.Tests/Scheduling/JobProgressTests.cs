@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Scheduling;
+using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Core.Tests.Scheduling;
@@ -29,7 +30,7 @@ public sealed class JobProgressTests : IAsyncLifetime
         {
             db.JobRuns.Add(new JobRun
             {
-                Id = runId, Kind = JobKinds.Diagnostic, Status = JobRunStatus.Running, JobKey = "diagnostic.run-x", TriggeredBy = "cli:test",
+                Id = runId, Kind = RunDiagnosticJob.Kind, Status = JobRunStatus.Running, JobKey = "diagnostic.run-x", TriggeredBy = "cli:test",
                 QueuedAt = started, StartedAt = started, LastHeartbeatAt = started, NodeId = node.Id, Attempts = 1,
             });
             db.Audit("cli:test", "job.requested", "job-run", runId.ToString());

@@ -7,7 +7,7 @@ using MlopsPortal.Core.Datasets;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Notifications;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Core.Tests.Security;

@@ -8,7 +8,7 @@ namespace MlopsPortal.Web.Tests.Api;
 /// <summary>Several portal processes behind a proxy share one key ring in the database (docs/operations.md).</summary>
 public sealed class SeveralPortalsTests
 {
-    [Fact]
+    [PostgresFact]
     public async Task ShouldReadEachOthersCookiesAndTokens_WhenTwoPortalsShareOnePostgresDatabase()
     {
         var connection = await PostgresServer.CreateDatabaseAsync("multi");

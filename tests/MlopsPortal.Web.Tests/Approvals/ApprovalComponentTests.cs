@@ -117,7 +117,7 @@ public sealed class ApprovalComponentTests(SqlitePortal portal) : IClassFixture<
     {
         await using var ctx = portal.NewContext();
         await using var scope = portal.Portal.Scope();
-        ctx.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ApprovalService>());
+        ctx.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<SignOffService>());
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "u1"), new Claim(ClaimTypes.Name, SqlitePortal.Email),
             new Claim(ClaimTypes.Role, Roles.BusinessStakeholder), new Claim(PortalClaimsPrincipalFactory.TwoFactorClaim, hasAuthenticator ? "true" : "false")], "Test");
         var state = Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity)));

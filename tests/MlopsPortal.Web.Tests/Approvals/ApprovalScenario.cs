@@ -4,7 +4,6 @@ using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Approvals;
@@ -41,22 +40,22 @@ public sealed class ApprovalScenario(PortalTestHost host) : IAsyncDisposable
 
     public Actor this[string name] => People[name];
 
-    public ApprovalService Approvals(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ApprovalService>();
+    public ApprovalCalls Approvals(AsyncServiceScope scope) => ApprovalCalls.From(scope.ServiceProvider);
 
-    /// <summary>Runs one call with a fresh ApprovalService (it is scoped, like a page's or a request's).</summary>
-    public async Task<T> WithApprovalsAsync<T>(Func<ApprovalService, Task<T>> call)
+    /// <summary>Runs one call with fresh approval services (sign-offs are scoped, like a page's or a request's).</summary>
+    public async Task<T> WithApprovalsAsync<T>(Func<ApprovalCalls, Task<T>> call)
     {
         await using var scope = Host.Services.CreateAsyncScope();
         return await call(Approvals(scope));
     }
 
-    public Task WithApprovalsAsync(Func<ApprovalService, Task> call) => WithApprovalsAsync(async a => { await call(a); return 0; });
+    public Task WithApprovalsAsync(Func<ApprovalCalls, Task> call) => WithApprovalsAsync(async a => { await call(a); return 0; });
 
     public Task<ApprovalRequest> SignAsync(string who, string requestId, bool approve = true, string? role = null, string? onBehalfOf = null) =>
-        WithApprovalsAsync(a => a.SignAsync(this[who], requestId, new SignOffInput(approve, $"{who} looked at it", role, onBehalfOf, PortalTestHost.Password)));
+        WithApprovalsAsync(a => a.SignOffs.SignAsync(this[who], requestId, new SignOffInput(approve, $"{who} looked at it", role, onBehalfOf, PortalTestHost.Password)));
 
     public Task<ApprovalRequest> RequestAsync(Guid versionId, string stage = "Production", string who = "eng", bool rollback = false) =>
-        WithApprovalsAsync(a => a.RequestPromotionAsync(this[who], new PromotionInput(versionId, stage, "Better on last quarter's holdout.", rollback)));
+        WithApprovalsAsync(a => a.Promotions.RequestPromotionAsync(this[who], new PromotionInput(versionId, stage, "Better on last quarter's holdout.", rollback)));
 
     public async Task<Model> CreateModelAsync(string slug, RiskTier tier, double aucThreshold = 0.7)
     {

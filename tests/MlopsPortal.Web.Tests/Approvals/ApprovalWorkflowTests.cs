@@ -1,16 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Drift;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.StageChanges;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Approvals;
@@ -41,7 +40,7 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         (await S.SignAsync("co1", first.Id)).Status.ShouldBe(ApprovalStatus.Approved);
         (await S.StageAsync(v1.Id)).ShouldBe(VersionStage.Production);
         // The first Production version gets the model a daily drift report on what it scores.
-        var drift = await S.QueryAsync(db => db.JobSchedules.SingleAsync(x => x.SubjectId == model.Id.ToString() && x.Kind == JobKinds.DriftReport));
+        var drift = await S.QueryAsync(db => db.JobSchedules.SingleAsync(x => x.SubjectId == model.Id.ToString() && x.Kind == ReportDriftJob.Kind));
         drift.CronExpression.ShouldBe(MlopsPortal.Core.Drift.DriftService.DefaultScheduleCron);
 
         var v2 = await S.AddVersionAsync(model, 0.805);
@@ -51,7 +50,7 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
 
         (await S.StageAsync(v2.Id)).ShouldBe(VersionStage.Production);
         (await S.StageAsync(v1.Id)).ShouldBe(VersionStage.Archived);
-        var history = await S.WithApprovalsAsync(a => a.StageHistoryAsync(model.Id));
+        var history = await S.Host.Services.GetRequiredService<StageChangeService>().HistoryAsync(model.Id);
         history.Select(h => (h.VersionNumber, h.From, h.To, h.Reason)).ShouldBe(
         [
             (1, VersionStage.Production, VersionStage.Archived, "replaced"),
@@ -148,12 +147,12 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         request.Gates.Single(g => g.Gate == PromotionGates.AcceptanceCriteria).Details!.ShouldContain("auc 0.65 >= 0.7: not met");
         (await Should.ThrowAsync<PortalValidationException>(() => S.SignAsync("eng2", request.Id))).Message.ShouldContain("A gate failed");
 
-        await Should.ThrowAsync<PortalForbiddenException>(() => S.WithApprovalsAsync(a => a.OverrideGatesAsync(S["co1"], request.Id, "x")));
-        await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a => a.OverrideGatesAsync(S["admin"], request.Id, "  ")));
-        await S.WithApprovalsAsync(a => a.OverrideGatesAsync(S["admin"], request.Id, "Regulator-approved exception #12"));
+        await Should.ThrowAsync<PortalForbiddenException>(() => S.WithApprovalsAsync(a => a.Promotions.OverrideGatesAsync(S["co1"], request.Id, "x")));
+        await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a => a.Promotions.OverrideGatesAsync(S["admin"], request.Id, "  ")));
+        await S.WithApprovalsAsync(a => a.Promotions.OverrideGatesAsync(S["admin"], request.Id, "Regulator-approved exception #12"));
         (await S.SignAsync("eng2", request.Id)).Status.ShouldBe(ApprovalStatus.Approved);
         (await S.StageAsync(v.Id)).ShouldBe(VersionStage.Production);
-        var view = await S.WithApprovalsAsync(a => a.GetAsync(request.Id));
+        var view = await S.WithApprovalsAsync(a => a.ApprovalQueries.GetAsync(request.Id));
         view.Request.GateOverrideReason.ShouldBe("Regulator-approved exception #12");
         (await S.QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "approval.gates-overridden" && e.EntityId == request.Id))).ShouldBeTrue();
     }
@@ -165,15 +164,15 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         var v = await S.AddVersionAsync(model, 0.8);
         var request = await S.RequestAsync(v.Id);
         var wrong = await Should.ThrowAsync<PortalValidationException>(() =>
-            S.WithApprovalsAsync(a => a.SignAsync(S["eng2"], request.Id, new SignOffInput(true, "fine", Password: "not-it"))));
+            S.WithApprovalsAsync(a => a.SignOffs.SignAsync(S["eng2"], request.Id, new SignOffInput(true, "fine", Password: "not-it"))));
         wrong.Message.ShouldContain("nothing was signed");
         await Should.ThrowAsync<PortalValidationException>(() =>
-            S.WithApprovalsAsync(a => a.SignAsync(S["eng2"], request.Id, new SignOffInput(true, " ", Password: PortalTestHost.Password))));
+            S.WithApprovalsAsync(a => a.SignOffs.SignAsync(S["eng2"], request.Id, new SignOffInput(true, " ", Password: PortalTestHost.Password))));
         (await S.QueryAsync(db => db.SignOffs.CountAsync(s => s.RequestId == request.Id))).ShouldBe(0);
         (await S.QueryAsync(db => db.Users.Where(u => u.UserName == "eng2@x.test").Select(u => u.AccessFailedCount).SingleAsync())).ShouldBeGreaterThan(0);
 
         var key = await S.Host.EnableTwoFactorAsync("eng2@x.test");
-        var signed = await S.WithApprovalsAsync(a => a.SignAsync(S["eng2"], request.Id, new SignOffInput(true, "fine", Code: Totp.Code(key))));
+        var signed = await S.WithApprovalsAsync(a => a.SignOffs.SignAsync(S["eng2"], request.Id, new SignOffInput(true, "fine", Code: Totp.Code(key))));
         signed.Status.ShouldBe(ApprovalStatus.Approved);
         (await S.QueryAsync(db => db.SignOffs.SingleAsync(s => s.RequestId == request.Id))).StepUp.ShouldBe("authenticator");
     }
@@ -184,15 +183,15 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         var model = await S.CreateModelAsync("delegate", RiskTier.High);
         var v = await S.AddVersionAsync(model, 0.8);
         var request = await S.RequestAsync(v.Id);
-        await S.WithApprovalsAsync(a => a.DelegateAsync(S["co2"], "helper@x.test", DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddDays(3), "On leave"));
-        var options = await S.WithApprovalsAsync(a => a.SigningOptionsAsync(S["helper"], request.Id));
+        await S.WithApprovalsAsync(a => a.Delegations.DelegateAsync(S["co2"], "helper@x.test", DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddDays(3), "On leave"));
+        var options = await S.WithApprovalsAsync(a => a.SignOffs.SigningOptionsAsync(S["helper"], request.Id));
         options.ShouldContain(o => o.Role == Roles.ComplianceOfficer && o.OnBehalfOfUserName == "co2@x.test");
         await S.SignAsync("helper", request.Id, role: Roles.ComplianceOfficer, onBehalfOf: "co2@x.test");
         var signOff = await S.QueryAsync(db => db.SignOffs.SingleAsync(s => s.RequestId == request.Id));
         (signOff.UserName, signOff.OnBehalfOfUserName, signOff.Role).ShouldBe(("helper@x.test", "co2@x.test", Roles.ComplianceOfficer));
         (await Should.ThrowAsync<PortalForbiddenException>(() => S.SignAsync("co2", request.Id))).Message.ShouldContain("already signed");
         await Should.ThrowAsync<PortalValidationException>(() =>
-            S.WithApprovalsAsync(a => a.DelegateAsync(S["co2"], "co2@x.test", DateTime.UtcNow, DateTime.UtcNow.AddDays(1), "self")));
+            S.WithApprovalsAsync(a => a.Delegations.DelegateAsync(S["co2"], "co2@x.test", DateTime.UtcNow, DateTime.UtcNow.AddDays(1), "self")));
     }
 
     [Fact]
@@ -204,16 +203,16 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         var before = await S.RequestAsync(v1.Id, "Staging");
         before.Required.ShouldContain(new RoleRequirement(Roles.ComplianceOfficer, 2));
         await Should.ThrowAsync<PortalForbiddenException>(() => S.WithApprovalsAsync(a =>
-            a.SetPolicyAsync(S["eng"], ApprovalKinds.Promotion, RiskTier.Critical, new([new(Roles.MlEngineer)], [new(Roles.MlEngineer)], 14, [], 0.01))));
+            a.Policies.SetPolicyAsync(S["eng"], ApprovalKinds.Promotion, RiskTier.Critical, new([new(Roles.MlEngineer)], [new(Roles.MlEngineer)], 14, [], 0.01))));
         (await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a =>
-            a.SetPolicyAsync(S["co1"], ApprovalKinds.Promotion, RiskTier.Critical, new([], [new(Roles.MlEngineer)], 14, [], 0.01))))).Message.ShouldContain("at least one role");
+            a.Policies.SetPolicyAsync(S["co1"], ApprovalKinds.Promotion, RiskTier.Critical, new([], [new(Roles.MlEngineer)], 14, [], 0.01))))).Message.ShouldContain("at least one role");
         var changed = await S.WithApprovalsAsync(a =>
-            a.SetPolicyAsync(S["co1"], ApprovalKinds.Promotion, RiskTier.Critical, new([new(Roles.MlEngineer)], [new(Roles.MlEngineer), new(Roles.ComplianceOfficer, 2)], 7, [.. PromotionGates.All], 0.02)));
+            a.Policies.SetPolicyAsync(S["co1"], ApprovalKinds.Promotion, RiskTier.Critical, new([new(Roles.MlEngineer)], [new(Roles.MlEngineer), new(Roles.ComplianceOfficer, 2)], 7, [.. PromotionGates.All], 0.02)));
         changed.Version.ShouldBe(2);
         var after = await S.RequestAsync(v2.Id, "Staging");
         after.Required.ShouldBe([new RoleRequirement(Roles.MlEngineer)]);
         after.PolicyId.ShouldBe(changed.Id);
-        (await S.WithApprovalsAsync(a => a.GetAsync(before.Id))).Request.Required.Count.ShouldBe(3, "the open request keeps version 1");
+        (await S.WithApprovalsAsync(a => a.ApprovalQueries.GetAsync(before.Id))).Request.Required.Count.ShouldBe(3, "the open request keeps version 1");
         (await S.SignAsync("eng2", after.Id)).Status.ShouldBe(ApprovalStatus.Approved);
         (await S.StageAsync(v2.Id)).ShouldBe(VersionStage.Staging);
 
@@ -238,13 +237,13 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         await using (var scope = S.Host.Services.CreateAsyncScope())
         {
             var schedules = scope.ServiceProvider.GetRequiredService<ScheduleService>();
-            var id = (await schedules.ListAsync()).Single(x => x.Schedule.Kind == JobKinds.ApprovalExpiry).Schedule.Id;
+            var id = (await schedules.ListAsync()).Single(x => x.Schedule.Kind == ExpireApprovalRequestsJob.Kind).Schedule.Id;
             var run = await schedules.RunNowAsync(Actor.Cli(), id);
-            (await Scheduling.SingleNodeTests.WaitForRunAsync(S.Host, r => r.Id == run.Id && !r.IsActive, "the expiry run")).Status.ShouldBe(JobRunStatus.Succeeded);
+            (await S.Host.WaitForRunAsync(r => r.Id == run.Id && !r.IsActive, "the expiry run")).Status.ShouldBe(JobRunStatus.Succeeded);
         }
-        (await S.WithApprovalsAsync(a => a.GetAsync(old.Id))).Request.Status.ShouldBe(ApprovalStatus.Expired);
+        (await S.WithApprovalsAsync(a => a.ApprovalQueries.GetAsync(old.Id))).Request.Status.ShouldBe(ApprovalStatus.Expired);
         (await Should.ThrowAsync<PortalValidationException>(() => S.SignAsync("biz", old.Id))).Message.ShouldContain("expired");
-        var reminded = await S.WithApprovalsAsync(a => a.GetAsync(soon.Id));
+        var reminded = await S.WithApprovalsAsync(a => a.ApprovalQueries.GetAsync(soon.Id));
         reminded.Request.Status.ShouldBe(ApprovalStatus.Open);
         reminded.Request.ReminderSentAt.ShouldNotBeNull();
         var notes = await S.QueryAsync(db => db.Notifications.Where(n => n.Link == $"/approvals/{soon.Id}" || n.Link == $"/approvals/{old.Id}").ToListAsync());
@@ -263,7 +262,7 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         await using (var scope = S.Host.Services.CreateAsyncScope())
             (await Should.ThrowAsync<PortalValidationException>(() =>
                 scope.ServiceProvider.GetRequiredService<ModelService>().SetAcceptanceCriteriaAsync(S["biz"], "criteria", lower))).Message.ShouldContain("signed-off request");
-        var request = (await S.WithApprovalsAsync(a => a.ProposeCriteriaAsync(S["biz"], "criteria", lower, "Q3 targets changed.")))!;
+        var request = (await S.WithApprovalsAsync(a => a.ModelChanges.ProposeCriteriaAsync(S["biz"], "criteria", lower, "Q3 targets changed.")))!;
         request.Required.Select(r => r.Role).ShouldBe([Roles.BusinessStakeholder, Roles.MlEngineer]);
         await S.SignAsync("eng2", request.Id);
         (await S.QueryAsync(db => db.Models.SingleAsync(m => m.Slug == "criteria"))).AcceptanceCriteria.Count.ShouldBe(2, "not yet: the stakeholder's sign-off is missing");
@@ -291,7 +290,7 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         await S.SignAsync("co2", rollback.Id);
         (await S.StageAsync(v1.Id)).ShouldBe(VersionStage.Production);
         (await S.StageAsync(v2.Id)).ShouldBe(VersionStage.Archived);
-        (await S.WithApprovalsAsync(a => a.StageHistoryAsync(model.Id))).ShouldContain(h => h.VersionNumber == 1 && h.Reason == ApprovalKinds.Rollback && h.RequestId == rollback.Id);
+        (await S.Host.Services.GetRequiredService<StageChangeService>().HistoryAsync(model.Id)).ShouldContain(h => h.VersionNumber == 1 && h.Reason == ApprovalKinds.Rollback && h.RequestId == rollback.Id);
     }
 
     [Fact]
@@ -299,13 +298,13 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
     {
         var auditor = await S.Host.CreateUserAsync("reader@x.test", Roles.Auditor);
         (await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a =>
-            a.DelegateAsync(S["co1"], auditor.UserName!, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), "leave")))).Message.ShouldContain("holds no role that signs");
+            a.Delegations.DelegateAsync(S["co1"], auditor.UserName!, DateTime.UtcNow, DateTime.UtcNow.AddDays(1), "leave")))).Message.ShouldContain("holds no role that signs");
         var model = await S.CreateModelAsync("guards", RiskTier.Low);
         var v1 = await S.AddVersionAsync(model, 0.8);
         var v2 = await S.AddVersionAsync(model, 0.8);
         var request = await S.RequestAsync(v1.Id);
         await Should.ThrowAsync<PortalForbiddenException>(() => S.WithApprovalsAsync(a =>
-            a.SignAsync(new Actor(auditor.Id, auditor.UserName!, new HashSet<string> { Roles.Auditor }, false), request.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password))));
+            a.SignOffs.SignAsync(new Actor(auditor.Id, auditor.UserName!, new HashSet<string> { Roles.Auditor }, false), request.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password))));
 
         // v2 to Staging and to Production at once: Production finishes first; the Staging request can no longer take it out.
         var staging = await S.RequestAsync(v2.Id, "Staging");
@@ -331,10 +330,10 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         due.ShouldContain("biz@x.test");
         due.ShouldNotContain("eng@x.test");
         due.ShouldNotContain("trainer@x.test");
-        (await S.WithApprovalsAsync(a => a.InboxAsync(S["biz"]))).ShouldContain(r => r.Id == request.Id);
-        (await S.WithApprovalsAsync(a => a.InboxAsync(S["trainer"]))).ShouldNotContain(r => r.Id == request.Id);
+        (await S.WithApprovalsAsync(a => a.SignOffs.InboxAsync(S["biz"]))).ShouldContain(r => r.Id == request.Id);
+        (await S.WithApprovalsAsync(a => a.SignOffs.InboxAsync(S["trainer"]))).ShouldNotContain(r => r.Id == request.Id);
         await S.SignAsync("biz", request.Id);
-        (await S.WithApprovalsAsync(a => a.InboxAsync(S["biz"]))).ShouldNotContain(r => r.Id == request.Id);
+        (await S.WithApprovalsAsync(a => a.SignOffs.InboxAsync(S["biz"]))).ShouldNotContain(r => r.Id == request.Id);
     }
 
     [Fact]
@@ -344,7 +343,7 @@ public sealed class ApprovalWorkflowTests(ApprovalFixture fixture) : IClassFixtu
         var v = await S.AddVersionAsync(model, 0.8);
         var before = await S.QueryAsync(db => db.ApprovalRequests.CountAsync());
         (await Should.ThrowAsync<PortalValidationException>(() => S.WithApprovalsAsync(a =>
-            a.RequestPromotionAsync(S["eng"], new PromotionInput(v.Id, "Production", "  "))))).Message.ShouldContain("justification");
+            a.Promotions.RequestPromotionAsync(S["eng"], new PromotionInput(v.Id, "Production", "  "))))).Message.ShouldContain("justification");
         (await Should.ThrowAsync<PortalValidationException>(() => S.RequestAsync(v.Id, "Archived"))).Message.ShouldContain("Staging or Production");
         (await Should.ThrowAsync<PortalValidationException>(() => S.RequestAsync(v.Id, rollback: true))).Message.ShouldContain("no Production version");
         await Should.ThrowAsync<PortalNotFoundException>(() => S.RequestAsync(Guid.NewGuid()));

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.ModelRegistry;
-using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Approvals;
@@ -18,7 +17,7 @@ public sealed class ConcurrentPromotionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _s.DisposeAsync();
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldLeaveExactlyOneProductionVersion_WhenTwoPromotionsCompleteAtOnce()
     {
         var model = await _s.CreateModelAsync("race", RiskTier.Medium);

@@ -5,12 +5,11 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Approvals;
-using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.AuditReading;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Training;
 using MlopsPortal.Web.Components.Pages.AuditTrail;
 using MlopsPortal.Web.Tests.Shared;
 

@@ -6,11 +6,14 @@ using MlopsPortal.Core.AuditTrail;
 using MlopsPortal.Core.Dashboards;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Demo;
+using MlopsPortal.Core.Drift;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Monitoring;
+using MlopsPortal.Core.Reports;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
 using MlopsPortal.Web.Cli;
 
@@ -61,8 +64,8 @@ public sealed class DemoWorkspaceTests
         runs.ShouldAllBe(r => r.Status == JobRunStatus.Succeeded);
         runs.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count()).ShouldBe(new Dictionary<string, int>
         {
-            [JobKinds.Training] = 3, [JobKinds.Evaluation] = 3, [JobKinds.FairnessAudit] = 3, [JobKinds.BatchScoring] = 3,
-            [JobKinds.DriftReport] = 3, [JobKinds.LivePerformance] = 2, [JobKinds.ReportGeneration] = 1, [JobKinds.ReproduceTraining] = 1,
+            [TrainModelJob.Kind] = 3, [EvaluateModelJob.Kind] = 3, [AuditFairnessJob.Kind] = 3, [ScoreBatchJob.Kind] = 3,
+            [ReportDriftJob.Kind] = 3, [MeasureLivePerformanceJob.Kind] = 2, [GenerateReportJob.Kind] = 1, [ReproduceTrainingJob.Kind] = 1,
         }, ignoreOrder: true);
         var versions = await QueryAsync(host, db => db.ModelVersions.AsNoTracking().OrderBy(v => v.Number).ToListAsync());
         versions.Select(v => v.Stage).ShouldBe([VersionStage.Production, VersionStage.None, VersionStage.None]);
@@ -119,12 +122,12 @@ public sealed class DemoWorkspaceTests
         // The waiting retrained version signed by the three roles: it reaches Production, and the lead time is measured.
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
+            var approvals = ApprovalCalls.From(scope.ServiceProvider);
             foreach (var role in new[] { Roles.MlEngineer, Roles.BusinessStakeholder, Roles.ComplianceOfficer })
             {
                 var name = $"{DemoSeeder.DemoUserNames[role]}@demo.local";
                 var id = await QueryAsync(host, db => db.Users.Where(u => u.UserName == name).Select(u => u.Id).SingleAsync());
-                await approvals.SignAsync(new Actor(id, name, new HashSet<string> { role }, false), open.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password));
+                await approvals.SignOffs.SignAsync(new Actor(id, name, new HashSet<string> { role }, false), open.Id, new SignOffInput(true, "ok", Password: PortalTestHost.Password));
             }
         }
         var after = await dashboards.PortfolioAsync();

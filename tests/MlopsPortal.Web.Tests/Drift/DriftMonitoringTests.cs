@@ -103,7 +103,7 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         run.Status.ShouldBe(JobRunStatus.Succeeded, run.Error);
         run.TriggeredBy.ShouldBe($"drift-alert:{alert.Id} (by user:owner@x.test)");
         var retrained = await f.QueryAsync(db => db.ModelVersions.SingleAsync(v => v.Id == Guid.Parse(run.OutputEntityId!)));
-        MlopsPortal.Core.Approvals.ApprovalService.ResponsiblePerson(retrained.TrainedBy).ShouldBe("user:owner@x.test");
+        MlopsPortal.Core.Approvals.RequestSteps.ResponsiblePerson(retrained.TrainedBy).ShouldBe("user:owner@x.test");
         retrained.TrainingDatasetVersionId.ShouldBe(v2);
         var original = await f.QueryAsync(db => db.ModelVersions.SingleAsync(v => v.Id == Guid.Parse(trained.OutputEntityId!)));
         (retrained.Seed, retrained.Hyperparameters["num_boost_round"]).ShouldBe((original.Seed, original.Hyperparameters["num_boost_round"]));
@@ -117,9 +117,9 @@ public sealed class DriftMonitoringTests(TrainingFixture f)
         var ownerId = await f.QueryAsync(db => db.Users.Where(u => u.UserName == "owner@x.test").Select(u => u.Id).SingleAsync());
         await using (var scope = f.Host.Services.CreateAsyncScope())
         {
-            var approvals = scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Approvals.ApprovalService>();
-            await Should.ThrowAsync<PortalForbiddenException>(() => approvals.RecheckGatesAsync(Engineer, request.Id));
-            var rechecked = await approvals.RecheckGatesAsync(Engineer with { UserId = ownerId }, request.Id);
+            var approvals = ApprovalCalls.From(scope.ServiceProvider);
+            await Should.ThrowAsync<PortalForbiddenException>(() => approvals.Promotions.RecheckGatesAsync(Engineer, request.Id));
+            var rechecked = await approvals.Promotions.RecheckGatesAsync(Engineer with { UserId = ownerId }, request.Id);
             rechecked.Gates.Single(g => g.Gate == MlopsPortal.Core.Approvals.PromotionGates.AcceptanceCriteria).EvidenceKind.ShouldBe("evaluation");
         }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;

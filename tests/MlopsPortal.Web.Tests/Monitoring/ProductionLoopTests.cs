@@ -7,6 +7,7 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Monitoring;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.StageChanges;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 using MlopsPortal.Web.Tests.Training;
@@ -32,7 +33,7 @@ public sealed class ProductionLoopTests(TrainingFixture f)
     {
         await using var db = await f.Host.Services.GetRequiredService<IDbContextFactory<Core.Data.PortalDbContext>>().CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
-        await ApprovalService.ChangeStageAsync(db, "cli:test", version.Id, stage, "test", null, ["test"], default);
+        await f.Host.Services.GetRequiredService<StageChangeService>().ChangeAsync(db, "cli:test", version.Id, stage, "test", null, ["test"], default);
         await db.SaveChangesAsync();
         await tx.CommitAsync();
     }
@@ -52,7 +53,7 @@ public sealed class ProductionLoopTests(TrainingFixture f)
         new(Encoding.UTF8.GetBytes("id,two_year_recid\n" + string.Concat(rows.Select(r => $"{r.Id},{r.Label}\n"))));
 
     private async Task<JobRun> LatestLiveRunAsync(DateTime after) =>
-        await Scheduling.SingleNodeTests.WaitForRunAsync(f.Host, r => r.Kind == JobKinds.LivePerformance && r.QueuedAt > after && !r.IsActive, "live performance");
+        await f.Host.WaitForRunAsync(r => r.Kind == MeasureLivePerformanceJob.Kind && r.QueuedAt > after && !r.IsActive, "live performance");
 
     [Fact]
     public async Task ShouldShadowScoreMatchOutcomesAndRollBackOnce_WhenASignedRuleFiresOnLiveData()
@@ -75,17 +76,17 @@ public sealed class ProductionLoopTests(TrainingFixture f)
         var outcomes = f.Host.Services.GetRequiredService<OutcomeService>();
         await using (var scope = f.Host.Services.CreateAsyncScope())
         {
-            var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
-            var bad = await Should.ThrowAsync<PortalValidationException>(() => approvals.ProposeRollbackRulesAsync(Person(biz, Roles.BusinessStakeholder), slug,
+            var approvals = ApprovalCalls.From(scope.ServiceProvider);
+            var bad = await Should.ThrowAsync<PortalValidationException>(() => approvals.ModelChanges.ProposeRollbackRulesAsync(Person(biz, Roles.BusinessStakeholder), slug,
                 [new RollbackRule("profit", "<", 1, 10)], "bad metric"));
             bad.Message.ShouldContain("'profit' is not a metric");
-            (await Should.ThrowAsync<PortalForbiddenException>(() => approvals.ProposeRollbackRulesAsync(Person(eng, Roles.MlEngineer), slug,
+            (await Should.ThrowAsync<PortalForbiddenException>(() => approvals.ModelChanges.ProposeRollbackRulesAsync(Person(eng, Roles.MlEngineer), slug,
                 [new RollbackRule("auc", "<", 0.6, 500)], "not mine"))).ShouldNotBeNull();
-            var request = await approvals.ProposeRollbackRulesAsync(Person(biz, Roles.BusinessStakeholder), slug,
+            var request = await approvals.ModelChanges.ProposeRollbackRulesAsync(Person(biz, Roles.BusinessStakeholder), slug,
                 [new RollbackRule("auc", "<", 0.6, 500), new RollbackRule(RollbackRule.Fairness, "", 0, 500)], "Live AUC under 0.6 is worse than the old rules.");
             (await f.QueryAsync(db => db.Models.SingleAsync(m => m.Slug == slug))).RollbackRules.ShouldBeEmpty();
-            await approvals.SignAsync(Person(co, Roles.ComplianceOfficer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password));
-            (await approvals.SignAsync(Person(eng, Roles.MlEngineer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password)))
+            await approvals.SignOffs.SignAsync(Person(co, Roles.ComplianceOfficer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password));
+            (await approvals.SignOffs.SignAsync(Person(eng, Roles.MlEngineer), request.Id, new SignOffInput(true, "agreed", Password: PortalTestHost.Password)))
                 .Status.ShouldBe(ApprovalStatus.Approved);
         }
         var model = await f.QueryAsync(db => db.Models.AsNoTracking().SingleAsync(m => m.Slug == slug));
@@ -195,14 +196,14 @@ public sealed class ProductionLoopTests(TrainingFixture f)
         var biz = await f.Host.CreateUserAsync("band-biz@x.test", Roles.BusinessStakeholder);
         var actor = new Actor(biz.Id, biz.UserName!, new HashSet<string> { Roles.BusinessStakeholder }, false);
         await using var scope = f.Host.Services.CreateAsyncScope();
-        var approvals = scope.ServiceProvider.GetRequiredService<ApprovalService>();
-        (await Should.ThrowAsync<PortalValidationException>(() => approvals.ProposeBandAsync(actor, "band", new ConfidenceBand(0.9, 0.1), "x")))
+        var approvals = ApprovalCalls.From(scope.ServiceProvider);
+        (await Should.ThrowAsync<PortalValidationException>(() => approvals.ModelChanges.ProposeBandAsync(actor, "band", new ConfidenceBand(0.9, 0.1), "x")))
             .Message.ShouldContain("0 ≤ low < high ≤ 1");
-        (await approvals.ProposeBandAsync(actor, "band", new ConfidenceBand(0.05, 0.95), "no Production version yet")).ShouldBeNull();
+        (await approvals.ModelChanges.ProposeBandAsync(actor, "band", new ConfidenceBand(0.05, 0.95), "no Production version yet")).ShouldBeNull();
         (await f.QueryAsync(db => db.Models.SingleAsync(m => m.Slug == "band"))).ConfidenceBand.ShouldBe(new ConfidenceBand(0.05, 0.95));
         var version = await TrainAsync("band", 8, 10);
         await StageAsync(version, VersionStage.Production);
-        var request = await approvals.ProposeBandAsync(actor, "band", new ConfidenceBand(0.1, 0.9), "tighter");
+        var request = await approvals.ModelChanges.ProposeBandAsync(actor, "band", new ConfidenceBand(0.1, 0.9), "tighter");
         request.ShouldNotBeNull();
         request.Kind.ShouldBe(ApprovalKinds.ConfidenceBand);
         (await f.QueryAsync(db => db.Models.SingleAsync(m => m.Slug == "band"))).ConfidenceBand.ShouldBe(new ConfidenceBand(0.05, 0.95));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Housekeeping;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Core.Security;
@@ -65,9 +65,9 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private Task<JobRun> EnqueueAsync(DiagnosticPayload payload) =>
-        _client.Get<JobService>().EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.Diagnostic, payload, "test", payload.RequiresGpu));
+        _client.Get<JobService>().EnqueueAsync(Actor.Cli(), new JobRequest(RunDiagnosticJob.Kind, payload, "test", payload.RequiresGpu));
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldRunEachJobExactlyOnce_WhenTwoWorkerProcessesShare200Jobs()
     {
         var nodes = await StartWorkersAsync(2);
@@ -95,7 +95,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         files.Length.ShouldBe(200);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldFinishRecoverableJobOnTheOtherWorker_WhenItsNodeIsKilled()
     {
         await StartWorkersAsync(2);
@@ -127,7 +127,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.GetFiles(folder, "*" + AtomicFile.TemporarySuffix).ShouldBeEmpty();
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldNeverGiveGpuJobToCpuNode_WhenOnlyCpuNodesAreUp()
     {
         await StartWorkersAsync(2);
@@ -146,7 +146,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         (await DbAsync(db => db.WorkerNodes.AsNoTracking().SingleAsync(n => n.Id == gpuNode.Node.Id))).Capabilities.ShouldBe("cpu,gpu");
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldExitWithCheckFailed_WhenGpuIsDeclaredAndTheSelfTestFails()
     {
         var expected = new CudaDriverSelfTest().Run();
@@ -164,7 +164,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         (await DbAsync(db => db.WorkerNodes.CountAsync())).ShouldBe(0);
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldMarkTheNodeStopped_WhenAWorkerIsStoppedCleanly()
     {
         var nodes = await StartWorkersAsync(1);
@@ -174,7 +174,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         (await _client.Get<WorkerNodeQueries>().ListAsync()).Single().State.ShouldBe(WorkerState.Gone);
         // The Jobs page's queries translate on PostgreSQL too: schedules with their last run.
         var schedules = _client.Get<ScheduleService>();
-        var retention = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention);
+        var retention = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == ApplyRetentionJob.Kind);
         await schedules.RunNowAsync(Actor.Cli(), retention.Schedule.Id);
         (await schedules.ListAsync()).Single(v => v.Schedule.Id == retention.Schedule.Id).LastRun.ShouldNotBeNull();
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Data;
 using MlopsPortal.Core.Datasets;
+using MlopsPortal.Core.Housekeeping;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Core.Security;
@@ -47,7 +48,7 @@ public sealed class RestartAfterKillTests : IDisposable
         {
             var jobs = first.Services.GetRequiredService<JobService>();
             recoverable = (await jobs.RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(DurationSeconds: 4, Steps: 4))).Id;
-            await SingleNodeTests.WaitForRunAsync(first, r => r.Id == recoverable && r.Status == JobRunStatus.Running && r.Progress > 0, "the run is under way");
+            await first.WaitForRunAsync(r => r.Id == recoverable && r.Status == JobRunStatus.Running && r.Progress > 0, "the run is under way");
             CrashImage(_live.Path, _crashed.Path);
             deadNode = first.Services.GetRequiredService<SchedulerNode>().Id;
         }
@@ -71,7 +72,7 @@ public sealed class RestartAfterKillTests : IDisposable
         failed.Error!.ShouldContain("future-kind");
         failed.Error!.ShouldContain("stopped");
 
-        var restarted = await SingleNodeTests.WaitForRunAsync(second, r => r.Id == recoverable && !r.IsActive, "the restarted run finishes");
+        var restarted = await second.WaitForRunAsync(r => r.Id == recoverable && !r.IsActive, "the restarted run finishes");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
         restarted.Status.ShouldBe(JobRunStatus.Succeeded, restarted.Error);
         restarted.Attempts.ShouldBe(2);
@@ -126,9 +127,9 @@ public sealed class RestartAfterKillTests : IDisposable
         File.SetLastWriteTimeUtc(partial, DateTime.UtcNow.AddHours(-1));
 
         var schedules = host.Services.GetRequiredService<ScheduleService>();
-        var retention = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention).Schedule.Id;
+        var retention = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == ApplyRetentionJob.Kind).Schedule.Id;
         var run = await schedules.RunNowAsync(Actor.Cli(), retention);
-        var done = await SingleNodeTests.WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the retention run");
+        var done = await host.WaitForRunAsync(r => r.Id == run.Id && !r.IsActive, "the retention run");
         done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
         done.Summary!.ShouldContain("1 leftover file");
         File.Exists(partial).ShouldBeFalse();

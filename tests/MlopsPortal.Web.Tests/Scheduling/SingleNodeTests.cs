@@ -1,12 +1,14 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Approvals;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Housekeeping;
 using MlopsPortal.Core.ModelRegistry;
+using MlopsPortal.Core.Reports;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Scheduling.Jobs;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Core.Training;
 using MlopsPortal.Testing;
 using Quartz;
 using JobRunStatus = MlopsPortal.Core.Scheduling.JobRunStatus;
@@ -38,18 +40,6 @@ public sealed class SingleNodeTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    internal static async Task<JobRun> WaitForRunAsync(PortalTestHost host, Func<JobRun, bool> condition, string what)
-    {
-        var limit = Stopwatch.StartNew();
-        while (true)
-        {
-            var (runs, _) = await host.Services.GetRequiredService<JobService>().QueryAsync(new JobRunQuery(Take: 500));
-            if (runs.FirstOrDefault(condition) is { } run) return run;
-            if (limit.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException("Gave up waiting for: " + what);
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task ShouldKeepSchedulesAndHistory_WhenTheSingleNodePortalRestarts()
     {
@@ -58,11 +48,11 @@ public sealed class SingleNodeTests : IAsyncLifetime
         {
             await AddModelAsync(first, "credit-risk");
             var schedules = first.Services.GetRequiredService<ScheduleService>();
-            retrainingId = (await schedules.SetRetrainingAsync(Actor.Cli(), "credit-risk", "30 2 * * 1-5", "Europe/Berlin")).Id;
-            retentionId = (await schedules.ListAsync()).Single(s => s.Schedule.Kind == JobKinds.Retention).Schedule.Id;
+            retrainingId = (await first.Services.GetRequiredService<RetrainingSchedules>().SetAsync(Actor.Cli(), "credit-risk", "30 2 * * 1-5", "Europe/Berlin")).Id;
+            retentionId = (await schedules.ListAsync()).Single(s => s.Schedule.Kind == ApplyRetentionJob.Kind).Schedule.Id;
             await schedules.PauseAsync(Actor.Cli(), retentionId);
             runId = (await first.Services.GetRequiredService<JobService>().RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload())).Id;
-            await WaitForRunAsync(first, r => r.Id == runId && r.Status == JobRunStatus.Succeeded, "the diagnostic run");
+            await first.WaitForRunAsync(r => r.Id == runId && r.Status == JobRunStatus.Succeeded, "the diagnostic run");
         }
 
         await using var second = await StartAsync();
@@ -77,7 +67,9 @@ public sealed class SingleNodeTests : IAsyncLifetime
         retention.NextFireTime.ShouldBeNull();
         var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         (await scheduler.GetTriggerState(new TriggerKey($"schedule-{retentionId:N}", FireScheduleJob.Group))).ShouldBe(TriggerState.Paused);
-        views.Count(v => v.Schedule.IsSystem).ShouldBe(ScheduleService.SystemSchedules.Count);
+        var systemKinds = second.Services.GetRequiredService<JobKinds>().All.Where(k => k.System is not null).Select(k => k.Name).ToList();
+        systemKinds.ShouldBe([ExpireApprovalRequestsJob.Kind, ApplyRetentionJob.Kind], ignoreOrder: true);
+        views.Where(v => v.Schedule.IsSystem).Select(v => v.Schedule.Kind).ShouldBe(systemKinds, ignoreOrder: true);
         (await second.Services.GetRequiredService<JobService>().GetAsync(runId)).Status.ShouldBe(JobRunStatus.Succeeded);
     }
 
@@ -90,18 +82,18 @@ public sealed class SingleNodeTests : IAsyncLifetime
         {
             var schedules = first.Services.GetRequiredService<ScheduleService>();
             var views = await schedules.ListAsync();
-            expiryId = views.Single(s => s.Schedule.Kind == JobKinds.ApprovalExpiry).Schedule.Id;
-            retentionId = views.Single(s => s.Schedule.Kind == JobKinds.Retention).Schedule.Id;
+            expiryId = views.Single(s => s.Schedule.Kind == ExpireApprovalRequestsJob.Kind).Schedule.Id;
+            retentionId = views.Single(s => s.Schedule.Kind == ApplyRetentionJob.Kind).Schedule.Id;
             await schedules.UpdateAsync(Actor.Cli(), expiryId, "*/2 * * * * ?", "UTC");
             await schedules.UpdateAsync(Actor.Cli(), retentionId, "*/2 * * * * ?", "UTC");
-            await WaitForRunAsync(first, r => r.ScheduleId == expiryId && r.Status == JobRunStatus.Succeeded, "an on-time firing");
+            await first.WaitForRunAsync(r => r.ScheduleId == expiryId && r.Status == JobRunStatus.Succeeded, "an on-time firing");
         }
         await Task.Delay(TimeSpan.FromSeconds(6));
 
         await using var second = await StartAsync(config);
-        var late = await WaitForRunAsync(second, r => r.ScheduleId == expiryId && r.Late, "the late approval-expiry run");
+        var late = await second.WaitForRunAsync(r => r.ScheduleId == expiryId && r.Late, "the late approval-expiry run");
         late.Reason!.ShouldContain("did not run in time");
-        var missed = await WaitForRunAsync(second, r => r.ScheduleId == retentionId && r.Status == JobRunStatus.Missed, "the missed retention firing");
+        var missed = await second.WaitForRunAsync(r => r.ScheduleId == retentionId && r.Status == JobRunStatus.Missed, "the missed retention firing");
         missed.Summary!.ShouldContain("skip to the next firing");
     }
 
@@ -110,8 +102,8 @@ public sealed class SingleNodeTests : IAsyncLifetime
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>()
-            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.ReportGeneration, new MlopsPortal.Core.Reports.ReportPayload("model-audit")));
-        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the report job");
+            .EnqueueAsync(Actor.Cli(), new JobRequest(GenerateReportJob.Kind, new MlopsPortal.Core.Reports.ReportPayload("model-audit")));
+        var done = await host.WaitForRunAsync(r => r.Id == run.Id && !r.IsActive, "the report job");
         done.Status.ShouldBe(JobRunStatus.Failed);
         done.Error!.ShouldContain("needs a model version (model-audit) or a period (period)");
         (await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<MlopsPortal.Core.Data.PortalDbContext>>().CreateDbContext()
@@ -128,8 +120,8 @@ public sealed class SingleNodeTests : IAsyncLifetime
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>()
-            .EnqueueAsync(Actor.Cli(), new JobRequest(JobKinds.Diagnostic, new FuturePayload()));
-        var done = await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the failing run");
+            .EnqueueAsync(Actor.Cli(), new JobRequest(RunDiagnosticJob.Kind, new FuturePayload()));
+        var done = await host.WaitForRunAsync(r => r.Id == run.Id && !r.IsActive, "the failing run");
         done.Status.ShouldBe(JobRunStatus.Failed);
         done.Error!.ShouldContain("version 99");
         (await host.Services.GetRequiredService<JobService>().LogAsync(run.Id)).ShouldContain(l => l.Level == "error");
@@ -143,14 +135,14 @@ public sealed class SingleNodeTests : IAsyncLifetime
         // A GPU run on a CPU-only portal waits in the queue.
         var queued = await jobs.RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(RequiresGpu: true));
         var running = await jobs.RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(DurationSeconds: 60, Steps: 60));
-        await WaitForRunAsync(host, r => r.Id == running.Id && r.Status == JobRunStatus.Running, "the long run starts");
+        await host.WaitForRunAsync(r => r.Id == running.Id && r.Status == JobRunStatus.Running, "the long run starts");
 
         (await jobs.CancelAsync(Actor.Cli(), queued.Id)).Status.ShouldBe(JobRunStatus.Cancelled);
         await jobs.CancelAsync(Actor.Cli(), running.Id);
-        var cancelled = await WaitForRunAsync(host, r => r.Id == running.Id && !r.IsActive, "the running run stops");
+        var cancelled = await host.WaitForRunAsync(r => r.Id == running.Id && !r.IsActive, "the running run stops");
         cancelled.Status.ShouldBe(JobRunStatus.Cancelled);
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        (await scheduler.Exists(new JobKey($"run-{queued.Id:N}", JobKinds.Diagnostic))).ShouldBeFalse();
+        (await scheduler.Exists(new JobKey($"run-{queued.Id:N}", RunDiagnosticJob.Kind))).ShouldBeFalse();
         await Should.ThrowAsync<PortalValidationException>(() => jobs.CancelAsync(Actor.Cli(), queued.Id));
     }
 
@@ -160,9 +152,10 @@ public sealed class SingleNodeTests : IAsyncLifetime
         await using var host = await StartAsync();
         await AddModelAsync(host, "m1");
         var schedules = host.Services.GetRequiredService<ScheduleService>();
-        (await Should.ThrowAsync<PortalValidationException>(() => schedules.SetRetrainingAsync(Actor.Cli(), "m1", "61 * * * *", "UTC"))).Message.ShouldContain("not a valid cron expression");
-        (await Should.ThrowAsync<PortalValidationException>(() => schedules.SetRetrainingAsync(Actor.Cli(), "m1", "0 2 * * *", "Mars/Olympus"))).Message.ShouldContain("Unknown time zone");
-        await Should.ThrowAsync<PortalNotFoundException>(() => schedules.SetRetrainingAsync(Actor.Cli(), "nope", "0 2 * * *", "UTC"));
+        var retraining = host.Services.GetRequiredService<RetrainingSchedules>();
+        (await Should.ThrowAsync<PortalValidationException>(() => retraining.SetAsync(Actor.Cli(), "m1", "61 * * * *", "UTC"))).Message.ShouldContain("not a valid cron expression");
+        (await Should.ThrowAsync<PortalValidationException>(() => retraining.SetAsync(Actor.Cli(), "m1", "0 2 * * *", "Mars/Olympus"))).Message.ShouldContain("Unknown time zone");
+        await Should.ThrowAsync<PortalNotFoundException>(() => retraining.SetAsync(Actor.Cli(), "nope", "0 2 * * *", "UTC"));
         (await schedules.ListAsync()).ShouldAllBe(v => v.Schedule.IsSystem);
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         (await db.AuditEvents.CountAsync(e => e.Action.StartsWith("schedule.") && e.Actor == "cli:" + Environment.UserName)).ShouldBe(0);
@@ -176,7 +169,7 @@ public sealed class SingleNodeTests : IAsyncLifetime
     {
         await using var host = await StartAsync();
         var run = await host.Services.GetRequiredService<JobService>().RequestDiagnosticAsync(Actor.Cli(), new DiagnosticPayload(DurationSeconds: 4, Steps: 4));
-        await WaitForRunAsync(host, r => r.Id == run.Id && r.Status == JobRunStatus.Running && r.Progress > 0, "the run is under way");
+        await host.WaitForRunAsync(r => r.Id == run.Id && r.Status == JobRunStatus.Running && r.Progress > 0, "the run is under way");
         // What a node sees after the cluster took it for dead: another node claimed attempt 2.
         await using (var db = await DbAsync(host))
             await db.JobRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.NodeId, "other-node").SetProperty(r => r.Attempts, r => r.Attempts + 1));
@@ -199,7 +192,7 @@ public sealed class SingleNodeTests : IAsyncLifetime
         await using (var db = await DbAsync(host))
         {
             db.WorkerNodes.Add(new WorkerNode { Id = "dead-node", Host = "h", Mode = "worker", Version = "1", StartedAt = longAgo, LastCheckInAt = longAgo });
-            db.JobRuns.Add(new JobRun { Id = id, Kind = JobKinds.Diagnostic, Status = JobRunStatus.Running, JobKey = "diagnostic.run-x", TriggeredBy = "cli:test",
+            db.JobRuns.Add(new JobRun { Id = id, Kind = RunDiagnosticJob.Kind, Status = JobRunStatus.Running, JobKey = "diagnostic.run-x", TriggeredBy = "cli:test",
                 QueuedAt = longAgo, StartedAt = longAgo, LastHeartbeatAt = longAgo, NodeId = "dead-node", Attempts = 1 });
             db.Audit("cli:test", "job.requested", "job-run", id.ToString());
             await db.SaveChangesAsync();
@@ -226,9 +219,9 @@ public sealed class SingleNodeTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         var schedules = host.Services.GetRequiredService<ScheduleService>();
-        var expiry = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == JobKinds.ApprovalExpiry).Schedule.Id;
+        var expiry = (await schedules.ListAsync()).Single(v => v.Schedule.Kind == ExpireApprovalRequestsJob.Kind).Schedule.Id;
         var run = await schedules.RunNowAsync(Actor.Cli(), expiry);
-        (await WaitForRunAsync(host, r => r.Id == run.Id && !r.IsActive, "the expiry run")).Status.ShouldBe(JobRunStatus.Succeeded);
+        (await host.WaitForRunAsync(r => r.Id == run.Id && !r.IsActive, "the expiry run")).Status.ShouldBe(JobRunStatus.Succeeded);
 
         await using var check = await DbAsync(host);
         var states = await check.ApprovalRequests.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Status);

@@ -1,17 +1,17 @@
-using System.CommandLine;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
 using MlopsPortal.Core.ApiTokens;
 using MlopsPortal.Core.AuditTrail;
+using MlopsPortal.Core.Housekeeping;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Scheduling.Jobs;
+using MlopsPortal.Core.Security;
+using MlopsPortal.Core.UserAdmin;
+using MlopsPortal.Core.Users;
 using MlopsPortal.Testing;
 using MlopsPortal.Web.Cli;
 
@@ -130,7 +130,7 @@ public sealed class RoleMatrixTests : IAsyncLifetime
     private static ScheduleService Schedules(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ScheduleService>();
 
     private static async Task<Guid> RetentionScheduleAsync(AsyncServiceScope scope) =>
-        (await Schedules(scope).ListAsync()).Single(v => v.Schedule.Kind == JobKinds.Retention).Schedule.Id;
+        (await Schedules(scope).ListAsync()).Single(v => v.Schedule.Kind == ApplyRetentionJob.Kind).Schedule.Id;
 
     private static MlopsPortal.Core.Datasets.DatasetService Datasets(AsyncServiceScope scope) =>
         scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Datasets.DatasetService>();
@@ -161,8 +161,8 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         return "matrix-model";
     }
 
-    private static MlopsPortal.Core.Approvals.ApprovalService Approvals(AsyncServiceScope scope) =>
-        scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Approvals.ApprovalService>();
+    private static ApprovalCalls Approvals(AsyncServiceScope scope) =>
+        ApprovalCalls.From(scope.ServiceProvider);
 
     private static MlopsPortal.Core.Notifications.NotificationCenter Center(AsyncServiceScope scope) =>
         scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Notifications.NotificationCenter>();
@@ -237,28 +237,28 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     catch (PortalNotFoundException) { }
                     break;
                 case "fairness-audit.start":
-                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Training.FairnessService>().StartAuditAsync(actor, new() { DatasetVersionId = Guid.NewGuid() }); }
+                    try { await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Fairness.FairnessService>().StartAuditAsync(actor, new() { DatasetVersionId = Guid.NewGuid() }); }
                     catch (PortalNotFoundException) { }
                     break;
                 case "fairness-policy.edit":
-                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Training.FairnessService>()
+                    await scope.ServiceProvider.GetRequiredService<MlopsPortal.Core.Fairness.FairnessService>()
                         .SetPolicyAsync(actor, MlopsPortal.Core.ModelRegistry.RiskTier.Low, new(0.8, 0.9, 0.1, 0.05, 30));
                     break;
                 // Past the role check each of these meets a missing version, model or request: that counts as allowed.
                 case "approval.request":
-                    try { await Approvals(scope).RequestPromotionAsync(actor, new(Guid.NewGuid(), "Production", "matrix")); }
+                    try { await Approvals(scope).Promotions.RequestPromotionAsync(actor, new(Guid.NewGuid(), "Production", "matrix")); }
                     catch (PortalNotFoundException) { }
                     break;
                 case "approval.propose-criteria":
-                    try { await Approvals(scope).ProposeCriteriaAsync(actor, "no-such-model", [], "matrix"); }
+                    try { await Approvals(scope).ModelChanges.ProposeCriteriaAsync(actor, "no-such-model", [], "matrix"); }
                     catch (PortalNotFoundException) { }
                     break;
                 case "approval.override-gates":
-                    try { await Approvals(scope).OverrideGatesAsync(actor, "no-such-request", "matrix"); }
+                    try { await Approvals(scope).Promotions.OverrideGatesAsync(actor, "no-such-request", "matrix"); }
                     catch (PortalNotFoundException) { }
                     break;
                 case "approval-policy.edit":
-                    await Approvals(scope).SetPolicyAsync(actor, MlopsPortal.Core.Approvals.ApprovalKinds.Promotion, MlopsPortal.Core.ModelRegistry.RiskTier.Low,
+                    await Approvals(scope).Policies.SetPolicyAsync(actor, MlopsPortal.Core.Approvals.ApprovalKinds.Promotion, MlopsPortal.Core.ModelRegistry.RiskTier.Low,
                         new([new(Roles.MlEngineer)], [new(Roles.MlEngineer)], 14, [], 0.01));
                     break;
                 case "smtp.configure":
@@ -295,11 +295,11 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                     catch (PortalNotFoundException) { }
                     break;
                 case "approval.propose-band":
-                    try { await Approvals(scope).ProposeBandAsync(actor, "no-such-model", new(0.1, 0.9), "matrix"); }
+                    try { await Approvals(scope).ModelChanges.ProposeBandAsync(actor, "no-such-model", new(0.1, 0.9), "matrix"); }
                     catch (PortalNotFoundException) { }
                     break;
                 case "approval.propose-rollback-rules":
-                    try { await Approvals(scope).ProposeRollbackRulesAsync(actor, "no-such-model", [], "matrix"); }
+                    try { await Approvals(scope).ModelChanges.ProposeRollbackRulesAsync(actor, "no-such-model", [], "matrix"); }
                     catch (PortalNotFoundException) { }
                     break;
                 default: throw new InvalidOperationException($"docs/roles.md names action '{action}', which this test cannot try: add it here.");

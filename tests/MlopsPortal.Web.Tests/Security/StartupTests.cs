@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Security;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Security;
@@ -70,7 +69,7 @@ public sealed class StartupTests : IDisposable
         Directory.Exists(Path.Combine(_dir.Path, "keys")).ShouldBeFalse();
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldKeepKeysReadableByEveryProcessAndSayItCalmly_WhenAServerDatabaseHasNoCertificate()
     {
         var connection = await PostgresServer.CreateDatabaseAsync("dp");

@@ -1,11 +1,11 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using MlopsPortal.Core.AuditReading;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Display;
 using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Shared;

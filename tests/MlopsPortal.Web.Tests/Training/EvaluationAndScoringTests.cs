@@ -1,8 +1,8 @@
-using System.IO.Compression;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsPortal.Core.Lineage;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;

@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Evaluation;
 using MlopsPortal.Web.Components.Pages.Training;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;

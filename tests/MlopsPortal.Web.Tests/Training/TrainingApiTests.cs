@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Engine.Training;
-using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Training;
 

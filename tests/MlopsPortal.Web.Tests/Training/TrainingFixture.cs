@@ -6,7 +6,7 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Training;
@@ -46,7 +46,7 @@ public sealed class TrainingFixture : IAsyncLifetime
         await Host.Services.GetRequiredService<ModelService>().CreateAsync(Actor.Cli(), (change ?? (d => d))(Recidivism(slug)));
 
     public async Task<JobRun> FinishAsync(JobRun run) =>
-        await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(Host, r => r.Id == run.Id && !r.IsActive, $"run {run.Id}");
+        await Host.WaitUntilEndedAsync(run);
 
     public async Task<T> QueryAsync<T>(Func<PortalDbContext, Task<T>> query)
     {

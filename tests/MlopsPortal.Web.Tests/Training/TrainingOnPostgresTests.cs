@@ -6,7 +6,7 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
-using MlopsPortal.Core.Users;
+using MlopsPortal.Core.UserAdmin;
 using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Training;
@@ -24,9 +24,9 @@ public sealed class TrainingOnPostgresTests : IAsyncLifetime
     private T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     private async Task<JobRun> FinishAsync(JobRun run) =>
-        await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(_host, r => r.Id == run.Id && !r.IsActive, $"run {run.Id}");
+        await _host.WaitUntilEndedAsync(run);
 
-    [Fact]
+    [PostgresFact]
     public async Task ShouldTrainTwiceToOneVersionThenEvaluateAndScore_OnPostgres()
     {
         await using (var scope = _host.Services.CreateAsyncScope())

@@ -7,6 +7,7 @@ using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Training;
+using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Training;
 
@@ -90,7 +91,7 @@ public sealed class TrainingRunTests(TrainingFixture f)
         await f.CreateModelAsync("recid-cancel");
         var job = await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-cancel", f.Compas,
             new() { ["num_boost_round"] = "10000", ["max_depth"] = "10" }));
-        await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(f.Host, r => r.Id == job.Id && (r.ProgressText != null || !r.IsActive), "the first rounds");
+        await f.Host.WaitForRunAsync(r => r.Id == job.Id && (r.ProgressText != null || !r.IsActive), "the first rounds");
         await f.Jobs.CancelAsync(Actor.Cli(), job.Id);
         var done = await f.FinishAsync(job);
 
@@ -151,11 +152,11 @@ public sealed class TrainingRunTests(TrainingFixture f)
         first.Status.ShouldBe(JobRunStatus.Succeeded, first.Error);
         var newer = Add(6000);
         var schedules = f.Host.Services.GetRequiredService<ScheduleService>();
-        var schedule = await schedules.SetRetrainingAsync(Actor.Cli(), "recid-retrain", "0 3 * * *", "UTC");
+        var schedule = await f.Host.Services.GetRequiredService<RetrainingSchedules>().SetAsync(Actor.Cli(), "recid-retrain", "0 3 * * *", "UTC");
 
         await schedules.RunNowAsync(Actor.Cli(), schedule.Id);
-        var fired = await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(f.Host,
-            r => r.Kind == JobKinds.Training && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
+        var fired = await f.Host.WaitForRunAsync(
+            r => r.Kind == TrainModelJob.Kind && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
 
         fired.Status.ShouldBe(JobRunStatus.Succeeded, fired.Error);
         var run = (await f.Training.GetRunAsync(fired.Id)).Training.ShouldNotBeNull();
@@ -169,10 +170,10 @@ public sealed class TrainingRunTests(TrainingFixture f)
     {
         await f.CreateModelAsync("recid-never-trained");
         var schedules = f.Host.Services.GetRequiredService<ScheduleService>();
-        var schedule = await schedules.SetRetrainingAsync(Actor.Cli(), "recid-never-trained", "0 3 * * *", "UTC");
+        var schedule = await f.Host.Services.GetRequiredService<RetrainingSchedules>().SetAsync(Actor.Cli(), "recid-never-trained", "0 3 * * *", "UTC");
         await schedules.RunNowAsync(Actor.Cli(), schedule.Id);
-        var fired = await Web.Tests.Scheduling.SingleNodeTests.WaitForRunAsync(f.Host,
-            r => r.Kind == JobKinds.Training && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
+        var fired = await f.Host.WaitForRunAsync(
+            r => r.Kind == TrainModelJob.Kind && r.ScheduleId == schedule.Id && !r.IsActive, "the scheduled retraining");
         fired.Status.ShouldBe(JobRunStatus.Failed);
         fired.Error!.ShouldContain("start the first run by hand");
     }

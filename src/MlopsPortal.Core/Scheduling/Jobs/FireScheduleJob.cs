@@ -11,7 +11,7 @@ namespace MlopsPortal.Core.Scheduling.Jobs;
 /// recovered firing does not queue a second run.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFactory, JobService jobs,
+public sealed partial class FireScheduleJob(IDbContextFactory<Data.PortalDbContext> dbFactory, JobService jobs, JobKinds kinds,
     Microsoft.Extensions.Options.IOptions<SchedulingOptions> options, ILogger<FireScheduleJob> logger) : IJob
 {
     public const string Group = "schedules";
@@ -45,7 +45,7 @@ public sealed partial class FireScheduleJob(IDbContextFactory<Data.PortalDbConte
             var previousDue = lastRunDue is { } d && d > schedule.UpdatedAt ? d : schedule.UpdatedAt;
             var missed = MissedFirings(schedule, previousDue, due - options.Value.MisfireThreshold);
             var late = missed > 0 || context.FireTimeUtc.UtcDateTime - due > options.Value.MisfireThreshold;
-            var kind = JobKinds.Get(schedule.Kind);
+            var kind = kinds.Get(schedule.Kind);
             var payload = new SchedulePayload(schedule.Payload, schedule.PayloadVersion);
             await jobs.EnqueueAsync(Actor.Job(context.JobDetail.Key.ToString()), new JobRequest(kind.Name, payload,
                 late ? $"{missed} firing(s) since {previousDue:yyyy-MM-dd HH:mm:ss} UTC did not run in time (no node was up or free); ran once now (misfire policy: run once now)."

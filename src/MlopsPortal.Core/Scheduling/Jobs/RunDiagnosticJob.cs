@@ -9,6 +9,9 @@ public sealed record DiagnosticPayload(double DurationSeconds = 0, int Steps = 1
 /// </summary>
 public sealed class RunDiagnosticJob(JobServices services) : PortalJob(services)
 {
+    /// <summary>The job kind's name: runs, schedules and audit events name it.</summary>
+    public const string Kind = "diagnostic";
+
     protected override async Task<JobOutcome> RunAsync(JobContext context, CancellationToken ct)
     {
         var payload = context.Payload<DiagnosticPayload>();

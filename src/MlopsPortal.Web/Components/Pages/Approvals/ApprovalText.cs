@@ -1,6 +1,5 @@
 using System.Globalization;
 using MlopsPortal.Core.Approvals;
-using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MudBlazor;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using MlopsPortal.Core.AuditReading;
 using MlopsPortal.Core.Display;
 using MlopsPortal.Core.Drift;
 using MlopsPortal.Core.Security;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using MlopsPortal.Core.Display;
-using MlopsPortal.Core.Drift;
 
 namespace MlopsPortal.Web.Components.Pages.Drift;
 

@@ -27,8 +27,6 @@ public static class SchedulingFormat
         _ => (Color.Default, "Gone"),
     };
 
-    public static string KindName(string kind) => JobKinds.All.FirstOrDefault(k => k.Name == kind)?.DisplayName ?? kind;
-
     public static string Ago(DateTime? utc, DateTime now)
     {
         if (utc is not { } t) return "—";

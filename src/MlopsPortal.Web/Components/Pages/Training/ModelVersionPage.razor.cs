@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
+using MlopsPortal.Core.Fairness;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MlopsPortal.Core.Data;
-using MlopsPortal.Core.Training;
+using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Engine.Evaluation;
 
 namespace MlopsPortal.Web.Components.Pages.Training;

@@ -1,4 +1,0 @@
-namespace MlopsPortal.Web.Components.Pages.Registry;
-
-/// <summary>A dataset's latest version as a choice in the model page's pickers.</summary>
-public sealed record DatasetChoice(Guid? Id, string Text);

@@ -20,6 +20,19 @@ public sealed class DisplayComponentTests(SqlitePortal portal) : IClassFixture<S
     }
 
     [Theory]
+    [InlineData("{0} (Compliance officer)", " (Compliance officer)")]
+    [InlineData("user:{0} (proposed)", " (proposed)")]
+    public async Task ShouldNameTheSignerAndKeepTheirPart_WhetherRecordedAsAUserNameOrAnAuditActor(string recorded, string part)
+    {
+        await using var ctx = portal.NewContext();
+        var cut = ctx.Render<MlopsPortal.Web.Components.Pages.Approvals.SignerName>(p => p.Add(s => s.Text, string.Format(recorded, SqlitePortal.Email)));
+        cut.WaitForAssertion(() => cut.Find("span").TextContent.ShouldBe(SqlitePortal.DisplayName));
+        var shown = string.Concat(cut.Nodes.Select(n => n.TextContent));
+        shown.ShouldBe(SqlitePortal.DisplayName + part);
+        shown.ShouldNotContain("user:");
+    }
+
+    [Theory]
     [InlineData("job:schedules.schedule-0123456789abcdef0123456789abcdef", "Scheduled job: a schedule")]
     [InlineData("cli:root", "Command line (root)")]
     [InlineData("system:demo", "Demo workspace builder")]

@@ -39,7 +39,7 @@ public sealed class ActorNameService(IDbContextFactory<PortalDbContext> factory,
             .ToDictionaryAsync(a => a.Id, a => $"{a.Slug} v{a.Number}", ct);
 
         string Person(string email) => people.TryGetValue(email, out var name) && name.Length > 0 ? name : email;
-        string Kind(string kind) => kinds.Find(kind)?.DisplayName.ToLowerInvariant() ?? kind.Replace('-', ' ');
+        string Kind(string kind) => kinds.DisplayName(kind).ToLowerInvariant();
 
         ActorDisplay Describe(string actor)
         {

@@ -318,7 +318,7 @@ public sealed class LineageService(IDbContextFactory<PortalDbContext> dbFactory,
         // Job runs are not lineage nodes, but audit events name them: "Training run", linked to the run's page.
         foreach (var chunk in Guids("job-run").Chunk(Chunk))
             foreach (var j in await db.JobRuns.Where(j => chunk.Contains(j.Id)).Select(j => new { j.Id, j.Kind, j.Status, j.QueuedAt }).ToListAsync(ct))
-                Add("job-run", j.Id, $"{kinds.Find(j.Kind)?.DisplayName ?? j.Kind} run", $"{j.Status} · queued {j.QueuedAt:yyyy-MM-dd HH:mm}",
+                Add("job-run", j.Id, $"{kinds.DisplayName(j.Kind)} run", $"{j.Status} · queued {j.QueuedAt:yyyy-MM-dd HH:mm}",
                     $"/jobs/{j.Id}", $"A {j.Kind} job queued at {j.QueuedAt:u}.");
 
         // A row that an edge names but that is gone (or a kind this portal does not describe) still shows.

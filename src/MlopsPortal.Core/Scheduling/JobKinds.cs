@@ -12,8 +12,6 @@ public sealed class JobKinds(IEnumerable<JobKind> kinds)
 
     public JobKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
 
-    public JobKind? ForType(Type jobType) => All.FirstOrDefault(k => k.JobType == jobType);
-
     /// <summary>The kind's name for people ("training run"), or its key in words when no feature registered it.</summary>
     public string DisplayName(string name) => Find(name)?.DisplayName ?? Display.DisplayNames.Words(name);
 

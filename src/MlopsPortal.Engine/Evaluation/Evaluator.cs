@@ -1,3 +1,4 @@
+using MlopsPortal.Engine.Models;
 using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Engine.Evaluation;
@@ -24,7 +25,7 @@ public static class Evaluator
 
     public static EvaluationResult Evaluate(Stream package, Func<Stream> openData, double threshold, int threads = 0, CancellationToken ct = default)
     {
-        var (manifest, modelJson) = ModelPackage.Read(package);
+        var (manifest, model) = ModelPackage.Read(package);
         var classifier = manifest.Task == "binaryClassification";
         if (classifier && threshold is < 0 or > 1)
             throw new EncodingException($"The threshold {threshold} must be between 0 and 1.");
@@ -34,16 +35,16 @@ public static class Evaluator
         if (table.Rows == 0)
             throw new EncodingException("The holdout data has no rows.");
         ct.ThrowIfCancellationRequested();
-        using var booster = XGBoostBooster.Load(modelJson, threads);
-        var scores = new float[table.Rows];
-        booster.Predict(table.Values, table.Rows, table.Columns, scores);
+        using var loaded = ScoringModels.Load(manifest, model, threads);
+        var scores = loaded.Predict(table);
         ct.ThrowIfCancellationRequested();
         var shapRows = Math.Min(table.Rows, ImportanceRows);
-        var contributions = booster.Contributions(table.Values.AsSpan(0, shapRows * table.Columns), shapRows, table.Columns);
+        // An ONNX model gives no contributions: its evaluation has metrics and no importance.
+        var contributions = loaded.Explain(table.Values.AsSpan(0, shapRows * table.Columns), shapRows, table.Columns);
         return new EvaluationResult(manifest.Task, table.Rows, classifier ? threshold : null,
             classifier ? Metrics.Classification(table.Labels, scores, threshold) : null,
             classifier ? null : Metrics.Regression(table.Labels, scores),
-            Importance(manifest.Features, contributions, shapRows, table.Columns)) { ImportanceRowCount = shapRows };
+            contributions is null ? [] : Importance(manifest.Features, contributions.Values, shapRows, table.Columns)) { ImportanceRowCount = contributions is null ? 0 : shapRows };
     }
 
     /// <summary>

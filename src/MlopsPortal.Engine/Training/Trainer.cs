@@ -1,13 +1,14 @@
 using System.Globalization;
 using MlopsPortal.Engine.Datasets;
 using MlopsPortal.Engine.Evaluation;
+using MlopsPortal.Engine.Models;
 
 namespace MlopsPortal.Engine.Training;
 
 /// <summary>What to train: the label, the features (all other usable columns when empty), parameters and seed.</summary>
 public sealed record TrainingRequest(
     string LabelColumn, IReadOnlyList<string> Features, IReadOnlyDictionary<string, string> Parameters, int Seed,
-    string TrainingDataSha256, string? PositiveLabel = null);
+    string TrainingDataSha256, string? PositiveLabel = null, string Engine = ModelEngines.XGBoost);
 
 /// <summary>One boosting round's metric on the training and validation rows.</summary>
 public sealed record RoundMetrics(int Round, string Metric, double Train, double Validation);
@@ -17,9 +18,10 @@ public sealed record TrainingResult(
     IReadOnlyList<RoundMetrics> Rounds, ClassificationMetrics? Classification, RegressionMetrics? Regression);
 
 /// <summary>
-/// Trains an XGBoost model from a CSV (contracts §2): profile the file, encode the features, split off a
-/// seeded 20 % validation set (stratified for classifiers), boost round by round, and package the result.
-/// The same file, request and seed give the same package bytes.
+/// Trains a model from a CSV (contracts §2): profile the file, encode the features, split off a seeded 20 %
+/// validation set (stratified for classifiers), then train with the request's engine — XGBoost round by round, or
+/// one of ML.NET's (<see cref="MlNetTraining"/>) — and package the result. The same file, request and seed give the
+/// same package bytes, whatever the engine.
 /// </summary>
 public static class Trainer
 {
@@ -42,15 +44,24 @@ public static class Trainer
         var labelProfile = profile.Columns.FirstOrDefault(c => c.Name == request.LabelColumn)
                            ?? throw new EncodingException($"The data has no label column '{request.LabelColumn}'.");
 
+        var engine = ModelEngines.CheckTrainable(request.Engine);
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in DefaultParameters) parameters[k] = v;
         foreach (var (k, v) in request.Parameters) parameters[k] = v;
         var classifier = IsClassifier(parameters, labelProfile);
-        parameters.TryAdd("objective", classifier ? "binary:logistic" : "reg:squarederror");
-        parameters.TryAdd("eval_metric", classifier ? "logloss" : "rmse");
-        parameters["seed"] = request.Seed.ToString(CultureInfo.InvariantCulture);
-        if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
-            throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
+        if (engine != ModelEngines.XGBoost)
+            parameters = MlNetTraining.Parameters(engine, request.Parameters);
+        var rounds = 0;
+        if (engine == ModelEngines.XGBoost)
+        {
+            parameters.TryAdd("objective", classifier ? "binary:logistic" : "reg:squarederror");
+            parameters.TryAdd("eval_metric", classifier ? "logloss" : "rmse");
+            parameters["seed"] = request.Seed.ToString(CultureInfo.InvariantCulture);
+            if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out rounds) || rounds is < 1 or > 10_000)
+                throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");
+        }
+        else if (engine == ModelEngines.Logistic && !classifier)
+            throw new EncodingException("mlnet-logistic is a classifier: choose mlnet-fasttree, mlnet-lightgbm or xgboost for a regression model.");
 
         var (positive, negative) = classifier ? Classes(request.LabelColumn, LabelValues(labelProfile, openData), request.PositiveLabel) : (null, null);
         var features = request.Features.Count > 0 ? request.Features
@@ -64,6 +75,18 @@ public static class Trainer
         var (trainRows, validRows) = FeatureEncoder.Split(table.Labels, 0.2, request.Seed, stratify: classifier);
         var (trainValues, trainLabels) = FeatureEncoder.Take(table, trainRows);
         var (validValues, validLabels) = FeatureEncoder.Take(table, validRows);
+        if (engine != ModelEngines.XGBoost)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (zip, validScores) = MlNetTraining.Train(engine, classifier, parameters, request.Seed,
+                (trainValues, trainLabels, trainRows.Length), (validValues, validLabels, validRows.Length), table.Columns);
+            var mlManifest = new ModelManifest(1, classifier ? "binaryClassification" : "regression", encodings, label, parameters, request.Seed,
+                engine, MlNetTraining.Version, request.TrainingDataSha256);
+            var mlPackage = ModelPackage.Write(mlManifest, zip);
+            return new TrainingResult(mlPackage, ModelPackage.Sha256(mlPackage), mlManifest, trainRows.Length, validRows.Length, [],
+                classifier ? Metrics.Classification(validLabels, validScores) : null,
+                classifier ? null : Metrics.Regression(validLabels, validScores));
+        }
 
         using var train = new XGBoostMatrix(trainValues, trainRows.Length, table.Columns, trainLabels);
         using var valid = new XGBoostMatrix(validValues, validRows.Length, table.Columns, validLabels);
@@ -97,8 +120,13 @@ public static class Trainer
     /// Checks hyperparameters before any data is read: one round on a four-row matrix, so that a misspelled
     /// name or a bad value is refused in XGBoost's own words while nothing has been queued or written.
     /// </summary>
-    public static void CheckParameters(IReadOnlyDictionary<string, string> requested)
+    public static void CheckParameters(IReadOnlyDictionary<string, string> requested, string engine = ModelEngines.XGBoost)
     {
+        if (ModelEngines.CheckTrainable(engine) != ModelEngines.XGBoost)
+        {
+            MlNetTraining.Parameters(engine, requested);
+            return;
+        }
         var parameters = DefaultParameters.Concat(requested).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         if (!int.TryParse(parameters[RoundsParameter], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) || rounds is < 1 or > 10_000)
             throw new EncodingException($"{RoundsParameter} must be a whole number from 1 to 10,000, not '{parameters[RoundsParameter]}'.");

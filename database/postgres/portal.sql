@@ -1872,3 +1872,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207205101_TrainingEngine') THEN
+    ALTER TABLE "TrainingRuns" ADD "Engine" character varying(32) NOT NULL DEFAULT 'xgboost';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207205101_TrainingEngine') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207205101_TrainingEngine', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

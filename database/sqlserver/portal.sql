@@ -2055,3 +2055,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207205134_TrainingEngine'
+)
+BEGIN
+    ALTER TABLE [TrainingRuns] ADD [Engine] nvarchar(32) NOT NULL DEFAULT N'xgboost';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207205134_TrainingEngine'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207205134_TrainingEngine', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -7,6 +7,7 @@ using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Fairness;
+using MlopsPortal.Engine.Models;
 using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Core.Fairness;
@@ -100,15 +101,15 @@ public sealed class AuditFairnessJob(JobServices services, IArtifactStore store)
     private FairnessInput Decide(ModelVersion version, Datasets.DatasetVersion data, IReadOnlyList<string> sensitive, double threshold)
     {
         ModelManifest manifest;
-        byte[] modelJson;
+        IScoringModel model;
         using (var package = store.OpenRead(version.PackageSha256))
-            (manifest, modelJson) = ModelPackage.Read(package);
+            (manifest, model) = ScoringModels.Load(package);
         EncodedTable table;
         using (var stream = store.OpenRead(data.Sha256))
             table = FeatureEncoder.Encode(stream, manifest.Features, manifest.Label);
-        var scores = new float[table.Rows];
-        using (var booster = XGBoostBooster.Load(modelJson))
-            booster.Predict(table.Values, table.Rows, table.Columns, scores);
+        float[] scores;
+        using (model)
+            scores = model.Predict(table);
         List<SensitiveColumn> columns;
         using (var stream = store.OpenRead(data.Sha256))
             columns = FairnessData.ReadSensitive(stream, sensitive);

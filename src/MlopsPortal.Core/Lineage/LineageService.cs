@@ -256,10 +256,10 @@ public sealed class LineageService(IDbContextFactory<PortalDbContext> dbFactory,
                     $"Content SHA-256 {v.Sha256}, {v.RowCount:N0} rows, added by {v.AddedBy} at {v.AddedAt:u}.");
         foreach (var chunk in Guids(EntityKinds.TrainingRun).Chunk(Chunk))
             foreach (var r in await db.TrainingRuns.Where(r => chunk.Contains(r.Id))
-                         .Join(db.JobRuns, r => r.Id, j => j.Id, (r, j) => new { r.Id, r.ModelId, r.Seed, r.EngineVersion, r.CodeVersion, r.Trigger, j.Status, r.StartedAt, r.NodeId })
+                         .Join(db.JobRuns, r => r.Id, j => j.Id, (r, j) => new { r.Id, r.ModelId, r.Seed, r.Engine, r.EngineVersion, r.CodeVersion, r.Trigger, j.Status, r.StartedAt, r.NodeId })
                          .ToListAsync(ct))
                 Add(EntityKinds.TrainingRun, r.Id, $"Training of {await SlugAsync(r.ModelId)}", $"{r.Status} · seed {r.Seed}", $"/runs/{r.Id}",
-                    $"XGBoost {r.EngineVersion}, code {r.CodeVersion ?? "not recorded"}, trigger {r.Trigger}, on {r.NodeId}, started {r.StartedAt:u}.");
+                    $"{Engine.Models.ModelEngines.DisplayName(r.Engine)} {r.EngineVersion}, code {r.CodeVersion ?? "not recorded"}, trigger {r.Trigger}, on {r.NodeId}, started {r.StartedAt:u}.");
         foreach (var chunk in Guids(EntityKinds.ModelVersion).Chunk(Chunk))
             foreach (var v in await db.ModelVersions.Where(v => chunk.Contains(v.Id)).ToListAsync(ct))
             {

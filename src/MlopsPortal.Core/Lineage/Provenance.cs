@@ -83,7 +83,7 @@ public static class ProvenanceQuery
         if (version.TrainingRunId is { } runId && await db.TrainingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, ct) is { } run)
         {
             chain.Add($"{EntityKinds.TrainingRun}:{run.Id}");
-            training = new ProvenanceTraining(run.Id, $"XGBoost {run.EngineVersion}", version.Hyperparameters, run.Seed, run.CodeVersion, run.Trigger, run.Reason,
+            training = new ProvenanceTraining(run.Id, $"{Engine.Models.ModelEngines.DisplayName(run.Engine)} {run.EngineVersion}", version.Hyperparameters, run.Seed, run.CodeVersion, run.Trigger, run.Reason,
                 run.RequestedBy, run.NodeId, run.StartedAt);
             dataEdges.AddRange((await db.LineageEdges.Where(e => e.ToId == run.Id.ToString() && e.ToKind == EntityKinds.TrainingRun && e.FromKind == EntityKinds.DatasetVersion)
                 .ToListAsync(ct)).Select(e => (Guid.Parse(e.FromId), e.Relation)));

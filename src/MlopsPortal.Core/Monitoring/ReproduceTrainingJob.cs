@@ -6,6 +6,7 @@ using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
+using MlopsPortal.Engine.Models;
 using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Core.Monitoring;
@@ -42,10 +43,10 @@ public sealed class ReproduceTrainingJob(JobServices services, IArtifactStore st
         if (data.Sha256 != run.DataSha256)
             throw new PortalValidationException($"The training data's hash is {data.Sha256}, the run recorded {run.DataSha256}: not the same data.");
         context.Progress.Log($"Training {model.Slug} v{version.Number} again: dataset version {data.Id} (sha256 {data.Sha256}), seed {run.Seed}, "
-                             + $"xgboost {XGBoostLibrary.Version} (recorded {run.EngineVersion}).");
+                             + $"{run.Engine} {EngineVersion(run.Engine)} (recorded {run.EngineVersion}).");
         var parameters = TrainingService.WithObjective(run.Parameters, model.Task);
         var result = await Task.Run(() => Trainer.Train(() => store.OpenRead(data.Sha256),
-            new TrainingRequest(model.LabelColumn, version.Features, parameters, run.Seed, data.Sha256, model.PositiveLabel),
+            new TrainingRequest(model.LabelColumn, version.Features, parameters, run.Seed, data.Sha256, model.PositiveLabel, run.Engine),
             round => context.Progress.Report(0.5, $"round {round.Round}"), ct), ct);
         var identical = result.PackageSha256 == version.PackageSha256;
         var record = new Reproduction
@@ -56,7 +57,7 @@ public sealed class ReproduceTrainingJob(JobServices services, IArtifactStore st
         var summary = identical
             ? $"identical: {model.Slug} v{version.Number} reproduced byte for byte (sha256 {result.PackageSha256})."
             : $"different: the new package's sha256 is {result.PackageSha256}, version {version.Number} recorded {version.PackageSha256}"
-              + (run.EngineVersion != XGBoostLibrary.Version ? $" (engine {XGBoostLibrary.Version} here, {run.EngineVersion} then)." : ".");
+              + (run.EngineVersion != EngineVersion(run.Engine) ? $" (engine {EngineVersion(run.Engine)} here, {run.EngineVersion} then)." : ".");
         return new JobOutcome(summary, EntityKinds.ModelVersion, version.Id.ToString())
         {
             Persist = (db, _) =>
@@ -65,10 +66,13 @@ public sealed class ReproduceTrainingJob(JobServices services, IArtifactStore st
                 db.Audit(Actor.Job(context.Run.JobKey).AuditName, "model-version.reproduced", EntityKinds.ModelVersion, version.Id.ToString(), new
                 {
                     model = model.Slug, version = version.Number, identical, recorded = version.PackageSha256, reproduced = result.PackageSha256,
-                    engine = XGBoostLibrary.Version, recordedEngine = run.EngineVersion, node = Services.Node.Id,
+                    engine = $"{run.Engine} {EngineVersion(run.Engine)}", recordedEngine = run.EngineVersion, node = Services.Node.Id,
                 });
                 return Task.CompletedTask;
             },
         };
     }
+
+    /// <summary>The version of the engine on this node: libxgboost's, or ML.NET's for its engines.</summary>
+    private static string EngineVersion(string engine) => engine == ModelEngines.XGBoost ? XGBoostLibrary.Version : MlNetTraining.Version;
 }

@@ -154,13 +154,13 @@ internal sealed partial class ModelAuditReport(PortalDbContext db, LineageServic
         if (run is null)
         {
             pdf.Paragraph($"Trained outside the portal{(version.Source is null ? "" : $" ({version.Source})")}; registered by {Who(version.TrainedBy)}. "
-                          + "Engine, data preparation and code version are to be supplied by the owner.", alert: true);
-            pdf.KeyValues([("Engine", $"{version.Engine} {version.EngineVersion}"), ("Code version", version.CodeVersion ?? "not recorded")]);
+                          + "Data preparation and code version are to be supplied by the owner.", alert: true);
+            pdf.KeyValues([("Engine", $"{Engine.Models.ModelEngines.DisplayName(version.Engine)} {version.EngineVersion}"), ("Code version", version.CodeVersion ?? "not recorded")]);
             return;
         }
         pdf.KeyValues(
         [
-            ("Engine", $"XGBoost {run.EngineVersion}"), ("Seed", run.Seed.ToString(Inv)), ("Code version", run.CodeVersion ?? "not recorded"),
+            ("Engine", $"{Engine.Models.ModelEngines.DisplayName(run.Engine)} {run.EngineVersion}"), ("Seed", run.Seed.ToString(Inv)), ("Code version", run.CodeVersion ?? "not recorded"),
             ("Trigger", $"{DisplayNames.Words(run.Trigger)}{(run.Reason is null ? "" : $" — {run.Reason}")}"), ("Requested by", Who(run.RequestedBy)), ("Node", run.NodeId),
             ("Started", Time(run.StartedAt)), ("Rows", $"{run.TrainRows?.ToString("N0", Inv) ?? "—"} training, {run.ValidationRows?.ToString("N0", Inv) ?? "—"} validation"),
         ]);

@@ -23,7 +23,9 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
         var payload = context.Payload<ScoringPayload>();
         var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         var threshold = payload.Threshold ?? model.DecisionThreshold;
-        var (predictor, device) = ChooseDevice(context, payload.Device ?? ScoringDevices.Cpu);
+        var (predictor, device) = ChooseDevice(context, version.Engine == Engine.Models.ModelEngines.XGBoost ? payload.Device ?? ScoringDevices.Cpu : ScoringDevices.Cpu);
+        if (version.Engine != Engine.Models.ModelEngines.XGBoost && payload.Device == ScoringDevices.Auto)
+            device.Note = $"auto: {Engine.Models.ModelEngines.DisplayName(version.Engine)} models score on the CPU.";
         // Per attempt and node: a node taken for dead may still be writing its own file.
         var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}-{context.Run.Attempts}-{Services.Node.Id}.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(scratch)!);
@@ -34,7 +36,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
             {
                 using var package = store.OpenRead(version.PackageSha256);
                 using var output = new StreamWriter(scratch, false, new System.Text.UTF8Encoding(false), 1 << 16);
-                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct, predictor: predictor);
+                return Scorer.Score(package, () => store.OpenRead(data.Sha256), output, model.KeyColumns, threshold, ct: ct, predictor: predictor, reasons: payload.Reasons);
             }, ct);
             ct.ThrowIfCancellationRequested();
             var shadow = version.Stage == VersionStage.Production ? await ShadowAsync(context, model, version, data, threshold, scratch, ct) : null;
@@ -65,7 +67,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                     db.Audit(actor, "scoring.completed", EntityKinds.DatasetVersion, output.Id.ToString(), new
                     {
                         model = model.Slug, version = version.Number, input = data.Id.ToString(), rows = scored.Rows, threshold = scored.Threshold,
-                        device = device.Used, requestedDevice = payload.Device ?? ScoringDevices.Cpu,
+                        device = device.Used, requestedDevice = payload.Device ?? ScoringDevices.Cpu, reasons = payload.Reasons,
                     });
                     if (shadow is not null)
                     {
@@ -78,7 +80,7 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                     }
                     outcome!.OutputEntityId = output.Id.ToString();
                     outcome.Summary = (shadow is null ? "" : $"Shadow-scored by the Staging challenger too ({shadow.AgreementRate:P1} agreement). ") + $"Scored {scored.Rows:N0} rows with version {version.Number} of {model.Slug} {device.Where}: version {output.Version} of {name}."
-                                      + (device.Note is null ? "" : $" {device.Note}");
+                                      + (device.Note is null ? "" : $" {device.Note}") + (payload.Reasons > 0 ? $" With {payload.Reasons} reasons per row ({scored.ReasonsNote})" : "");
                 },
             };
             return outcome;

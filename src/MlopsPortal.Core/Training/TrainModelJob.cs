@@ -8,6 +8,7 @@ using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Engine.Models;
 using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Core.Training;
@@ -27,6 +28,7 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
         var trigger = payload.Trigger ?? (context.Run.ScheduleId is null ? TrainingTriggers.User : TrainingTriggers.Schedule);
         Model model;
         DatasetVersion data;
+        string engine;
         await using (var db = await Services.DbFactory.CreateDbContextAsync(ct))
         {
             model = await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Slug == payload.Model, ct)
@@ -34,17 +36,20 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
             data = await ResolveDataAsync(db, model, payload.DatasetVersionId, ct);
             // A schedule trains on data that arrived after it was set up: check it now.
             TrainingService.CheckInputs(model, await TrainingService.SchemaAsync(db, data.Id, ct), needsLabel: true);
-            await RecordStartAsync(db, context, model, data, payload, trigger, ct);
+            engine = payload.Engine ?? await EngineOfBasisAsync(db, model, ct);
+            await RecordStartAsync(db, context, model, data, payload, trigger, engine, ct);
         }
 
         var seed = payload.Seed ?? TrainingService.DefaultSeed;
         var parameters = TrainingService.WithObjective(payload.Parameters, model.Task);
         var rounds = int.TryParse(parameters.GetValueOrDefault(Trainer.RoundsParameter, Trainer.DefaultParameters[Trainer.RoundsParameter]), out var n) ? n : 0;
-        context.Progress.Log($"Training {model.Slug} on dataset version {data.Id} ({data.RowCount:N0} rows), seed {seed}, {rounds} rounds.");
+        context.Progress.Log(engine == ModelEngines.XGBoost
+            ? $"Training {model.Slug} on dataset version {data.Id} ({data.RowCount:N0} rows), seed {seed}, {rounds} rounds."
+            : $"Training {model.Slug} with {ModelEngines.DisplayName(engine)} on dataset version {data.Id} ({data.RowCount:N0} rows), seed {seed}.");
         var clock = Stopwatch.StartNew();
         double? prepareSeconds = null;
         var result = await Task.Run(() => Trainer.Train(() => store.OpenRead(data.Sha256),
-            new TrainingRequest(model.LabelColumn, model.FeatureColumns, parameters, seed, data.Sha256, model.PositiveLabel),
+            new TrainingRequest(model.LabelColumn, model.FeatureColumns, parameters, seed, data.Sha256, model.PositiveLabel, engine),
             round =>
             {
                 prepareSeconds ??= clock.Elapsed.TotalSeconds;
@@ -78,7 +83,7 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
                     {
                         Id = Guid.NewGuid(), ModelId = model.Id, PackageSha256 = blob.Sha256, PackageSize = blob.Length,
                         Task = result.Manifest.Task, Features = result.Manifest.Features.Select(f => f.Column).ToList(),
-                        EngineVersion = result.Manifest.EngineVersion, Seed = seed,
+                        Engine = result.Manifest.Engine, EngineVersion = result.Manifest.EngineVersion, Seed = seed,
                         Hyperparameters = new Dictionary<string, string>(result.Manifest.Hyperparameters),
                         TrainingDataSha256 = data.Sha256, TrainingDatasetVersionId = data.Id, TrainingRunId = context.Run.Id,
                         CodeVersion = payload.CodeVersion, ValidationMetrics = validation,
@@ -108,10 +113,21 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
                 outcome!.OutputEntityId = version.Id.ToString();
                 outcome.Summary = reused
                     ? $"Same package as version {version.Number} of {model.Slug} (same data, parameters and seed): no new version."
-                    : $"Version {version.Number} of {model.Slug}: {result.Rounds.Count} rounds, {result.TrainRows:N0} training and {result.ValidationRows:N0} validation rows.";
+                    : $"Version {version.Number} of {model.Slug}: {(engine == ModelEngines.XGBoost ? $"{result.Rounds.Count} rounds" : ModelEngines.DisplayName(engine))}, {result.TrainRows:N0} training and {result.ValidationRows:N0} validation rows.";
             },
         };
         return outcome;
+    }
+
+    /// <summary>
+    /// A retraining (a schedule, a drift alert) keeps the engine of the version it replaces: the Production version's, else the
+    /// newest version's, when the portal trains that engine; xgboost otherwise.
+    /// </summary>
+    private static async Task<string> EngineOfBasisAsync(PortalDbContext db, Model model, CancellationToken ct)
+    {
+        var engine = await db.ModelVersions.AsNoTracking().Where(v => v.ModelId == model.Id && v.TrainingRunId != null)
+            .OrderByDescending(v => v.Stage == VersionStage.Production).ThenByDescending(v => v.Number).Select(v => v.Engine).FirstOrDefaultAsync(ct);
+        return engine is not null && ModelEngines.Trainable.Contains(engine) ? engine : ModelEngines.XGBoost;
     }
 
     /// <summary>The payload's dataset version, else the newest version of the dataset the champion (else the newest version) was trained on.</summary>
@@ -130,7 +146,7 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
     }
 
     /// <summary>Writes the run record (or refreshes it on a restarted attempt, whose rounds start over).</summary>
-    private async Task RecordStartAsync(PortalDbContext db, JobContext context, Model model, DatasetVersion data, TrainingPayload payload, string trigger, CancellationToken ct)
+    private async Task RecordStartAsync(PortalDbContext db, JobContext context, Model model, DatasetVersion data, TrainingPayload payload, string trigger, string engine, CancellationToken ct)
     {
         var run = await db.TrainingRuns.SingleOrDefaultAsync(r => r.Id == context.Run.Id, ct);
         if (run is not null)
@@ -148,12 +164,13 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
         run.Reason = context.Run.Reason;
         run.RequestedBy = context.Run.TriggeredBy;
         run.NodeId = Services.Node.Id;
-        run.EngineVersion = XGBoostLibrary.Version;
+        run.Engine = engine;
+        run.EngineVersion = engine == ModelEngines.XGBoost ? XGBoostLibrary.Version : MlNetTraining.Version;
         run.StartedAt = DateTime.UtcNow;
         db.Audit(Actor.Job(context.Run.JobKey).AuditName, "training-run.started", EntityKinds.TrainingRun, run.Id.ToString(), new
         {
             model = model.Slug, datasetVersion = data.Id.ToString(), dataSha256 = data.Sha256, seed = run.Seed, parameters = run.Parameters,
-            trigger, node = run.NodeId, engine = $"xgboost {run.EngineVersion}", codeVersion = run.CodeVersion,
+            trigger, node = run.NodeId, engine = $"{run.Engine} {run.EngineVersion}", codeVersion = run.CodeVersion,
         });
         await db.SaveChangesAsync(ct);
     }

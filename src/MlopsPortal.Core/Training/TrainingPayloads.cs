@@ -14,11 +14,17 @@ public sealed record TrainingPayload(string Model) : JobPayload
     public int? Seed { get; init; }
     public string? CodeVersion { get; init; }
     public string? Trigger { get; init; }
+    /// <summary>The engine to train with; null trains with the engine of the version the data comes from (xgboost at first).</summary>
+    public string? Engine { get; init; }
 }
 
 public sealed record EvaluationPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold) : JobPayload;
 
-public sealed record ScoringPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, string Device = ScoringDevices.Cpu) : JobPayload;
+public sealed record ScoringPayload(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, string Device = ScoringDevices.Cpu) : JobPayload
+{
+    /// <summary>How many reasons (features and contributions) to write per row; 0 for none.</summary>
+    public int Reasons { get; init; }
+}
 
 /// <summary>Where a scoring job runs: <c>cpu</c>; <c>cuda</c> (only on nodes that declared a GPU); <c>auto</c> (the GPU when the node has one).</summary>
 public static class ScoringDevices

@@ -32,6 +32,8 @@ public sealed class TrainingRun
     public string? Reason { get; set; }
     public string RequestedBy { get; set; } = "";
     public string NodeId { get; set; } = "";
+    /// <summary>The engine that trained (<c>xgboost</c>, <c>mlnet-fasttree</c>, <c>mlnet-lightgbm</c>, <c>mlnet-logistic</c>).</summary>
+    public string Engine { get; set; } = "xgboost";
     public string EngineVersion { get; set; } = "";
     public DateTime StartedAt { get; set; }
     public int? TrainRows { get; set; }
@@ -55,6 +57,7 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         b.Property(r => r.Reason).HasMaxLength(500);
         b.Property(r => r.RequestedBy).HasMaxLength(256).IsRequired();
         b.Property(r => r.NodeId).HasMaxLength(200).IsRequired();
+        b.Property(r => r.Engine).HasMaxLength(32).IsRequired();
         b.Property(r => r.EngineVersion).HasMaxLength(32).IsRequired();
         b.HasIndex(r => new { r.ModelId, r.StartedAt });
     }

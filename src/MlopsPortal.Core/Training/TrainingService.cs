@@ -8,16 +8,23 @@ using MlopsPortal.Core.Lineage;
 using MlopsPortal.Core.ModelRegistry;
 using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
+using MlopsPortal.Engine.Models;
 using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Core.Training;
 
 public sealed record TrainingRunRequest(
     string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null,
-    string? CodeVersion = null, string? Reason = null);
+    string? CodeVersion = null, string? Reason = null)
+{
+    /// <summary>xgboost (the default), mlnet-fasttree, mlnet-lightgbm or mlnet-logistic.</summary>
+    public string? Engine { get; init; }
+}
 
+/// <param name="ModelFile">An ONNX file, an ML.NET zip or XGBoost's JSON model.</param>
+/// <param name="Features">The features in the order the model reads them; may be empty when the file names them (ONNX per-column inputs, XGBoost saved with feature names).</param>
 public sealed record ExternalVersionRequest(
-    string Model, byte[] ModelJson, List<string> Features, Guid? TrainingDatasetVersionId = null,
+    string Model, byte[] ModelFile, List<string> Features, Guid? TrainingDatasetVersionId = null,
     string? Source = null, string? CodeVersion = null);
 
 /// <summary>A training run as the run page and the API show it: the job run, the training record (once started) and its rounds.</summary>
@@ -57,11 +64,15 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         if (model.Task == ModelTask.BinaryClassification
             && schema.First(c => c.Name == model.LabelColumn).Categories is { Count: 1 } only)
             throw new PortalValidationException($"The label '{model.LabelColumn}' has one class ('{only[0]}') in this dataset version: a classifier needs two.");
+        string engine;
         try
         {
+            engine = ModelEngines.CheckTrainable(request.Engine);
+            if (engine == ModelEngines.Logistic && model.Task != ModelTask.BinaryClassification)
+                throw new EncodingException($"mlnet-logistic is a classifier and '{model.Slug}' is a regression model: choose xgboost, mlnet-fasttree or mlnet-lightgbm.");
             if (parameters.TryGetValue("objective", out var objective) && Trainer.IsClassifierObjective(objective) != (model.Task == ModelTask.BinaryClassification))
                 throw new EncodingException($"The objective '{objective}' does not fit '{model.Slug}', a {ModelService.TaskName(model.Task)} model.");
-            Trainer.CheckParameters(WithObjective(parameters, model.Task));
+            Trainer.CheckParameters(WithObjective(parameters, model.Task), engine);
         }
         catch (EncodingException e)
         {
@@ -78,6 +89,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             DatasetVersionId = request.DatasetVersionId, Parameters = parameters, Seed = request.Seed ?? DefaultSeed,
             CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
             Trigger = triggeredBy?.StartsWith("drift-alert:", StringComparison.Ordinal) == true ? TrainingTriggers.DriftAlert : TrainingTriggers.User,
+            Engine = request.Engine is null ? null : engine,
         }, string.IsNullOrWhiteSpace(request.Reason) ? $"Train {model.Slug}" : request.Reason.Trim()) { TriggeredBy = triggeredBy }, ct);
     }
 
@@ -104,9 +116,15 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     /// Scores a dataset version on <paramref name="device"/>: "cuda" goes only to nodes that declared a GPU and is refused
     /// when none is up; "auto" takes the GPU on a node that has one and says so in the job's output.
     /// </summary>
-    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, string? device, CancellationToken ct = default)
+    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, string? device, CancellationToken ct = default) =>
+        await StartScoringAsync(actor, versionId, datasetVersionId, threshold, device, reasons: 0, ct);
+
+    /// <param name="reasons">How many reasons (features and their contributions) to write per row, 0 to 20; a model that cannot give them is refused up front.</param>
+    public async Task<JobRun> StartScoringAsync(Actor actor, Guid versionId, Guid datasetVersionId, double? threshold, string? device, int reasons, CancellationToken ct = default)
     {
         actor.Require(RunRoles);
+        if (reasons is < 0 or > 20)
+            throw new PortalValidationException($"Ask for 0 to 20 reasons per row, not {reasons}.");
         device = string.IsNullOrWhiteSpace(device) ? ScoringDevices.Cpu : device.Trim().ToLowerInvariant();
         if (!ScoringDevices.All.Contains(device))
             throw new PortalValidationException($"The device '{device}' is not one of {string.Join(", ", ScoringDevices.All)}.");
@@ -122,6 +140,10 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
                                                     + $"This node: {MlopsPortal.Engine.Scoring.CudaForest.Probe().Message}");
         }
         var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: false, ct);
+        if (device == ScoringDevices.Cuda && version.Engine != ModelEngines.XGBoost)
+            throw new PortalValidationException($"Version {version.Number} of '{model.Slug}' is a {ModelEngines.DisplayName(version.Engine)} model: the portal's GPU kernel scores XGBoost models only. Choose cpu or auto.");
+        if (reasons > 0 && version.Engine == ModelEngines.Onnx)
+            throw new PortalValidationException($"Reasons are not available for version {version.Number} of '{model.Slug}': an ONNX model gives scores only, not each feature's contribution to them.");
         if (model.KeyColumns.Count == 0)
             throw new PortalValidationException($"The model '{model.Slug}' has no key columns: scores need them to identify rows (set them on the model's page).");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -132,7 +154,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
                 throw new PortalValidationException($"The dataset version has no key column {string.Join(", ", missing.Select(k => $"'{k}'"))}: the scores could not be matched to rows.");
         }
         return await jobs.EnqueueAsync(actor, new JobRequest(ScoreBatchJob.Kind,
-            new ScoringPayload(versionId, datasetVersionId, threshold, device), device == ScoringDevices.Cpu ? $"Score with {model.Slug} v{version.Number}" : $"Score with {model.Slug} v{version.Number} ({device})",
+            new ScoringPayload(versionId, datasetVersionId, threshold, device) { Reasons = reasons }, device == ScoringDevices.Cpu ? $"Score with {model.Slug} v{version.Number}" : $"Score with {model.Slug} v{version.Number} ({device})",
             RequiresGpu: device == ScoringDevices.Cuda), ct);
     }
 
@@ -154,36 +176,51 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         return (model, version);
     }
 
-    /// <summary>Registers a model trained elsewhere: XGBoost's JSON model and its feature list, packaged like the portal's own.</summary>
+    /// <summary>
+    /// Registers a model trained elsewhere — ONNX, an ML.NET zip or XGBoost's JSON — packaged like the portal's own. Its inputs
+    /// are read from the file and checked against the model's feature columns and, when declared, the schema of the dataset
+    /// version it was trained on (the data contract): a mismatch is refused naming the columns and types, and nothing is stored.
+    /// </summary>
     public async Task<(ModelVersion Version, bool Created)> RegisterExternalAsync(Actor actor, ExternalVersionRequest request, CancellationToken ct = default)
     {
         actor.Require(RunRoles);
-        var features = (request.Features ?? []).Select(f => f.Trim()).ToList();
-        if (features.Count == 0 || features.Any(f => f.Length == 0))
-            throw new PortalValidationException("List the model's features, in the order the model reads them.");
-        if (features.Distinct(StringComparer.Ordinal).Count() != features.Count)
+        var listed = (request.Features ?? []).Select(f => f.Trim()).ToList();
+        if (listed.Any(f => f.Length == 0))
+            throw new PortalValidationException("A feature name is empty.");
+        if (listed.Distinct(StringComparer.Ordinal).Count() != listed.Count)
             throw new PortalValidationException("A feature is listed twice.");
         InputLimits.Text(request.Source, "The source", InputLimits.Reason);
         InputLimits.Text(request.CodeVersion, "The code version", InputLimits.Name);
         InputLimits.List(request.Features, "The features", InputLimits.FeatureColumns, InputLimits.ColumnName);
+        if (request.ModelFile is null || request.ModelFile.Length == 0)
+            throw new PortalValidationException("The model file is empty.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var model = await FindModelAsync(db, request.Model, ct);
-        var (task, engineVersion, featureCount) = ReadXGBoostModel(request.ModelJson);
-        if (featureCount != features.Count)
-            throw new PortalValidationException($"The model reads {featureCount} features; {features.Count} are listed.");
-        if (task != ModelService.TaskName(model.Task))
-            throw new PortalValidationException($"The model file is a {task} model; '{model.Slug}' is a {ModelService.TaskName(model.Task)} model.");
+        ExternalModel external;
+        try
+        {
+            external = ExternalModels.Read(request.ModelFile, listed, ModelService.TaskName(model.Task));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PortalValidationException(e.Message);
+        }
+        if (external.Task != ModelService.TaskName(model.Task))
+            throw new PortalValidationException($"The model file is a {external.Task} model; '{model.Slug}' is a {ModelService.TaskName(model.Task)} model.");
+        var features = external.Features.ToList();
+        if (model.FeatureColumns.Count > 0 && features.Where(f => !model.FeatureColumns.Contains(f)).ToList() is { Count: > 0 } unknown)
+            throw new PortalValidationException($"The model file reads {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which {(unknown.Count == 1 ? "is not one" : "are not")} of the feature columns of '{model.Slug}' ({string.Join(", ", model.FeatureColumns)}).");
         string? dataSha = null;
         if (request.TrainingDatasetVersionId is { } dv)
+        {
             dataSha = await db.DatasetVersions.Where(v => v.Id == dv).Select(v => v.Sha256).SingleOrDefaultAsync(ct)
                       ?? throw new PortalNotFoundException($"No dataset version {dv}.");
+            CheckFileAgainstSchema(model, features, await SchemaAsync(db, dv, ct));
+        }
         var classifier = model.Task == ModelTask.BinaryClassification;
         var positive = model.PositiveLabel ?? "1";
-        var manifest = new ModelManifest(1, task, features.Select(f => new FeatureEncoding(f, FeatureKind.Numeric, [])).ToList(),
-            new LabelEncoding(model.LabelColumn, classifier ? positive : null,
-                classifier ? await NegativeLabelAsync(db, model.LabelColumn, positive, request.TrainingDatasetVersionId, ct) : null),
-            new SortedDictionary<string, string>(), 0, "xgboost", engineVersion, dataSha ?? "");
-        var package = ModelPackage.Write(manifest, request.ModelJson);
+        var package = ExternalModels.Package(external, new LabelEncoding(model.LabelColumn, classifier ? positive : null,
+            classifier ? await NegativeLabelAsync(db, model.LabelColumn, positive, request.TrainingDatasetVersionId, ct) : null), dataSha);
         var sha = ModelPackage.Sha256(package);
         if (await db.ModelVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ModelId == model.Id && v.PackageSha256 == sha, ct) is { } existing)
             return (existing, false);
@@ -194,8 +231,9 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             return (registered, false);
         var version = new ModelVersion
         {
-            Id = Guid.NewGuid(), ModelId = model.Id, PackageSha256 = blob.Sha256, PackageSize = blob.Length, Task = task,
-            Features = features, EngineVersion = engineVersion, TrainingDataSha256 = dataSha, TrainingDatasetVersionId = request.TrainingDatasetVersionId,
+            Id = Guid.NewGuid(), ModelId = model.Id, PackageSha256 = blob.Sha256, PackageSize = blob.Length, Task = external.Task,
+            Features = features, Engine = external.Engine, EngineVersion = external.EngineVersion, Hyperparameters = new Dictionary<string, string>(external.Details),
+            TrainingDataSha256 = dataSha, TrainingDatasetVersionId = request.TrainingDatasetVersionId,
             ExternallyTrained = true, Source = string.IsNullOrWhiteSpace(request.Source) ? null : request.Source.Trim(),
             CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
             TrainedBy = actor.AuditName, CreatedAt = DateTime.UtcNow,
@@ -205,12 +243,29 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         {
             model = model.Slug, version = version.Number, sha256 = sha, features = features.Count, source = version.Source,
             trainingDatasetVersion = request.TrainingDatasetVersionId?.ToString(), externallyTrained = true,
+            engine = external.Engine, engineVersion = external.EngineVersion,
         });
         if (request.TrainingDatasetVersionId is { } trainedOn)
             db.AddLineage(EntityKinds.DatasetVersion, trainedOn.ToString(), EntityKinds.ModelVersion, version.Id.ToString(), "trained-on (declared)");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (version, true);
+    }
+
+    /// <summary>
+    /// The data contract between a registered model file and the data it was trained on: every input is a column of the
+    /// dataset version, and a number or a boolean (a model file reads numbers); the model's own contract holds too.
+    /// </summary>
+    private static void CheckFileAgainstSchema(Model model, IReadOnlyList<string> features, IReadOnlyList<SchemaColumn> schema)
+    {
+        CheckContract(model, schema);
+        var missing = features.Where(f => schema.All(c => c.Name != f)).ToList();
+        if (missing.Count > 0)
+            throw new PortalValidationException($"The model file reads {string.Join(", ", missing.Select(m => $"'{m}'"))}, which the dataset version does not have (its columns: {string.Join(", ", schema.Select(c => c.Name))}).");
+        var mistyped = features.Select(f => schema.First(c => c.Name == f)).Where(c => c.Type is not ("integer" or "float" or "boolean")).ToList();
+        if (mistyped.Count > 0)
+            throw new PortalValidationException("The model file reads numbers, but in the dataset version " + string.Join(", ", mistyped.Select(c => $"'{c.Name}' is {c.Type}"))
+                                                + ": encode those columns as numbers before training, or list the numeric columns the model reads.");
     }
 
     /// <summary>
@@ -231,44 +286,6 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
     {
         version.Number = (await db.ModelVersions.Where(v => v.ModelId == version.ModelId).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
         db.ModelVersions.Add(version);
-    }
-
-    /// <summary>The task, engine version and feature count of an XGBoost JSON model; anything else is refused in a sentence.</summary>
-    private static (string Task, string EngineVersion, int Features) ReadXGBoostModel(byte[] json)
-    {
-        if (json is null || json.Length == 0)
-            throw new PortalValidationException("The model file is empty.");
-        try
-        {
-            using (XGBoostBooster.Load(json)) { }
-        }
-        catch (XGBoostException e)
-        {
-            throw new PortalValidationException(e.Message);
-        }
-        JsonNode root;
-        try
-        {
-            root = JsonNode.Parse(json) ?? throw new JsonException("empty");
-        }
-        catch (JsonException)
-        {
-            throw new PortalValidationException("The model file is not XGBoost's JSON format: save it with Booster.save_model(\"model.json\") (UBJSON and the binary format are not accepted).");
-        }
-        var objective = root["learner"]?["objective"]?["name"]?.ToString() ?? "";
-        bool classifier;
-        try
-        {
-            classifier = Trainer.IsClassifierObjective(objective);
-        }
-        catch (EncodingException e)
-        {
-            throw new PortalValidationException($"The model file's objective: {e.Message}");
-        }
-        var version = root["version"] is JsonArray parts ? string.Join('.', parts.Select(p => p?.ToString())) : "unknown";
-        if (!int.TryParse(root["learner"]?["learner_model_param"]?["num_feature"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var features))
-            throw new PortalValidationException("The model file does not say how many features it reads (learner.learner_model_param.num_feature).");
-        return (classifier ? "binaryClassification" : "regression", version, features);
     }
 
     internal static void CheckInputs(Model model, IReadOnlyList<SchemaColumn> schema, bool needsLabel)

@@ -832,58 +832,6 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTime>("ChangedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("From")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ModelVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(36)
-                        .HasColumnType("character varying(36)");
-
-                    b.Property<string>("SignedBy")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<int>("VersionNumber")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelVersionId");
-
-                    b.HasIndex("ModelId", "ChangedAt");
-
-                    b.ToTable("StageChanges", (string)null);
-                });
-
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
                 {
                     b.Property<long>("Id")
@@ -1282,6 +1230,107 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("DriftReports", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Lineage.LineageEdge", b =>
                 {
                     b.Property<long>("Id")
@@ -1457,6 +1506,103 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CodeVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("EngineVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("ExternallyTrained")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Features")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Hyperparameters")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PackageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("PackageSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TrainedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("TrainingDataSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("TrainingDatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TrainingRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ValidationMetrics")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "PackageSha256")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("\"Stage\" = 'Production'");
+
+                    b.ToTable("ModelVersions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
@@ -1663,60 +1809,6 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.HasIndex("ModelVersionId", "CreatedAt");
 
                     b.ToTable("Reproductions", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<double?>("AgreementRate")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("ChallengerHistogram")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<Guid>("ChallengerVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ChampionHistogram")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<Guid?>("ChampionOutputId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ChampionVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("InputDatasetVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<double>("MeanAbsDifference")
-                        .HasColumnType("double precision");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("Rows")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ShadowSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelId");
-
-                    b.HasIndex("ChallengerVersionId", "CreatedAt");
-
-                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
@@ -2361,105 +2453,56 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
 
-                    b.Property<int>("Bootstrap")
-                        .HasColumnType("integer");
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<DateTime>("ChangedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("DatasetVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("Intersectional")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("LabelColumn")
+                    b.Property<string>("From")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
-                    b.Property<Guid?>("ModelId")
+                    b.Property<Guid>("ModelId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid?>("ModelVersionId")
+                    b.Property<Guid>("ModelVersionId")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("Policy")
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("SignedBy")
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("PredictionColumn")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Report")
+                    b.Property<string>("To")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<int>("Seed")
+                    b.Property<int>("VersionNumber")
                         .HasColumnType("integer");
-
-                    b.Property<string>("Sensitive")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<double?>("Threshold")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("Verdict")
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "CreatedAt");
+                    b.HasIndex("ModelVersionId");
 
-                    b.HasIndex("ModelVersionId", "CreatedAt");
+                    b.HasIndex("ModelId", "ChangedAt");
 
-                    b.ToTable("FairnessAudits", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
-                {
-                    b.Property<int>("RiskTier")
-                        .HasColumnType("integer");
-
-                    b.Property<double>("DifferenceFail")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("DifferenceWarn")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("DisparateImpactFail")
-                        .HasColumnType("double precision");
-
-                    b.Property<double>("DisparateImpactWarn")
-                        .HasColumnType("double precision");
-
-                    b.Property<int>("MinGroupSize")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.HasKey("RiskTier");
-
-                    b.ToTable("FairnessPolicies", (string)null);
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
@@ -2515,101 +2558,58 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("CodeVersion")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                    b.Property<double?>("AgreementRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ChallengerHistogram")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ChallengerVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ChampionHistogram")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("ChampionOutputId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ChampionVersionId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Engine")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                    b.Property<Guid>("InputDatasetVersionId")
+                        .HasColumnType("uuid");
 
-                    b.Property<string>("EngineVersion")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<bool>("ExternallyTrained")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Features")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Hyperparameters")
-                        .IsRequired()
-                        .HasColumnType("text");
+                    b.Property<double>("MeanAbsDifference")
+                        .HasColumnType("double precision");
 
                     b.Property<Guid>("ModelId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Number")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("PackageSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<long>("PackageSize")
+                    b.Property<long>("Rows")
                         .HasColumnType("bigint");
 
-                    b.Property<int?>("Seed")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("Stage")
+                    b.Property<string>("ShadowSha256")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Task")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("TrainedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("TrainingDataSha256")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
-
-                    b.Property<Guid?>("TrainingDatasetVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("TrainingRunId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ValidationMetrics")
-                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "Number")
-                        .IsUnique();
+                    b.HasIndex("ModelId");
 
-                    b.HasIndex("ModelId", "PackageSha256")
-                        .IsUnique();
+                    b.HasIndex("ChallengerVersionId", "CreatedAt");
 
-                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
-                        .IsUnique()
-                        .HasFilter("\"Stage\" = 'Production'");
-
-                    b.ToTable("ModelVersions", (string)null);
+                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.TrainingRound", b =>
@@ -2655,6 +2655,11 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("EngineVersion")
                         .IsRequired()
@@ -2900,6 +2905,15 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
@@ -2919,15 +2933,6 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
-                {
-                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
-                        .WithMany()
-                        .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()
@@ -2972,7 +2977,7 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

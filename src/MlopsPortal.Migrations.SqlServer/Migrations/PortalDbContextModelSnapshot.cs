@@ -833,58 +833,6 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTime>("ChangedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("From")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<Guid>("ModelVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(36)
-                        .HasColumnType("nvarchar(36)");
-
-                    b.Property<string>("SignedBy")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
-
-                    b.Property<int>("VersionNumber")
-                        .HasColumnType("int");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelVersionId");
-
-                    b.HasIndex("ModelId", "ChangedAt");
-
-                    b.ToTable("StageChanges", (string)null);
-                });
-
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
                 {
                     b.Property<long>("Id")
@@ -1283,6 +1231,107 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("DriftReports", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("int");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("float");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("float");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Lineage.LineageEdge", b =>
                 {
                     b.Property<long>("Id")
@@ -1458,6 +1507,103 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("CodeVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("EngineVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<bool>("ExternallyTrained")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Features")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Hyperparameters")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<string>("PackageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("PackageSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Seed")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("TrainedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("TrainingDataSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<Guid?>("TrainingDatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("TrainingRunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ValidationMetrics")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "PackageSha256")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("[Stage] = 'Production'");
+
+                    b.ToTable("ModelVersions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
@@ -1664,60 +1810,6 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("ModelVersionId", "CreatedAt");
 
                     b.ToTable("Reproductions", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<double?>("AgreementRate")
-                        .HasColumnType("float");
-
-                    b.Property<string>("ChallengerHistogram")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<Guid>("ChallengerVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("ChampionHistogram")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<Guid?>("ChampionOutputId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<Guid>("ChampionVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<Guid>("InputDatasetVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<double>("MeanAbsDifference")
-                        .HasColumnType("float");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<long>("Rows")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ShadowSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelId");
-
-                    b.HasIndex("ChallengerVersionId", "CreatedAt");
-
-                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
@@ -2362,105 +2454,56 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
 
-                    b.Property<int>("Bootstrap")
-                        .HasColumnType("int");
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<DateTime>("ChangedAt")
                         .HasColumnType("datetime2");
 
-                    b.Property<Guid>("DatasetVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<bool>("Intersectional")
-                        .HasColumnType("bit");
-
-                    b.Property<string>("LabelColumn")
+                    b.Property<string>("From")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
-                    b.Property<Guid?>("ModelId")
+                    b.Property<Guid>("ModelId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<Guid?>("ModelVersionId")
+                    b.Property<Guid>("ModelVersionId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("Policy")
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("nvarchar(36)");
+
+                    b.Property<string>("SignedBy")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
-                    b.Property<string>("PredictionColumn")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
-                    b.Property<string>("Report")
+                    b.Property<string>("To")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<int>("Seed")
+                    b.Property<int>("VersionNumber")
                         .HasColumnType("int");
-
-                    b.Property<string>("Sensitive")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<double?>("Threshold")
-                        .HasColumnType("float");
-
-                    b.Property<string>("Verdict")
-                        .HasMaxLength(8)
-                        .HasColumnType("nvarchar(8)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "CreatedAt");
+                    b.HasIndex("ModelVersionId");
 
-                    b.HasIndex("ModelVersionId", "CreatedAt");
+                    b.HasIndex("ModelId", "ChangedAt");
 
-                    b.ToTable("FairnessAudits", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
-                {
-                    b.Property<int>("RiskTier")
-                        .HasColumnType("int");
-
-                    b.Property<double>("DifferenceFail")
-                        .HasColumnType("float");
-
-                    b.Property<double>("DifferenceWarn")
-                        .HasColumnType("float");
-
-                    b.Property<double>("DisparateImpactFail")
-                        .HasColumnType("float");
-
-                    b.Property<double>("DisparateImpactWarn")
-                        .HasColumnType("float");
-
-                    b.Property<int>("MinGroupSize")
-                        .HasColumnType("int");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.HasKey("RiskTier");
-
-                    b.ToTable("FairnessPolicies", (string)null);
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
@@ -2516,101 +2559,58 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("CodeVersion")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                    b.Property<double?>("AgreementRate")
+                        .HasColumnType("float");
+
+                    b.Property<string>("ChallengerHistogram")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ChallengerVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ChampionHistogram")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("ChampionOutputId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ChampionVersionId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
-                    b.Property<string>("Engine")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
+                    b.Property<Guid>("InputDatasetVersionId")
+                        .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("EngineVersion")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<bool>("ExternallyTrained")
-                        .HasColumnType("bit");
-
-                    b.Property<string>("Features")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<string>("Hyperparameters")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                    b.Property<double>("MeanAbsDifference")
+                        .HasColumnType("float");
 
                     b.Property<Guid>("ModelId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<int>("Number")
-                        .HasColumnType("int");
-
-                    b.Property<string>("PackageSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<long>("PackageSize")
+                    b.Property<long>("Rows")
                         .HasColumnType("bigint");
 
-                    b.Property<int?>("Seed")
-                        .HasColumnType("int");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
-                    b.Property<string>("Stage")
+                    b.Property<string>("ShadowSha256")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
-
-                    b.Property<string>("Task")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("TrainedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<string>("TrainingDataSha256")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
-
-                    b.Property<Guid?>("TrainingDatasetVersionId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<Guid?>("TrainingRunId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("ValidationMetrics")
-                        .HasColumnType("nvarchar(max)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "Number")
-                        .IsUnique();
+                    b.HasIndex("ModelId");
 
-                    b.HasIndex("ModelId", "PackageSha256")
-                        .IsUnique();
+                    b.HasIndex("ChallengerVersionId", "CreatedAt");
 
-                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
-                        .IsUnique()
-                        .HasFilter("[Stage] = 'Production'");
-
-                    b.ToTable("ModelVersions", (string)null);
+                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.TrainingRound", b =>
@@ -2656,6 +2656,11 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
 
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<string>("EngineVersion")
                         .IsRequired()
@@ -2902,6 +2907,15 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
@@ -2921,15 +2935,6 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
-                {
-                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
-                        .WithMany()
-                        .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()
@@ -2974,7 +2979,7 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -821,56 +821,6 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("SignOffs", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("ChangedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("From")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ModelVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(36)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SignedBy")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("VersionNumber")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelVersionId");
-
-                    b.HasIndex("ModelId", "ChangedAt");
-
-                    b.ToTable("StageChanges", (string)null);
-                });
-
             modelBuilder.Entity("MlopsPortal.Core.AuditTrail.AuditAnchor", b =>
                 {
                     b.Property<long>("Id")
@@ -1265,6 +1215,107 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("DriftReports", (string)null);
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bootstrap")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Intersectional")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LabelColumn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictionColumn")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sensitive")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.HasIndex("ModelVersionId", "CreatedAt");
+
+                    b.ToTable("FairnessAudits", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
+                {
+                    b.Property<int>("RiskTier")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DifferenceFail")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DifferenceWarn")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DisparateImpactFail")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DisparateImpactWarn")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RiskTier");
+
+                    b.ToTable("FairnessPolicies", (string)null);
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Lineage.LineageEdge", b =>
                 {
                     b.Property<long>("Id")
@@ -1438,6 +1489,103 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models", (string)null);
+                });
+
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EngineVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ExternallyTrained")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Features")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hyperparameters")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PackageSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PackageSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingDataSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TrainingDatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TrainingRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValidationMetrics")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "PackageSha256")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
+                        .IsUnique()
+                        .HasFilter("\"Stage\" = 'Production'");
+
+                    b.ToTable("ModelVersions", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
@@ -1644,60 +1792,6 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("ModelVersionId", "CreatedAt");
 
                     b.ToTable("Reproductions", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("AgreementRate")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("ChallengerHistogram")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ChallengerVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ChampionHistogram")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("ChampionOutputId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ChampionVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("InputDatasetVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("MeanAbsDifference")
-                        .HasColumnType("REAL");
-
-                    b.Property<Guid>("ModelId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Rows")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ShadowSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ModelId");
-
-                    b.HasIndex("ChallengerVersionId", "CreatedAt");
-
-                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Notifications.Notification", b =>
@@ -2338,105 +2432,54 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("WorkerNodes", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessAuditRecord", b =>
+            modelBuilder.Entity("MlopsPortal.Core.StageChanges.StageChange", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Bootstrap")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<DateTime>("ChangedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("DatasetVersionId")
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Intersectional")
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionNumber")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("LabelColumn")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("ModelId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("ModelVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Policy")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PredictionColumn")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Report")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Seed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Sensitive")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("Threshold")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("Verdict")
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "CreatedAt");
+                    b.HasIndex("ModelVersionId");
 
-                    b.HasIndex("ModelVersionId", "CreatedAt");
+                    b.HasIndex("ModelId", "ChangedAt");
 
-                    b.ToTable("FairnessAudits", (string)null);
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Fairness.FairnessPolicy", b =>
-                {
-                    b.Property<int>("RiskTier")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double>("DifferenceFail")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("DifferenceWarn")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("DisparateImpactFail")
-                        .HasColumnType("REAL");
-
-                    b.Property<double>("DisparateImpactWarn")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("MinGroupSize")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("RiskTier");
-
-                    b.ToTable("FairnessPolicies", (string)null);
+                    b.ToTable("StageChanges", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.ModelEvaluation", b =>
@@ -2492,101 +2535,58 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                     b.ToTable("ModelEvaluations", (string)null);
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CodeVersion")
-                        .HasMaxLength(200)
+                    b.Property<double?>("AgreementRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ChallengerHistogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ChallengerVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChampionHistogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ChampionOutputId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ChampionVersionId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Engine")
-                        .IsRequired()
-                        .HasMaxLength(32)
+                    b.Property<Guid>("InputDatasetVersionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("EngineVersion")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ExternallyTrained")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Features")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hyperparameters")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
+                    b.Property<double>("MeanAbsDifference")
+                        .HasColumnType("REAL");
 
                     b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Number")
+                    b.Property<long>("Rows")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("PackageSha256")
+                    b.Property<string>("ShadowSha256")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("PackageSize")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("Seed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Stage")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Task")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TrainedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TrainingDataSha256")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("TrainingDatasetVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("TrainingRunId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ValidationMetrics")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ModelId", "Number")
-                        .IsUnique();
+                    b.HasIndex("ModelId");
 
-                    b.HasIndex("ModelId", "PackageSha256")
-                        .IsUnique();
+                    b.HasIndex("ChallengerVersionId", "CreatedAt");
 
-                    b.HasIndex(new[] { "ModelId" }, "IX_ModelVersions_OneProduction")
-                        .IsUnique()
-                        .HasFilter("\"Stage\" = 'Production'");
-
-                    b.ToTable("ModelVersions", (string)null);
+                    b.ToTable("ShadowScorings", (string)null);
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Training.TrainingRound", b =>
@@ -2631,6 +2631,11 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EngineVersion")
@@ -2877,6 +2882,15 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+                {
+                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.AutomaticRollback", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
@@ -2896,15 +2910,6 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("MlopsPortal.Core.Monitoring.OutcomeUpload", b =>
-                {
-                    b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
-                        .WithMany()
-                        .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()
@@ -2949,7 +2954,7 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("MlopsPortal.Core.ModelRegistry.ModelVersion", b =>
+            modelBuilder.Entity("MlopsPortal.Core.Training.ShadowScoring", b =>
                 {
                     b.HasOne("MlopsPortal.Core.ModelRegistry.Model", null)
                         .WithMany()

@@ -6,17 +6,23 @@ using MlopsPortal.Core.Training;
 
 namespace MlopsPortal.Web.Api;
 
+/// <param name="Engine">xgboost (default), mlnet-fasttree, mlnet-lightgbm or mlnet-logistic.</param>
 public sealed record RunRequest(
-    string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null, string? CodeVersion = null, string? Reason = null);
+    string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null, string? CodeVersion = null, string? Reason = null,
+    string? Engine = null);
 
 public sealed record RunResponse(JobRunResponse Job, TrainingRun? Training, string Model, IReadOnlyList<TrainingRound> Rounds)
 {
     public static RunResponse From(TrainingRunView v) => new(JobRunResponse.From(v.Job), v.Training, v.ModelSlug, v.Rounds);
 }
 
-/// <summary>An externally trained model: XGBoost's JSON model as a JSON value, and the features it reads, in order.</summary>
+/// <summary>
+/// An externally trained model: XGBoost's JSON model as a JSON value (<c>modelJson</c>), or any model file — ONNX, an ML.NET
+/// zip, XGBoost's JSON — as base64 (<c>modelFile</c>); and the features it reads, in order (optional where the file names them).
+/// </summary>
 public sealed record ExternalVersionBody(
-    JsonElement ModelJson, List<string> Features, Guid? TrainingDatasetVersionId = null, string? Source = null, string? CodeVersion = null);
+    JsonElement? ModelJson, List<string>? Features, Guid? TrainingDatasetVersionId = null, string? Source = null, string? CodeVersion = null,
+    string? ModelFile = null);
 
 public sealed record VersionResponse(
     Guid Id, string Model, int Number, string PackageSha256, long PackageSize, string Task, IReadOnlyList<string> Features, string Engine,
@@ -34,7 +40,8 @@ public sealed record VersionResponse(
     }
 }
 
-public sealed record VersionJobRequest(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold = null, string? Device = null);
+/// <param name="Reasons">Scoring: how many reasons (feature and contribution) to write per row, 0 (default) to 20.</param>
+public sealed record VersionJobRequest(Guid ModelVersionId, Guid DatasetVersionId, double? Threshold = null, string? Device = null, int Reasons = 0);
 
 public sealed record EvaluationResponse(
     Guid Id, Guid ModelVersionId, Guid DatasetVersionId, double? Threshold, int Rows, JsonElement Result, IReadOnlyList<CriterionResult> Criteria,
@@ -59,7 +66,7 @@ public static class TrainingApi
         api.MapPost("/runs", async (RunRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
             {
                 var job = await training.StartRunAsync(Actor.FromPrincipal(principal), new TrainingRunRequest(
-                    request.Model, request.DatasetVersionId, request.Parameters, request.Seed, request.CodeVersion, request.Reason), ct: ct);
+                    request.Model, request.DatasetVersionId, request.Parameters, request.Seed, request.CodeVersion, request.Reason) { Engine = request.Engine }, ct: ct);
                 return Results.Accepted($"{PortalApi.Prefix}/runs/{job.Id}", RunResponse.From(await training.GetRunAsync(job.Id, ct: ct)));
             })
             .RequirePolicy(Policies.TrainModels)
@@ -77,15 +84,13 @@ public static class TrainingApi
 
         api.MapPost("/models/{slug}/versions", async (string slug, ExternalVersionBody body, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
             {
-                if (body.ModelJson.ValueKind != JsonValueKind.Object)
-                    throw new PortalValidationException("modelJson must be XGBoost's JSON model (the object Booster.save_model writes to a .json file).");
                 var (version, created) = await training.RegisterExternalAsync(Actor.FromPrincipal(principal), new ExternalVersionRequest(
-                    slug, Encoding.UTF8.GetBytes(body.ModelJson.GetRawText()), body.Features ?? [], body.TrainingDatasetVersionId, body.Source, body.CodeVersion), ct);
+                    slug, ModelFileOf(body), body.Features ?? [], body.TrainingDatasetVersionId, body.Source, body.CodeVersion), ct);
                 var response = VersionResponse.From(await training.GetVersionAsync(version.Id, ct));
                 return created ? Results.Created($"{PortalApi.Prefix}/model-versions/{version.Id}", response) : Results.Ok(response);
             })
             .RequirePolicy(Policies.TrainModels)
-            .WithSummary("Registers a model trained elsewhere (marked externally trained). 201 when new, 200 when the model already has this package.");
+            .WithSummary("Registers a model trained elsewhere (ONNX, ML.NET zip or XGBoost JSON; marked externally trained). 201 when new, 200 when the model already has this package.");
 
         api.MapGet("/model-versions/{id:guid}", async (Guid id, TrainingService training, CancellationToken ct) =>
                 VersionResponse.From(await training.GetVersionAsync(id, ct)))
@@ -98,7 +103,7 @@ public static class TrainingApi
                 return Results.File(training.OpenPackage(view.Version), "application/zip", $"{view.ModelSlug}-v{view.Version.Number}.zip");
             })
             .RequirePolicy(Policies.SignedIn)
-            .WithSummary("The model package (zip of manifest.json and XGBoost's model.json); its SHA-256 is the version's packageSha256.");
+            .WithSummary("The model package (zip of manifest.json and the model in its engine's format: model.json, model.zip or model.onnx); its SHA-256 is the version's packageSha256.");
 
         api.MapGet("/model-versions/{id:guid}/evaluations", async (Guid id, TrainingService training, CancellationToken ct) =>
                 (await training.EvaluationsAsync(id, ct)).Select(EvaluationResponse.From).ToList())
@@ -121,11 +126,32 @@ public static class TrainingApi
         api.MapPost("/scoring-jobs", async (VersionJobRequest request, ClaimsPrincipal principal, TrainingService training, CancellationToken ct) =>
             {
                 var job = await training.StartScoringAsync(Actor.FromPrincipal(principal), request.ModelVersionId, request.DatasetVersionId, request.Threshold,
-                    request.Device, ct);
+                    request.Device, request.Reasons, ct);
                 return Results.Accepted($"{PortalApi.Prefix}/jobs/{job.Id}", JobRunResponse.From(job));
             })
             .RequirePolicy(Policies.TrainModels)
             .WithSummary("Scores a dataset version (a job) on device cpu (default), cuda (GPU nodes only; refused when none is up) or auto (the GPU when the "
                          + "node has one); its output is a new version of '<model>-scores' (outputEntityId).");
+    }
+
+    /// <summary>The model file of a registration body: base64 <c>modelFile</c>, or <c>modelJson</c> (XGBoost's JSON as a value); one of them.</summary>
+    private static byte[] ModelFileOf(ExternalVersionBody body)
+    {
+        if (body.ModelFile is { Length: > 0 } encoded)
+        {
+            if (body.ModelJson is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) })
+                throw new PortalValidationException("Send the model as modelFile (base64) or as modelJson, not both.");
+            try
+            {
+                return Convert.FromBase64String(encoded);
+            }
+            catch (FormatException)
+            {
+                throw new PortalValidationException("modelFile must be the model file's bytes in base64.");
+            }
+        }
+        if (body.ModelJson is not { ValueKind: JsonValueKind.Object } json)
+            throw new PortalValidationException("Send the model file as modelFile (base64: ONNX, an ML.NET zip or XGBoost's JSON) or XGBoost's JSON model as modelJson (the object Booster.save_model writes).");
+        return Encoding.UTF8.GetBytes(json.GetRawText());
     }
 }

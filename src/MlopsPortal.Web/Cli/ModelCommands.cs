@@ -122,8 +122,8 @@ public static partial class PortalCommandLine
         command.Subcommands.Add(show);
 
         var registerSlug = new Argument<string>("SLUG") { Description = "The model the version belongs to." };
-        var modelFile = new Option<FileInfo>("--file") { Description = "XGBoost's JSON model (Booster.save_model to a .json file).", Required = true };
-        var registerFeatures = new Option<string>("--features") { Description = "The features the model reads, in order, comma-separated.", Required = true };
+        var modelFile = new Option<FileInfo>("--file") { Description = "The model file: ONNX (.onnx), an ML.NET model (.zip) or XGBoost's JSON model (Booster.save_model to a .json file).", Required = true };
+        var registerFeatures = new Option<string?>("--features") { Description = "The features the model reads, in order, comma-separated (optional when the file names its inputs)." };
         var trainedOn = new Option<Guid?>("--training-dataset") { Description = "The dataset version it was trained on, when it is in the portal (lineage)." };
         var source = new Option<string?>("--source") { Description = "Where it was trained: a repository, notebook or pipeline run." };
         var registerCode = new Option<string?>("--code-version") { Description = "The version of the code that trained it." };
@@ -138,7 +138,7 @@ public static partial class PortalCommandLine
             var training = host.Services.GetRequiredService<Core.Training.TrainingService>();
             var (version, created) = await training.RegisterExternalAsync(Actor.Cli(), new Core.Training.ExternalVersionRequest(
                 parse.GetValue(registerSlug)!, await File.ReadAllBytesAsync(file.FullName, ct),
-                [.. parse.GetValue(registerFeatures)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+                [.. (parse.GetValue(registerFeatures) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
                 parse.GetValue(trainedOn), parse.GetValue(source), parse.GetValue(registerCode)), ct);
             if (parse.GetValue(Json)) await context.WriteJsonAsync(VersionResponse.From(await training.GetVersionAsync(version.Id, ct)));
             else await context.Output.WriteLineAsync(created

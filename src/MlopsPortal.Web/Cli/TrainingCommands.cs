@@ -14,19 +14,20 @@ public static partial class PortalCommandLine
 
         var model = new Option<string>("--model") { Description = "The model's slug.", Required = true };
         var dataset = new Option<Guid>("--dataset") { Description = "The dataset version id to train on.", Required = true };
-        var parameters = new Option<string[]>("--param") { Description = "An XGBoost parameter as key=value (repeat); num_boost_round sets the rounds (default 100)." };
+        var engine = new Option<string?>("--engine") { Description = "xgboost (default for a first run), mlnet-fasttree, mlnet-lightgbm or mlnet-logistic." };
+        var parameters = new Option<string[]>("--param") { Description = "A parameter of the engine as key=value (repeat); for xgboost num_boost_round sets the rounds (default 100)." };
         var seed = new Option<int?>("--seed") { Description = $"The seed (default {TrainingService.DefaultSeed})." };
         var codeVersion = new Option<string?>("--code-version") { Description = "The version of the code behind this run (a commit id, a tag)." };
         var reason = new Option<string?>("--reason") { Description = "Why this run (kept with the run and in the audit trail)." };
         var wait = new Option<bool>("--wait") { Description = "Wait until the run ends, printing its progress; exit 1 when it fails." };
         var start = new Command("start", "Queue a training run of a model on a dataset version (audited as cli:<os-user>).")
-            { model, dataset, parameters, seed, codeVersion, reason, wait };
+            { model, dataset, engine, parameters, seed, codeVersion, reason, wait };
         start.SetAction(async (parse, ct) =>
         {
             using var host = await CliHost.StartAsync(context, parse.GetValue(DataDir)!, scheduling: true);
             var training = host.Services.GetRequiredService<TrainingService>();
             var job = await training.StartRunAsync(Actor.Cli(), new TrainingRunRequest(parse.GetValue(model)!, parse.GetValue(dataset),
-                ParseParameters(parse.GetValue(parameters)), parse.GetValue(seed), parse.GetValue(codeVersion), parse.GetValue(reason)), ct: ct);
+                ParseParameters(parse.GetValue(parameters)), parse.GetValue(seed), parse.GetValue(codeVersion), parse.GetValue(reason)) { Engine = parse.GetValue(engine) }, ct: ct);
             var json = parse.GetValue(Json);
             if (!json)
                 await context.Output.WriteLineAsync($"Queued training run {job.Id} of {parse.GetValue(model)}. Follow it on /runs/{job.Id} or with `run show {job.Id}`.");
@@ -102,7 +103,7 @@ public static partial class PortalCommandLine
             await o.WriteLineAsync($"  data             dataset version {t.DatasetVersionId}, sha256 {t.DataSha256}");
             await o.WriteLineAsync($"  seed, parameters {t.Seed}; {(t.Parameters.Count == 0 ? "defaults" : string.Join(", ", t.Parameters.Select(p => $"{p.Key}={p.Value}")))}");
             await o.WriteLineAsync($"  trigger          {t.Trigger} by {t.RequestedBy}{(t.Reason is null ? "" : $": {t.Reason}")}");
-            await o.WriteLineAsync($"  node, engine     {t.NodeId}, xgboost {t.EngineVersion}{(t.CodeVersion is null ? "" : $", code {t.CodeVersion}")}");
+            await o.WriteLineAsync($"  node, engine     {t.NodeId}, {t.Engine} {t.EngineVersion}{(t.CodeVersion is null ? "" : $", code {t.CodeVersion}")}");
             if (t.BoostSeconds is { } boost)
                 await o.WriteLineAsync($"  timings          {t.PrepareSeconds:0.00} s reading and encoding, {boost:0.00} s boosting; {t.TrainRows:N0} training and {t.ValidationRows:N0} validation rows");
             if (t.ModelVersionId is { } v)

@@ -350,7 +350,7 @@ public sealed class CommandLineTests : IDisposable
         var packageFile = Path.Combine(_dir.Path, "artifacts", "sha256", version.GetProperty("packageSha256").GetString()![..2], version.GetProperty("packageSha256").GetString()!);
         var modelJson = Path.Combine(_dir.Path, "model.json");
         await using (var package = File.OpenRead(packageFile))
-            await File.WriteAllBytesAsync(modelJson, MlopsPortal.Engine.Training.ModelPackage.Read(package).ModelJson);
+            await File.WriteAllBytesAsync(modelJson, MlopsPortal.Engine.Training.ModelPackage.Read(package).Model);
         var register = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age,priors_count,sex=Male,sex=Female,sex=__other__",
             "--source", "notebook", "--json");
         register.Exit.ShouldBe(0, register.Err);

@@ -108,7 +108,7 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         var trained = await TrainAsync("recid-external", 5);
         byte[] modelJson;
         await using (var package = f.Training.OpenPackage(trained))
-            modelJson = ModelPackage.Read(package).ModelJson;
+            modelJson = ModelPackage.Read(package).Model;
         var features = new List<string> { "age", "priors_count", "c_charge_degree=F", "c_charge_degree=M", "c_charge_degree=__other__", "juv_fel_count", "sex=Male", "sex=Female", "sex=__other__" };
         var before = await f.QueryAsync(db => db.ModelVersions.CountAsync());
 

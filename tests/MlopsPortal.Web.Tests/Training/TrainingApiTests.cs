@@ -97,7 +97,7 @@ public sealed class TrainingApiTests(TrainingFixture f)
             new("recid-api-external", f.Compas, TrainingFixture.FewRounds(5), 9)));
         byte[] modelJson;
         await using (var stream = f.Training.OpenPackage((await f.Training.GetVersionAsync(Guid.Parse(trained.OutputEntityId!))).Version))
-            modelJson = ModelPackage.Read(stream).ModelJson;
+            modelJson = ModelPackage.Read(stream).Model;
         var engineer = f.Host.CreateClient(await f.Host.CreateTokenAsync("api-engineer2@x.test"));
         var features = new[] { "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9" };
         var response = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new

@@ -99,10 +99,12 @@ internal sealed class OnnxScoringModel : IScoringModel
         var outputs = session.OutputMetadata.ToList();
         var tensors = outputs.Where(o => o.Value.IsTensor && o.Value.ElementType == typeof(float)).ToList();
         static int Width(NodeMetadata m) => m.Dimensions.Length switch { 1 => 1, 2 => m.Dimensions[1], _ => -1 };
+        // ML.NET's export names its outputs "Probability.output", "Score.output".
+        static bool Named(string name, string[] names) => names.Contains(name.EndsWith(".output", StringComparison.Ordinal) ? name[..^7] : name, StringComparer.OrdinalIgnoreCase);
         if (classifier)
         {
             string[] names = ["probabilities", "probability", "output_probability"];
-            var chosen = tensors.FirstOrDefault(o => names.Contains(o.Key, StringComparer.OrdinalIgnoreCase) && Width(o.Value) is 1 or 2);
+            var chosen = tensors.FirstOrDefault(o => Named(o.Key, names) && Width(o.Value) is 1 or 2);
             if (chosen.Key is null) chosen = tensors.FirstOrDefault(o => Width(o.Value) == 2);
             if (chosen.Key is null)
                 throw new InvalidDataException(outputs.Any(o => !o.Value.IsTensor)
@@ -111,7 +113,7 @@ internal sealed class OnnxScoringModel : IScoringModel
             return (chosen.Key, Width(chosen.Value) == 2 ? 1 : 0);
         }
         string[] regressionNames = ["variable", "score", "predictions", "output"];
-        var value = tensors.FirstOrDefault(o => regressionNames.Contains(o.Key, StringComparer.OrdinalIgnoreCase) && Width(o.Value) == 1);
+        var value = tensors.FirstOrDefault(o => Named(o.Key, regressionNames) && Width(o.Value) == 1);
         if (value.Key is null) value = tensors.FirstOrDefault(o => Width(o.Value) == 1);
         return value.Key is null
             ? throw new InvalidDataException($"The ONNX model has no float output of one value per row; its outputs: {string.Join(", ", outputs.Select(o => o.Key))}.")

@@ -106,15 +106,20 @@ public static partial class PortalCommandLine
             var package = Existing(parse.GetValue(model)!);
             var file = Existing(parse.GetValue(data)!);
             var wanted = parse.GetValue(device)!;
-            var packageBytes = Offline(package.Name, () => PackageOf(package, parse.GetValue(features)));
-            // The GPU kernel scores XGBoost's trees; other engines score on the CPU.
-            if (ModelPackage.Read(new MemoryStream(packageBytes)).Manifest.Engine != ModelEngines.XGBoost)
-                wanted = wanted == "cuda" ? throw new PortalValidationException("--device cuda: only XGBoost models score on this machine's GPU. Use --device cpu or auto.") : "cpu";
             var gpu = wanted == "cpu" ? null : Engine.Scoring.CudaForest.Probe();
             var used = gpu?.Usable == true ? "cuda" : wanted == "cuda"
                 ? throw new PortalValidationException($"--device cuda: {gpu!.Message} Use --device cpu or auto.")
                 : "cpu";
             var note = wanted == "auto" && used == "cpu" ? $"auto: {gpu!.Message} Scored on the CPU." : null;
+            var packageBytes = Offline(package.Name, () => PackageOf(package, parse.GetValue(features)));
+            // The GPU kernel scores XGBoost's trees; other engines score on the CPU.
+            var engine = ModelPackage.Read(new MemoryStream(packageBytes)).Manifest.Engine;
+            if (engine != ModelEngines.XGBoost && used == "cuda")
+            {
+                if (wanted == "cuda")
+                    throw new PortalValidationException($"--device cuda: the GPU kernel scores XGBoost models; this is a {ModelEngines.DisplayName(engine)} model. Use --device cpu or auto.");
+                (used, note) = ("cpu", $"auto: {ModelEngines.DisplayName(engine)} models score on the CPU.");
+            }
             var keyColumns = (parse.GetValue(keys) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
             var target = parse.GetValue(output)!;
             var temporary = target.FullName + ".partial";
@@ -154,7 +159,15 @@ public static partial class PortalCommandLine
             if (zip.GetEntry(ModelPackage.ManifestEntry) is not null) return bytes;
         }
         var listed = features?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var external = ExternalModels.Read(bytes, listed, task: null);
+        ExternalModel external;
+        try
+        {
+            external = ExternalModels.Read(bytes, listed, task: null);
+        }
+        catch (InvalidDataException e) when (e.Message.StartsWith("ONNX Runtime cannot load", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The file is not a model package, an ONNX model, an ML.NET zip or XGBoost's JSON ({e.Message.TrimEnd('.')}).", e);
+        }
         return ExternalModels.Package(external, new LabelEncoding("label", external.Task == "binaryClassification" ? "1" : null, "0"), null);
     }
 

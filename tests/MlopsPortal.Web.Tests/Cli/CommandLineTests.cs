@@ -351,10 +351,18 @@ public sealed class CommandLineTests : IDisposable
         var modelJson = Path.Combine(_dir.Path, "model.json");
         await using (var package = File.OpenRead(packageFile))
             await File.WriteAllBytesAsync(modelJson, MlopsPortal.Engine.Training.ModelPackage.Read(package).Model);
-        var register = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age,priors_count,sex=Male,sex=Female,sex=__other__",
+        // Its one-hot inputs are not columns of the model's data: the registration names them and stores nothing.
+        var encoded = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age,priors_count,sex=Male,sex=Female,sex=__other__",
             "--source", "notebook", "--json");
+        encoded.Exit.ShouldBe(1);
+        encoded.Err.ShouldContain("'sex=Male', 'sex=Female', 'sex=__other__', which are not");
+        (await RunAsync("model", "create", "recid-onnx-cli", "--owner", "owner@x.test", "--label", "two_year_recid", "--positive-label", "1",
+            "--features", "age,priors_count,juv_fel_count,juv_misd_count,juv_other_count", "--keys", "id")).Exit.ShouldBe(0);
+        var register = await RunAsync("model", "register", "recid-onnx-cli", "--file",
+            Path.Combine(RepositoryRoot.Path, "tests", "data", "onnx", "sklearn-gradient-boosting.onnx"), "--training-dataset", datasetVersion, "--source", "notebook", "--json");
         register.Exit.ShouldBe(0, register.Err);
         JsonDocument.Parse(register.Out).RootElement.GetProperty("externallyTrained").GetBoolean().ShouldBeTrue();
+        JsonDocument.Parse(register.Out).RootElement.GetProperty("engine").GetString().ShouldBe("onnx");
         var wrong = await RunAsync("model", "register", "recid-cli", "--file", modelJson, "--features", "age");
         wrong.Exit.ShouldBe(1);
         wrong.Err.ShouldContain("reads 5 features; 1 are listed");

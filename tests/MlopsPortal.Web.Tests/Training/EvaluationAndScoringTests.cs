@@ -7,6 +7,7 @@ using MlopsPortal.Core.Scheduling;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Core.Training;
 using MlopsPortal.Engine.Training;
+using MlopsPortal.Testing;
 
 namespace MlopsPortal.Web.Tests.Training;
 
@@ -104,12 +105,13 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
     [Fact]
     public async Task ShouldRegisterAnExternallyTrainedModel_AndRefuseACorruptOne()
     {
-        await f.CreateModelAsync("recid-external");
+        // Numeric features only: the XGBoost model's inputs are the dataset's columns themselves.
+        await f.CreateModelAsync("recid-external", d => d with { FeatureColumns = ["age", "priors_count", "juv_fel_count"] });
         var trained = await TrainAsync("recid-external", 5);
         byte[] modelJson;
         await using (var package = f.Training.OpenPackage(trained))
             modelJson = ModelPackage.Read(package).Model;
-        var features = new List<string> { "age", "priors_count", "c_charge_degree=F", "c_charge_degree=M", "c_charge_degree=__other__", "juv_fel_count", "sex=Male", "sex=Female", "sex=__other__" };
+        var features = new List<string> { "age", "priors_count", "juv_fel_count" };
         var before = await f.QueryAsync(db => db.ModelVersions.CountAsync());
 
         var corrupt = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
@@ -120,7 +122,10 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         ubjson.Message.ShouldContain("not XGBoost's JSON format");
         var wrongCount = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
             new ExternalVersionRequest("recid-external", modelJson, ["age"])));
-        wrongCount.Message.ShouldContain("reads 9 features; 1 are listed");
+        wrongCount.Message.ShouldContain("reads 3 features; 1 are listed");
+        var notAFeature = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-external", modelJson, ["age", "priors_count", "c_charge_degree=F"], f.Compas)));
+        notAFeature.Message.ShouldBe("The model file reads 'c_charge_degree=F', which is not one of the feature columns of 'recid-external' (age, priors_count, juv_fel_count).");
         (await f.QueryAsync(db => db.ModelVersions.CountAsync())).ShouldBe(before);
 
         var (version, created) = await f.Training.RegisterExternalAsync(Actor.Cli(),
@@ -129,7 +134,8 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         version.ExternallyTrained.ShouldBeTrue();
         version.Number.ShouldBe(2);
         version.Source.ShouldBe("notebook: risk/fit.ipynb");
-        version.Features.Count.ShouldBe(9);
+        version.Engine.ShouldBe("xgboost");
+        version.Features.ShouldBe(features);
         await using (var stored = f.Training.OpenPackage(version))
             ModelPackage.Read(stored).Manifest.Label.NegativeLabel.ShouldBe("0");
         var again = await f.Training.RegisterExternalAsync(Actor.Cli(),
@@ -137,6 +143,80 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         again.Created.ShouldBeFalse();
         again.Version.Id.ShouldBe(version.Id);
         (await f.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == "model-version.registered" && e.EntityId == version.Id.ToString()))).ShouldBe(1);
+    }
+
+    private static readonly string OnnxFolder = Path.Combine(RepositoryRoot.Path, "tests", "data", "onnx");
+    private static readonly List<string> OnnxFeatures = ["age", "priors_count", "juv_fel_count", "juv_misd_count", "juv_other_count"];
+
+    /// <summary>
+    /// A scikit-learn model converted to ONNX goes through everything a trained version does: evaluation, scoring and a
+    /// fairness audit; a mismatch with the data contract (a missing column, a column that is not a number) stores nothing.
+    /// </summary>
+    [Fact]
+    public async Task ShouldRegisterAnOnnxModel_CheckItAgainstTheData_AndRunItLikeAnyVersion()
+    {
+        await f.CreateModelAsync("recid-onnx", d => d with { FeatureColumns = [] });
+        var logistic = await File.ReadAllBytesAsync(Path.Combine(OnnxFolder, "sklearn-logistic.onnx"));
+        var before = await f.QueryAsync(db => db.ModelVersions.CountAsync());
+        var blobsBefore = Directory.GetFiles(f.Host.Services.GetRequiredService<Core.Data.PortalPaths>().ArtifactsDirectory, "*", SearchOption.AllDirectories).Length;
+
+        var missing = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-onnx", logistic, ["age", "priors_count", "juv_fel_count", "juv_misd_count", "juv_count"], f.Compas)));
+        missing.Message.ShouldStartWith("The model file reads 'juv_count', which the dataset version does not have");
+        var mistyped = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-onnx", logistic, ["age", "priors_count", "juv_fel_count", "juv_misd_count", "race"], f.Compas)));
+        mistyped.Message.ShouldStartWith("The model file reads numbers, but in the dataset version 'race' is categorical");
+        var unnamed = await Should.ThrowAsync<PortalValidationException>(() => f.Training.RegisterExternalAsync(Actor.Cli(),
+            new ExternalVersionRequest("recid-onnx", logistic, [], f.Compas)));
+        unnamed.Message.ShouldContain("list the features in the order the model reads them");
+        (await f.QueryAsync(db => db.ModelVersions.CountAsync())).ShouldBe(before);
+        Directory.GetFiles(f.Host.Services.GetRequiredService<Core.Data.PortalPaths>().ArtifactsDirectory, "*", SearchOption.AllDirectories).Length.ShouldBe(blobsBefore);
+
+        // Per-column inputs name the features themselves.
+        var (version, created) = await f.Training.RegisterExternalAsync(Actor.Cli(), new ExternalVersionRequest("recid-onnx",
+            await File.ReadAllBytesAsync(Path.Combine(OnnxFolder, "sklearn-gradient-boosting.onnx")), [], f.Compas, "sklearn GradientBoostingClassifier via skl2onnx"));
+        created.ShouldBeTrue();
+        version.Engine.ShouldBe("onnx");
+        version.Features.ShouldBe(OnnxFeatures);
+        version.Hyperparameters["onnx.output"].ShouldBe("probabilities");
+
+        var evaluated = await f.FinishAsync(await f.Training.StartEvaluationAsync(Actor.Cli(), version.Id, f.Compas, null));
+        evaluated.Status.ShouldBe(JobRunStatus.Succeeded, evaluated.Error);
+        var result = TrainingJson.ReadResult((await f.Training.GetEvaluationAsync(evaluated.Id)).Result).ShouldNotBeNull();
+        result.Classification!.Auc!.Value.ShouldBeInRange(0.65, 0.8);
+        result.Importance.ShouldBeEmpty();
+
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null, "cpu", reasons: 3)))
+            .Message.ShouldContain("an ONNX model gives scores only");
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null, "cuda")))
+            .Message.ShouldContain("No running node has declared a GPU");
+        var scored = await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null));
+        scored.Status.ShouldBe(JobRunStatus.Succeeded, scored.Error);
+        scored.Summary!.ShouldContain("Scored 7,214 rows");
+    }
+
+    /// <summary>A version trained with ML.NET scores with its reasons in the batch output, through the scheduler like any other.</summary>
+    [Fact]
+    public async Task ShouldTrainWithAnMlNetEngine_AndWriteReasonsWhenScoring()
+    {
+        await f.CreateModelAsync("recid-mlnet");
+        (await Should.ThrowAsync<PortalValidationException>(() => f.Training.StartRunAsync(Actor.Cli(),
+                new TrainingRunRequest("recid-mlnet", f.Compas, new() { ["max_depth"] = "4" }) { Engine = "mlnet-logistic" })))
+            .Message.ShouldContain("does not use the parameter 'max_depth'");
+        var done = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-mlnet", f.Compas, null, 7) { Engine = "mlnet-logistic" }));
+        done.Status.ShouldBe(JobRunStatus.Succeeded, done.Error);
+        var version = (await f.Training.GetVersionAsync(Guid.Parse(done.OutputEntityId!))).Version;
+        version.Engine.ShouldBe("mlnet-logistic");
+        (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == done.Id))).Engine.ShouldBe("mlnet-logistic");
+
+        var scored = await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null, "auto", reasons: 2));
+        scored.Status.ShouldBe(JobRunStatus.Succeeded, scored.Error);
+        scored.Summary!.ShouldContain("With 2 reasons per row");
+        var output = await f.QueryAsync(db => db.DatasetVersions.SingleAsync(v => v.Id == Guid.Parse(scored.OutputEntityId!)));
+        await using var file = f.Host.Services.GetRequiredService<Core.Artifacts.IArtifactStore>().OpenRead(output.Sha256);
+        using var reader = new StreamReader(file);
+        (await reader.ReadLineAsync()).ShouldBe("id,score,prediction,reason_1,contribution_1,reason_2,contribution_2");
+        (await reader.ReadLineAsync())!.Split(',').Length.ShouldBe(7);
     }
 
     /// <summary>The same model in XGBoost's UBJSON format (XGBoost loads it; the portal takes JSON only).</summary>

@@ -5,6 +5,8 @@ using System.Text.Json;
 using MlopsPortal.Core.Security;
 using MlopsPortal.Engine.Training;
 
+using MlopsPortal.Testing;
+
 namespace MlopsPortal.Web.Tests.Training;
 
 /// <summary>/api/v1/runs, model versions, evaluations and scoring jobs, over HTTP with personal tokens.</summary>
@@ -85,7 +87,7 @@ public sealed class TrainingApiTests(TrainingFixture f)
     [Fact]
     public async Task ShouldRefuseAStakeholder_AndRegisterAnExternalModelForAnEngineer()
     {
-        await f.CreateModelAsync("recid-api-external");
+        await f.CreateModelAsync("recid-api-external", d => d with { FeatureColumns = ["age", "priors_count", "juv_fel_count", "juv_misd_count", "juv_other_count"] });
         await f.Host.CreateUserAsync("api-biz@x.test", Roles.BusinessStakeholder);
         await f.Host.CreateUserAsync("api-engineer2@x.test", Roles.MlEngineer);
         var biz = f.Host.CreateClient(await f.Host.CreateTokenAsync("api-biz@x.test"));
@@ -99,7 +101,7 @@ public sealed class TrainingApiTests(TrainingFixture f)
         await using (var stream = f.Training.OpenPackage((await f.Training.GetVersionAsync(Guid.Parse(trained.OutputEntityId!))).Version))
             modelJson = ModelPackage.Read(stream).Model;
         var engineer = f.Host.CreateClient(await f.Host.CreateTokenAsync("api-engineer2@x.test"));
-        var features = new[] { "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9" };
+        var features = new[] { "age", "priors_count", "juv_fel_count", "juv_misd_count", "juv_other_count" };
         var response = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new
         {
             modelJson = JsonDocument.Parse(modelJson).RootElement, features, source = "https://ci.example.test/run/7",
@@ -112,6 +114,18 @@ public sealed class TrainingApiTests(TrainingFixture f)
         var corrupt = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new { modelJson = new { learner = 1 }, features });
         corrupt.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await corrupt.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("not a valid XGBoost model");
+
+        // Any model file as base64: an ONNX model converted from scikit-learn, whose inputs name the features.
+        var onnx = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Path, "tests", "data", "onnx", "sklearn-gradient-boosting.onnx"));
+        var registered = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new { modelFile = Convert.ToBase64String(onnx), trainingDatasetVersionId = f.Compas });
+        registered.StatusCode.ShouldBe(HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        var onnxVersion = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        onnxVersion.GetProperty("engine").GetString().ShouldBe("onnx");
+        onnxVersion.GetProperty("features").EnumerateArray().Select(e => e.GetString()).ShouldBe(features);
+        var both = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new { modelFile = "AAAA", modelJson = new { learner = 1 } });
+        (await both.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().ShouldBe("Send the model as modelFile (base64) or as modelJson, not both.");
+        var notBase64 = await engineer.PostAsJsonAsync("api/v1/models/recid-api-external/versions", new { modelFile = "not base64!" });
+        (await notBase64.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().ShouldBe("modelFile must be the model file's bytes in base64.");
     }
 
     [Fact]

@@ -2076,3 +2076,40 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207211927_ReasonTexts'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [ReasonTexts] nvarchar(max) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207211927_ReasonTexts'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [ReasonTextsSignedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207211927_ReasonTexts'
+)
+BEGIN
+    ALTER TABLE [Models] ADD [ReasonTextsSignedBy] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207211927_ReasonTexts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207211927_ReasonTexts', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

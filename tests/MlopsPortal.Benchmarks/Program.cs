@@ -37,6 +37,9 @@ switch (arguments.FirstOrDefault())
     case "xgboost":
         XGBoostBench.Run(arguments.ElementAtOrDefault(1) ?? "/tmp/xgb-bench", Option("--adult", "tests/data/adult/adult.data"), int.Parse(Option("--repeats", "5")));
         return 0;
+    case "engines":
+        EnginesBench.Run(Option("--adult", "tests/data/adult/adult.data"), int.Parse(Option("--repeats", "3")));
+        return 0;
     case "fairness":
         FairnessBench.Run(int.Parse(Option("--rows", "10000000")), int.Parse(Option("--bootstrap", "0")), arguments.Contains("--intersectional"),
             int.Parse(Option("--repeats", "3")));
@@ -70,6 +73,7 @@ switch (arguments.FirstOrDefault())
         Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-read|csv-types|ingest FILE [--rounds N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks csv-generate FILE [--rows N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks xgboost [FOLDER] [--adult FILE] [--repeats N]");
+        Console.Error.WriteLine("       MlopsPortal.Benchmarks engines [--adult FILE] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks fairness [--rows N] [--bootstrap N] [--intersectional] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks drift [--rows N] [--repeats N]");
         Console.Error.WriteLine("       MlopsPortal.Benchmarks circuit-soak [--minutes N] [--circuits N] [--concurrency N]");

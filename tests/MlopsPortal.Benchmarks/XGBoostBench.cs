@@ -76,7 +76,7 @@ public static class XGBoostBench
         ["objective"] = "binary:logistic", ["max_depth"] = depth, ["eta"] = "0.1", ["tree_method"] = "hist", ["seed"] = "1", ["nthread"] = threads.ToString(),
     };
 
-    private static List<double> Time(int repeats, Action action)
+    internal static List<double> Time(int repeats, Action action)
     {
         var times = new List<double>();
         for (var i = 0; i < repeats; i++)
@@ -88,5 +88,5 @@ public static class XGBoostBench
         return times;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    internal static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -62,6 +62,7 @@ public static partial class AuditSentences
         ["model.acceptance-criteria-changed"] = t => $"{t.Who} changed the acceptance criteria of {t.Str("slug") ?? t.Entity}{t.SignedBy()}",
         ["model.confidence-band-changed"] = t => $"{t.Who} set the confidence band of {t.Str("slug") ?? t.Entity} to {t.Band()}{t.SignedBy()}",
         ["model.rollback-rules-changed"] = t => $"{t.Who} put new rollback rules for {t.Str("slug") ?? t.Entity} in force{t.SignedBy()}",
+        ["model.reason-texts-signed"] = t => $"{t.Who} signed the reason texts of {t.Str("slug") ?? t.Entity} ({t.Count("features", "feature")})",
         ["model.rolled-back-automatically"] = t => $"{t.Who} rolled {t.Str("model")} back automatically from v{t.Int("from")} to v{t.Int("to")}, under a signed rollback rule",
         ["model.rollback-impossible"] = t => $"{t.Str("model")} v{t.Int("from")} broke a signed rollback rule, but there is no earlier version to roll back to",
 

@@ -160,6 +160,15 @@ public sealed class DemoWorkspace(
         await signOffs.SignAsync(people.Engineer, rules.Id, new SignOffInput(true, "Agreed.", Password: people.Passwords[people.Engineer.Name]), ct);
         Done("Signed rollback rules", "live AUC < 0.6 on at least 500 labelled rows");
 
+        // Compliance signs what reason codes say on an adverse-action notice; the batches below are scored with three reasons a row.
+        await models.SetReasonTextsAsync(people.Compliance, ModelSlug,
+        [
+            new("age", "Age of the applicant"), new("income", "Income too low for the amount of credit"),
+            new("debt_ratio", "Debt too high relative to income"), new("employment", "Type of employment"),
+            new("employment_years", "Length of employment"), new("region", "Region of residence"),
+        ], ct);
+        Done("Signed reason texts", "six features' adverse-action texts, signed by the compliance officer");
+
         // 6. Monthly batches: scored by the champion, checked for drift; outcomes of the first two months arrive.
         var alerts = 0;
         var batchVersions = new List<Guid>();
@@ -168,7 +177,7 @@ public sealed class DemoWorkspace(
             var rows = CreditRiskData.Generate(batch);
             var data = await AddCsvAsync(people.Engineer, BatchDataset, $"credit-applications-{batch.Month}.csv", rows, false, ct);
             batchVersions.Add(data);
-            await FinishAsync(await training.StartScoringAsync(people.Engineer, champion.Id, data, null, ct), ct);
+            await FinishAsync(await training.StartScoringAsync(people.Engineer, champion.Id, data, null, ScoringDevices.Cpu, reasons: 3, ct), ct);
             await FinishAsync(await drift.StartReportAsync(people.Engineer, new DriftReportRequest(ModelSlug, data), ct), ct);
         }
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

@@ -8,6 +8,7 @@ public static class LineageFeature
     public static IServiceCollection AddLineageFeature(this IServiceCollection services)
     {
         services.AddSingleton<LineageService>();
+        services.AddSingleton<PredictionReasons>();
         return services;
     }
 }

@@ -45,6 +45,10 @@ public sealed class Model
     /// <summary>The signed rollback rules (empty until a request approves them) and the request that signed them.</summary>
     public List<ModelRegistry.RollbackRule> RollbackRules { get; set; } = [];
     public string? RollbackRulesRequestId { get; set; }
+    /// <summary>The adverse-action texts of reason codes, per feature, and the compliance officer who signed them (null until then).</summary>
+    public List<ModelRegistry.ReasonText> ReasonTexts { get; set; } = [];
+    public string? ReasonTextsSignedBy { get; set; }
+    public DateTime? ReasonTextsSignedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
@@ -132,6 +136,8 @@ internal sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
             s => JsonSerializer.Deserialize<ModelRegistry.ConfidenceBand>(s, JsonColumnExtensions.Options)).HasMaxLength(100);
         b.Property(m => m.RollbackRules).AsJson();
         b.Property(m => m.RollbackRulesRequestId).HasMaxLength(64);
+        b.Property(m => m.ReasonTexts).AsJson();
+        b.Property(m => m.ReasonTextsSignedBy).HasMaxLength(256);
         b.Property(m => m.CreatedBy).HasMaxLength(256).IsRequired();
         b.Property(m => m.UpdatedBy).HasMaxLength(256).IsRequired();
         b.HasIndex(m => m.Slug).IsUnique();

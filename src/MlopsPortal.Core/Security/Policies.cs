@@ -51,6 +51,8 @@ public static class Policies
     public const string ProposeRollbackRules = nameof(ProposeRollbackRules);
     /// <summary>Upload outcomes, measure live performance, reproduce a training run.</summary>
     public const string RunMonitoring = nameof(RunMonitoring);
+    /// <summary>Sign a model's adverse-action reason texts (what reason codes say to people).</summary>
+    public const string SignReasonTexts = nameof(SignReasonTexts);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -78,6 +80,7 @@ public static class Policies
         [ProposeConfidenceBand] = [Roles.BusinessStakeholder],
         [ProposeRollbackRules] = [Roles.BusinessStakeholder, Roles.ComplianceOfficer],
         [RunMonitoring] = [Roles.MlEngineer, Roles.DataScientist, Roles.Administrator],
+        [SignReasonTexts] = [Roles.ComplianceOfficer],
     };
 
     public static void AddPortalPolicies(this AuthorizationOptions options)

@@ -23,8 +23,8 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
         var payload = context.Payload<ScoringPayload>();
         var (version, model, data) = await VersionInputs.LoadAsync(Services, payload.ModelVersionId, payload.DatasetVersionId, ct);
         var threshold = payload.Threshold ?? model.DecisionThreshold;
-        var (predictor, device) = ChooseDevice(context, version.Engine == Engine.Models.ModelEngines.XGBoost ? payload.Device ?? ScoringDevices.Cpu : ScoringDevices.Cpu);
-        if (version.Engine != Engine.Models.ModelEngines.XGBoost && payload.Device == ScoringDevices.Auto)
+        var (predictor, device) = ChooseDevice(context, GpuCapable(version.Engine) ? payload.Device ?? ScoringDevices.Cpu : ScoringDevices.Cpu);
+        if (!GpuCapable(version.Engine) && payload.Device == ScoringDevices.Auto)
             device.Note = $"auto: {Engine.Models.ModelEngines.DisplayName(version.Engine)} models score on the CPU.";
         // Per attempt and node: a node taken for dead may still be writing its own file.
         var scratch = Path.Combine(Services.Paths.ArtifactsDirectory, "tmp", $"scores-{context.Run.Id:N}-{context.Run.Attempts}-{Services.Node.Id}.csv");
@@ -166,8 +166,10 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
             context.Progress.Log(choice.Note);
             return (null, choice);
         }
-        return ((json, table) =>
+        return ((manifest, json, table) =>
         {
+            if (manifest.Engine == Engine.Models.ModelEngines.Onnx)
+                return OnnxOnGpu(context, requested, choice, manifest, json, table);
             try
             {
                 var forest = Engine.Scoring.TreeForest.FromXGBoostJson(json);
@@ -186,5 +188,36 @@ public sealed class ScoreBatchJob(JobServices services, IArtifactStore store, Da
                 return null;
             }
         }, choice);
+    }
+
+    /// <summary>XGBoost versions score on the portal's CUDA kernel, ONNX versions on ONNX Runtime's CUDA provider; ML.NET's on the CPU only.</summary>
+    internal static bool GpuCapable(string engine) => engine is Engine.Models.ModelEngines.XGBoost or Engine.Models.ModelEngines.Onnx;
+
+    /// <summary>
+    /// An ONNX version on this node's GPU: a CUDA session on the model itself is the test of a usable GPU. cuda fails the job with
+    /// ONNX Runtime's reason; auto scores on the CPU and says why. The provider that ran is in the summary and the audit event.
+    /// </summary>
+    private static float[]? OnnxOnGpu(JobContext context, string requested, DeviceChoice choice, Engine.Training.ModelManifest manifest, byte[] model,
+        Engine.Training.EncodedTable table)
+    {
+        try
+        {
+            using var session = Engine.Models.OnnxScoringModel.Load(model, manifest, cuda: true);
+            var scores = session.Predict(table);
+            choice.Used = ScoringDevices.Cuda;
+            choice.Where = "on the GPU (ONNX Runtime, CUDA execution provider)";
+            context.Progress.Log($"ONNX Runtime's CUDA execution provider scored {table.Rows:N0} rows.");
+            return scores;
+        }
+        catch (NotSupportedException e) when (requested == ScoringDevices.Auto)
+        {
+            choice.Note = $"auto: {e.Message} It scored on the CPU (ONNX Runtime, CPU execution provider).";
+            context.Progress.Log(choice.Note);
+            return null;
+        }
+        catch (NotSupportedException e)
+        {
+            throw new PortalValidationException($"This node ({context.Run.NodeId}) cannot score on the GPU: {e.Message}");
+        }
     }
 }

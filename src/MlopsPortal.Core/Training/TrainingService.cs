@@ -140,8 +140,8 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
                                                     + $"This node: {MlopsPortal.Engine.Scoring.CudaForest.Probe().Message}");
         }
         var (model, version) = await CheckVersionInputsAsync(versionId, datasetVersionId, threshold, needsLabel: false, ct);
-        if (device == ScoringDevices.Cuda && version.Engine != ModelEngines.XGBoost)
-            throw new PortalValidationException($"Version {version.Number} of '{model.Slug}' is a {ModelEngines.DisplayName(version.Engine)} model: the portal's GPU kernel scores XGBoost models only. Choose cpu or auto.");
+        if (device == ScoringDevices.Cuda && !ScoreBatchJob.GpuCapable(version.Engine))
+            throw new PortalValidationException($"Version {version.Number} of '{model.Slug}' is a {ModelEngines.DisplayName(version.Engine)} model, which scores on the CPU only (XGBoost and ONNX versions score on GPUs). Choose cpu or auto.");
         if (reasons > 0 && version.Engine == ModelEngines.Onnx)
             throw new PortalValidationException($"Reasons are not available for version {version.Number} of '{model.Slug}': an ONNX model gives scores only, not each feature's contribution to them.");
         if (model.KeyColumns.Count == 0)

@@ -56,7 +56,7 @@ internal static class EncodedRows
 /// margin with the bias; for trees ML.NET measures what each split on the row's path changes, which ranks the features
 /// but does not add up to the margin.
 /// </summary>
-internal sealed class MlNetScoringModel : IScoringModel
+public sealed class MlNetScoringModel : IScoringModel
 {
     private readonly MLContext _ml = new(seed: 0);
     private readonly ITransformer _model;
@@ -70,9 +70,9 @@ internal sealed class MlNetScoringModel : IScoringModel
         _columns = input.GetColumnOrNull(EncodedRows.Features)?.Type is VectorDataViewType { Size: > 0 } vector ? vector.Size : 0;
     }
 
-    public static MlNetScoringModel Load(byte[] zip, ModelManifest manifest) => Load(zip, manifest.Task == "binaryClassification");
+    internal static MlNetScoringModel Load(byte[] zip, ModelManifest manifest) => Load(zip, manifest.Task == "binaryClassification");
 
-    public static MlNetScoringModel Load(byte[] zip, bool classifier)
+    internal static MlNetScoringModel Load(byte[] zip, bool classifier)
     {
         var ml = new MLContext(seed: 0);
         var model = ml.Model.Load(new MemoryStream(zip, writable: false), out var input);
@@ -159,6 +159,16 @@ internal sealed class MlNetScoringModel : IScoringModel
             if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(CalibratedModelParametersBase<,>))
                 return t;
         return null;
+    }
+
+    /// <summary>
+    /// A linear model's coefficients, one per input in the package's input order (per standard deviation for the portal's
+    /// logistic regression, which scales its inputs), and its intercept; null for any other model.
+    /// </summary>
+    public (IReadOnlyList<float> Weights, float Bias)? Coefficients()
+    {
+        if (Linear(((IPredictionTransformer<object>)Trainer).Model) is not { } linear) return null;
+        return ([.. linear.Weights], linear.Bias);
     }
 
     private static LinearModelParameters? Linear(object model) => model switch

@@ -82,6 +82,18 @@ public static class ScoringModels
         _ => throw new InvalidDataException($"The package's engine '{manifest.Engine}' is not one this portal knows ({string.Join(", ", ModelEngines.Trainable.Append(ModelEngines.MlNet).Append(ModelEngines.Onnx))})."),
     };
 
+    /// <summary>A linear model's coefficients per input name, and its intercept; null for models that are not linear.</summary>
+    public static (IReadOnlyList<(string Input, float Weight)> Weights, float Bias)? Coefficients(ModelManifest manifest, byte[] model)
+    {
+        if (!IsMlNetEngine(manifest.Engine)) return null;
+        using var loaded = MlNetScoringModel.Load(model, manifest);
+        if (loaded.Coefficients() is not { } c) return null;
+        var inputs = manifest.Features.SelectMany(f => f.InputNames).ToList();
+        return (inputs.Zip(c.Weights, (name, weight) => (name, weight)).ToList(), c.Bias);
+    }
+
+    private static bool IsMlNetEngine(string engine) => ModelEngines.IsMlNet(engine);
+
     /// <summary>Reads a package and loads its model.</summary>
     public static (ModelManifest Manifest, IScoringModel Model) Load(Stream package, int threads = 0)
     {

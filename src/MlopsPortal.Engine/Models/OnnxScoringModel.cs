@@ -19,7 +19,7 @@ public sealed record OnnxModelDescription(
 /// second column of [rows, 2], or the value of [rows] / [rows, 1]) for classifiers, and from the first float output
 /// for regressors. Outputs that are sequences of maps (skl2onnx's ZipMap) are refused: convert with zipmap disabled.
 /// </summary>
-internal sealed class OnnxScoringModel : IScoringModel
+public sealed class OnnxScoringModel : IScoringModel
 {
     /// <summary>Rows per call into ONNX Runtime: bounds the memory of the input and output tensors.</summary>
     private const int BatchRows = 65_536;
@@ -36,9 +36,10 @@ internal sealed class OnnxScoringModel : IScoringModel
     /// <summary>The ONNX Runtime version, as packages record it.</summary>
     public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
 
-    public static OnnxScoringModel Load(byte[] model, ModelManifest manifest, int threads = 0)
+    /// <param name="cuda">Score with ONNX Runtime's CUDA execution provider; a build or machine without it throws <see cref="NotSupportedException"/> with the reason.</param>
+    public static OnnxScoringModel Load(byte[] model, ModelManifest manifest, int threads = 0, bool cuda = false)
     {
-        var session = Session(model, threads, cuda: false);
+        var session = Session(model, threads, cuda);
         try
         {
             var description = Describe(session, manifest.Task == "binaryClassification");
@@ -60,14 +61,27 @@ internal sealed class OnnxScoringModel : IScoringModel
         return Describe(session, classifier);
     }
 
-    internal static InferenceSession Session(byte[] model, int threads, bool cuda)
+    private static InferenceSession Session(byte[] model, int threads, bool cuda)
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (threads > 0) options.IntraOpNumThreads = threads;
-        if (cuda) options.AppendExecutionProvider_CUDA();
+        try
+        {
+            // A usable GPU is one a session can be created on: the provider list names CUDA even on machines without one.
+            if (cuda) options.AppendExecutionProvider_CUDA();
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            throw new NotSupportedException($"ONNX Runtime's CUDA execution provider is not usable here: {e.Message.Split('\n')[0].TrimEnd('.')}. "
+                                            + "It needs the GPU build of ONNX Runtime (Microsoft.ML.OnnxRuntime.Gpu.Linux, see docs/operations.md) and the CUDA libraries.", e);
+        }
         try
         {
             return new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e) when (cuda)
+        {
+            throw new NotSupportedException($"ONNX Runtime could not create a CUDA session: {e.Message.Split('\n')[0].TrimEnd('.')}.", e);
         }
         catch (OnnxRuntimeException e)
         {

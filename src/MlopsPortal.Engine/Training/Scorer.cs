@@ -24,8 +24,8 @@ public static class Scorer
         return Predict(manifest, model, loaded, Encode(manifest, openData), null);
     }
 
-    /// <summary>Scores an encoded table of an XGBoost package's model JSON on another engine (the GPU's); null hands it back to libxgboost.</summary>
-    public delegate float[]? Predictor(byte[] modelJson, EncodedTable table);
+    /// <summary>Scores an encoded table on another device (the GPU); null hands it back to the engine's CPU path.</summary>
+    public delegate float[]? Predictor(ModelManifest manifest, byte[] model, EncodedTable table);
 
     private static EncodedTable Encode(ModelManifest manifest, Func<Stream> openData)
     {
@@ -34,7 +34,7 @@ public static class Scorer
     }
 
     private static float[] Predict(ModelManifest manifest, byte[] model, IScoringModel loaded, EncodedTable table, Predictor? predictor) =>
-        manifest.Engine == ModelEngines.XGBoost && predictor?.Invoke(model, table) is { } predicted ? predicted : loaded.Predict(table);
+        predictor?.Invoke(manifest, model, table) is { } predicted ? predicted : loaded.Predict(table);
 
     public static Result Score(Stream package, Func<Stream> openData, TextWriter output, IReadOnlyList<string> keys, double? threshold = null, int threads = 0,
         CancellationToken ct = default, Predictor? predictor = null, int reasons = 0)

@@ -1453,6 +1453,17 @@ namespace MlopsPortal.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("ReasonTexts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ReasonTextsSignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReasonTextsSignedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<int>("RiskTier")
                         .HasColumnType("integer");
 

@@ -1454,6 +1454,17 @@ namespace MlopsPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<string>("ReasonTexts")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("ReasonTextsSignedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ReasonTextsSignedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.Property<int>("RiskTier")
                         .HasColumnType("int");
 

@@ -1436,6 +1436,17 @@ namespace MlopsPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReasonTexts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReasonTextsSignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonTextsSignedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RiskTier")
                         .HasColumnType("INTEGER");
 

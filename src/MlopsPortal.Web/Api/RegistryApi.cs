@@ -23,9 +23,11 @@ public sealed record DatasetVersionResponse(Guid Id, string Dataset, int Version
         v.ColumnCount, v.SourceFileName, v.AddedBy, v.AddedAt, JsonDocument.Parse(v.Schema).RootElement, JsonDocument.Parse(v.Profile).RootElement,
         JsonDocument.Parse(v.Warnings).RootElement);
 }
-public sealed record ModelResponse(Guid Id, ModelDefinition Definition, string CreatedBy, DateTime CreatedAt, string UpdatedBy, DateTime UpdatedAt)
+public sealed record ModelResponse(Guid Id, ModelDefinition Definition, string CreatedBy, DateTime CreatedAt, string UpdatedBy, DateTime UpdatedAt,
+    IReadOnlyList<ReasonText> ReasonTexts, string? ReasonTextsSignedBy, DateTime? ReasonTextsSignedAt)
 {
-    public static ModelResponse From(Model m) => new(m.Id, ModelDefinition.From(m), m.CreatedBy, m.CreatedAt, m.UpdatedBy, m.UpdatedAt);
+    public static ModelResponse From(Model m) => new(m.Id, ModelDefinition.From(m), m.CreatedBy, m.CreatedAt, m.UpdatedBy, m.UpdatedAt,
+        m.ReasonTexts, m.ReasonTextsSignedBy, m.ReasonTextsSignedAt);
 }
 public sealed record ContractCheckResponse(string Model, Guid DatasetVersionId, bool Satisfied, IReadOnlyList<ContractViolation> Violations);
 
@@ -114,6 +116,11 @@ public static class RegistryApi
                 ModelResponse.From(await models.SetAcceptanceCriteriaAsync(Actor.FromPrincipal(principal), slug, criteria, ct)))
             .RequirePolicy(Policies.EditAcceptanceCriteria)
             .WithSummary("Replaces a model's acceptance criteria (business stakeholders own them).");
+
+        api.MapPut("/models/{slug}/reason-texts", async (string slug, List<ReasonText> texts, ClaimsPrincipal principal, ModelService models, CancellationToken ct) =>
+                ModelResponse.From(await models.SetReasonTextsAsync(Actor.FromPrincipal(principal), slug, texts, ct)))
+            .RequirePolicy(Policies.SignReasonTexts)
+            .WithSummary("Signs a model's adverse-action reason texts ([{feature, text}], replacing the ones in force); the audit event names the signer and the texts' SHA-256.");
 
         api.MapGet("/models/{slug}/contract-check", async (string slug, Guid datasetVersionId, ModelService models, CancellationToken ct) =>
             {

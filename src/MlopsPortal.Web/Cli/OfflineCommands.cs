@@ -171,8 +171,9 @@ public static partial class PortalCommandLine
         return ExternalModels.Package(external, new LabelEncoding("label", external.Task == "binaryClassification" ? "1" : null, "0"), null);
     }
 
-    private static float[] GpuPredict(byte[] modelJson, EncodedTable table)
+    private static float[]? GpuPredict(ModelManifest manifest, byte[] modelJson, EncodedTable table)
     {
+        if (manifest.Engine != ModelEngines.XGBoost) return null;
         var forest = Engine.Scoring.TreeForest.FromXGBoostJson(modelJson);
         using var cuda = new Engine.Scoring.CudaForest();
         var scores = new float[table.Rows];

@@ -91,14 +91,18 @@ public sealed class MigrationsTests
             db.Audit("cli:test", "test.event", "thing", "1");
             await db.SaveChangesAsync();
         }
+        string latest;
         await using (var db = new PortalDbContext(options.Options))
         {
+            latest = db.Database.GetMigrations().Last();
             var applied = await PortalDatabase.MigrateAsync(db, DatabaseProvider.Sqlite, paths, logs.CreateLogger("MlopsPortal.Database"));
             applied.ShouldContain("20261124015806_ProductionLoop");
+            applied.Last().ShouldBe(latest);
             (await db.AuditEvents.CountAsync()).ShouldBe(1);
         }
+        // Named after the newest migration it was taken before.
         var backup = Directory.GetFiles(Path.Combine(dir.Path, "backups")).ShouldHaveSingleItem();
-        backup.ShouldContain("before-20261124015806_ProductionLoop");
+        backup.ShouldContain($"before-{latest}");
         await using (var copy = PortalDatabase.CreateContext(DatabaseProvider.Sqlite, $"Data Source={backup};Pooling=False"))
             (await copy.Database.GetAppliedMigrationsAsync()).Last().ShouldBe("20261123224431_Approvals");
         logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning).ShouldBeEmpty(string.Join("\n", logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message)));

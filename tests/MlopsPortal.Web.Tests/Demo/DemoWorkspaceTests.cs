@@ -1,3 +1,5 @@
+using MlopsPortal.Engine.Demo;
+using MlopsPortal.Core.Lineage;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,7 +61,7 @@ public sealed class DemoWorkspaceTests
         var result = await BuildAsync(host);
 
         result.Built.ShouldBeTrue();
-        result.Steps.Count.ShouldBe(10);
+        result.Steps.Count.ShouldBe(11);
         var runs = await QueryAsync(host, db => db.JobRuns.AsNoTracking().ToListAsync());
         runs.ShouldAllBe(r => r.Status == JobRunStatus.Succeeded);
         runs.GroupBy(r => r.Kind).ToDictionary(g => g.Key, g => g.Count()).ShouldBe(new Dictionary<string, int>
@@ -82,6 +84,17 @@ public sealed class DemoWorkspaceTests
         (await QueryAsync(host, db => db.DriftAlerts.CountAsync())).ShouldBeGreaterThan(0);
         (await QueryAsync(host, db => db.ComplianceReports.CountAsync())).ShouldBe(1);
         (await QueryAsync(host, db => db.OutcomeUploads.CountAsync())).ShouldBe(2);
+        // The batches are scored with reasons, in the words compliance signed: the first row's prediction explains itself.
+        var model = await QueryAsync(host, db => db.Models.AsNoTracking().SingleAsync());
+        model.ReasonTexts.Count.ShouldBe(6);
+        model.ReasonTextsSignedBy.ShouldNotBeNull().ShouldStartWith("user:");
+        var scores = await QueryAsync(host, db => db.DatasetVersions.AsNoTracking().Join(db.Datasets, v => v.DatasetId, d => d.Id, (v, d) => new { v.Id, v.Version, d.Name })
+            .Where(x => x.Name == DemoWorkspace.ModelSlug + "-scores").OrderBy(x => x.Version).Select(x => x.Id).FirstAsync());
+        var firstKey = CreditRiskData.Generate(DemoWorkspace.Batches[0])[0].ApplicantId;
+        var prediction = await host.Services.GetRequiredService<PredictionReasons>().FindAsync(scores, firstKey);
+        prediction.HasReasons.ShouldBeTrue();
+        prediction.Reasons.Count.ShouldBe(3);
+        prediction.Reasons.ShouldAllBe(r => r.Text != null && model.ReasonTexts.Any(t => t.Text == r.Text));
         await using (var scope = host.Services.CreateAsyncScope())
             (await scope.ServiceProvider.GetRequiredService<AuditTrailService>().VerifyAsync(Actor.Cli())).Intact.ShouldBeTrue();
 

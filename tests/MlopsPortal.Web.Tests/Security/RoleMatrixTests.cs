@@ -219,6 +219,9 @@ public sealed class RoleMatrixTests : IAsyncLifetime
                 case "model.set-acceptance-criteria":
                     await Models(scope).SetAcceptanceCriteriaAsync(actor, await MatrixModelAsync(scope), [new("auc", ">=", 0.6, Roles.BusinessStakeholder)]);
                     break;
+                case "model.sign-reason-texts":
+                    await Models(scope).SetReasonTextsAsync(actor, await MatrixModelAsync(scope), []);
+                    break;
                 // Past the role check each of these meets a missing dataset or version (or an empty feature list): that counts as allowed.
                 case "training.start":
                     try { await Training(scope).StartRunAsync(actor, new(await MatrixModelAsync(scope), Guid.NewGuid())); }

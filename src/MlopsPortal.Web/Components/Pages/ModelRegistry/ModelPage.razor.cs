@@ -28,7 +28,8 @@ public sealed partial class ModelPage
     private bool IsNew => Slug is null;
     private ModelForm form = new();
     private Model? saved;
-    private bool inProduction, canEdit, canEditCriteria, loaded, notFound, mayNotCreate;
+    private bool inProduction, canEdit, canEditCriteria, canSignReasons, loaded, notFound, mayNotCreate;
+    private IReadOnlyList<string> features = [];
     private int tab;
     private IReadOnlyList<(string UserName, string DisplayName)> users = [];
 
@@ -37,6 +38,7 @@ public sealed partial class ModelPage
         await base.OnInitializedAsync();
         canEdit = Actor.IsInAnyRole(ModelService.EditRoles);
         canEditCriteria = Actor.IsInAnyRole(ModelService.CriteriaRoles);
+        canSignReasons = Actor.IsInAnyRole(ModelService.ReasonTextRoles);
         await using var db = await DbFactory.CreateDbContextAsync();
         users = (await db.Users.AsNoTracking().OrderBy(u => u.UserName).Select(u => new { u.UserName, u.DisplayName }).ToListAsync())
             .Select(u => (u.UserName!, u.DisplayName)).ToList();
@@ -78,6 +80,14 @@ public sealed partial class ModelPage
         // Read once: a stage changes only through an approval request, never from this page.
         await using var db = await DbFactory.CreateDbContextAsync();
         inProduction = await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Stage == VersionStage.Production);
+        var versionFeatures = await db.ModelVersions.AsNoTracking().Where(v => v.ModelId == model.Id).OrderByDescending(v => v.Number).Select(v => v.Features).ToListAsync();
+        features = model.FeatureColumns.Concat(versionFeatures.SelectMany(f => f)).Distinct().ToList();
+    }
+
+    private async Task SignReasonTextsAsync(IReadOnlyList<ReasonText> texts)
+    {
+        if (await RunAsync(async () => await LoadAsync(await Models.SetReasonTextsAsync(Actor, Slug!, texts)), success: null))
+            Notify("Reason texts signed.");
     }
 
     private void Notify(string text) => Snackbar.Add(Message(text), Severity.Success);

@@ -32,6 +32,8 @@ public partial class ModelVersionPage
     private IReadOnlyList<FairnessAuditRecord> audits = [];
     private List<VersionChoice> choices = [];
     private bool notFound, canRun, canAudit, packageMissing;
+    /// <summary>The logistic regression's coefficients (null for other engines).</summary>
+    private (IReadOnlyList<(string Input, float Weight)> Weights, float Bias)? coefficients;
     private int tab;
 
     protected override async Task OnInitializedAsync()
@@ -52,7 +54,9 @@ public partial class ModelVersionPage
         try
         {
             await using var package = Training.OpenPackage(view.Version);
-            features = ModelPackage.Read(package).Manifest.Features;
+            var (manifest, modelBytes) = ModelPackage.Read(package);
+            features = manifest.Features;
+            coefficients = Engine.Models.ScoringModels.Coefficients(manifest, modelBytes);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

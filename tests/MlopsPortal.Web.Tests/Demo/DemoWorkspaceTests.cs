@@ -197,7 +197,7 @@ public sealed class DemoWorkspaceTests
         var (exit, first) = await RunAsync();
         exit.ShouldBe(0);
         first.GetProperty("built").GetBoolean().ShouldBeTrue();
-        first.GetProperty("steps").GetArrayLength().ShouldBe(10);
+        first.GetProperty("steps").GetArrayLength().ShouldBe(11);
         first.GetProperty("users").GetArrayLength().ShouldBe(6);
         first.GetProperty("seconds").GetDouble().ShouldBeGreaterThan(0);
 

@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using MlopsPortal.Engine.Demo;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using MlopsPortal.Core.Approvals;
@@ -111,7 +112,9 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
         var version = await db.ModelVersions.Where(v => v.ModelId == model.Id).OrderBy(v => v.Number).FirstAsync();
         var request = await db.ApprovalRequests.Where(r => r.Status == ApprovalStatus.Open && r.Kind == ApprovalKinds.Promotion).FirstAsync();
         var report = await db.DriftReports.Where(r => r.ModelId == model.Id).OrderByDescending(r => r.CreatedAt).FirstAsync();
-        var scoring = await db.JobRuns.Where(j => j.Kind == ScoreBatchJob.Kind && j.Status == JobRunStatus.Succeeded).FirstAsync();
+        var scoring = await db.JobRuns.Where(j => j.Kind == ScoreBatchJob.Kind && j.Status == JobRunStatus.Succeeded).OrderBy(j => j.QueuedAt).FirstAsync();
+        // The demo scores its first batch with reasons: the provenance page explains its first row, in the signed reason texts.
+        var firstApplicant = CreditRiskData.Generate(DemoWorkspace.Batches[0])[0].ApplicantId;
         var dataset = await db.Datasets.OrderBy(d => d.Name).FirstAsync();
         var webhook = (await portal.Get<NotificationCenter>().CreateWebhookAsync(Actor.Cli(),
             new WebhookInput("axe receiver", "https://example.invalid/hook", [.. WebhookEvents.All]))).Webhook;
@@ -126,7 +129,7 @@ public sealed class AccessibilityTests(PortalBrowserFixture portal)
             ["/drift-reports/{Id:guid}"] = $"/drift-reports/{report.Id}",
             ["/alerts/{Id:guid}"] = $"/alerts/{(await db.DriftAlerts.FirstAsync(a => a.ModelId == model.Id)).Id}",
             ["/lineage/{Kind}/{Id}"] = $"/lineage/model-version/{version.Id}",
-            ["/provenance/{Kind}/{Id}"] = $"/provenance/scoring-job/{scoring.Id}",
+            ["/provenance/{Kind}/{Id}"] = $"/provenance/dataset-version/{scoring.OutputEntityId}?key={firstApplicant}",
             ["/reports/{Id:guid}"] = $"/reports/{(await db.ComplianceReports.FirstAsync()).Id}",
             ["/datasets/versions/{Id:guid}"] = $"/datasets/versions/{report.CurrentDatasetVersionId}",
             ["/datasets/{Name}"] = $"/datasets/{Uri.EscapeDataString(dataset.Name)}",

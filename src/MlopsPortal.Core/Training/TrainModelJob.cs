@@ -104,7 +104,8 @@ public sealed class TrainModelJob(JobServices services, IArtifactStore store, IE
                 run.ModelVersionId = version.Id;
                 run.TrainRows = result.TrainRows;
                 run.ValidationRows = result.ValidationRows;
-                run.PrepareSeconds = Math.Round(prepareSeconds ?? 0, 3);
+                // Only XGBoost reports its first round, which splits reading and encoding from boosting; ML.NET trains in one step.
+                run.PrepareSeconds = prepareSeconds is { } prepared ? Math.Round(prepared, 3) : null;
                 run.BoostSeconds = Math.Round(boostSeconds, 3);
                 db.Audit(Actor.Job(context.Run.JobKey).AuditName, "training-run.completed", EntityKinds.TrainingRun, run.Id.ToString(), new
                 {

@@ -87,7 +87,7 @@ public static class Scorer
                     var rows = Math.Min(ReasonCodes.ChunkRows, table.Rows - row);
                     var contributions = loaded.Explain(table.Values.AsSpan(row * table.Columns, rows * table.Columns), rows, table.Columns)
                                         ?? throw new EncodingException(loaded.NoContributionsReason ?? "Reasons are not available for this model.");
-                    note ??= contributions.Method + (contributions.Additive ? ": contributions add up to the margin with the bias." : ": contributions rank the features; they do not add up to the margin.");
+                    note ??= contributions.Method + (contributions.Additive ? ": contributions add up to the margin (the log-odds of a classifier) with the bias." : ": contributions rank the features; they do not add up to the margin.");
                     block = ReasonCodes.Top(manifest.Features, contributions, reasons);
                 }
                 foreach (var reason in block[row - blockStart])

@@ -105,7 +105,8 @@ public static partial class PortalCommandLine
             await o.WriteLineAsync($"  trigger          {t.Trigger} by {t.RequestedBy}{(t.Reason is null ? "" : $": {t.Reason}")}");
             await o.WriteLineAsync($"  node, engine     {t.NodeId}, {t.Engine} {t.EngineVersion}{(t.CodeVersion is null ? "" : $", code {t.CodeVersion}")}");
             if (t.BoostSeconds is { } boost)
-                await o.WriteLineAsync($"  timings          {t.PrepareSeconds:0.00} s reading and encoding, {boost:0.00} s boosting; {t.TrainRows:N0} training and {t.ValidationRows:N0} validation rows");
+                await o.WriteLineAsync((t.PrepareSeconds is { } prepare ? $"  timings          {prepare:0.00} s reading and encoding, {boost:0.00} s boosting" : $"  timings          {boost:0.00} s reading, encoding and training")
+                                       + $"; {t.TrainRows:N0} training and {t.ValidationRows:N0} validation rows");
             if (t.ModelVersionId is { } v)
                 await o.WriteLineAsync($"  version          {v}");
         }

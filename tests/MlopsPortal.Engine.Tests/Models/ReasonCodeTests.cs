@@ -81,7 +81,7 @@ public sealed class ReasonCodeTests
         lines.Length.ShouldBe(7215);
         lines.Skip(1).All(l => l.Split(',').Length == 9).ShouldBeTrue();
         lines.Skip(1).Select(l => l.Split(',')[3]).Distinct().ShouldAllBe(f => Features.Contains(f));
-        scored.ReasonsNote.ShouldBe("XGBoost TreeSHAP: contributions add up to the margin with the bias.");
+        scored.ReasonsNote.ShouldBe("XGBoost TreeSHAP: contributions add up to the margin (the log-odds of a classifier) with the bias.");
         Should.Throw<EncodingException>(() => Scorer.Score(new MemoryStream(result.Package), () => File.OpenRead(Compas), new StringWriter(), ["id"], reasons: 21));
     }
 }

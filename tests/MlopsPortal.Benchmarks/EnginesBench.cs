@@ -53,6 +53,7 @@ public static class EnginesBench
         using var xgb = ScoringModels.Load(manifest, xgbModel, threads: 0);
         Score("XGBoost engine (libxgboost, 100 trees depth 6)", xgb, table, repeats);
 
+        IScoringModel? logistic = null;
         foreach (var (engine, label, parameters) in new[]
                  {
                      (ModelEngines.FastTree, "100 trees, 20 leaves", new Dictionary<string, string>()),
@@ -60,8 +61,10 @@ public static class EnginesBench
                  })
         {
             var (zip, _) = MlNetTraining.Train(engine, true, MlNetTraining.Parameters(engine, parameters), 42, train, (values[..columns], [0f], 1), columns);
-            using (var mlnet = ScoringModels.Load(manifest with { Engine = engine, EngineVersion = MlNetTraining.Version }, zip))
-                Score($"ML.NET {label}", mlnet, table, repeats);
+            var mlnet = ScoringModels.Load(manifest with { Engine = engine, EngineVersion = MlNetTraining.Version }, zip);
+            Score($"ML.NET {label}", mlnet, table, repeats);
+            if (engine == ModelEngines.Logistic) logistic = mlnet;
+            else mlnet.Dispose();
             var onnx = ToOnnx(zip, columns);
             var external = ExternalModels.Read(onnx, names, "binaryClassification");
             var (_, onnxModel) = ScoringModels.Load(new MemoryStream(ExternalModels.Package(external, new LabelEncoding("y", "1", "0"), null)));
@@ -70,18 +73,25 @@ public static class EnginesBench
         }
 
         // Reason codes: contributions plus the top three per row, on 100,000 rows, next to scoring them.
+        Reasons("XGBoost TreeSHAP", xgb, features, values, columns, repeats);
+        using (logistic)
+            Reasons("ML.NET logistic regression, coefficient × value", logistic!, features, values, columns, repeats);
+    }
+
+    private static void Reasons(string what, IScoringModel model, IReadOnlyList<FeatureEncoding> features, float[] values, int columns, int repeats)
+    {
         const int explained = 100_000;
         var slice = new EncodedTable(values[..(explained * columns)], [], explained, columns);
-        var predict = Median(Time(repeats, () => xgb.Predict(slice)));
+        var predict = Median(Time(repeats, () => model.Predict(slice)));
         var reasons = Median(Time(repeats, () =>
         {
             for (var start = 0; start < explained; start += ReasonCodes.ChunkRows)
             {
                 var n = Math.Min(ReasonCodes.ChunkRows, explained - start);
-                ReasonCodes.Top(features, xgb.Explain(values.AsSpan(start * columns, n * columns), n, columns)!, 3);
+                ReasonCodes.Top(features, model.Explain(values.AsSpan(start * columns, n * columns), n, columns)!, 3);
             }
         }));
-        Console.WriteLine($"reason codes (K = 3), XGBoost TreeSHAP, {explained:N0} rows: {reasons:0.000} s = {reasons / explained * 1e6:0.0} µs per row, "
+        Console.WriteLine($"reason codes (K = 3), {what}, {explained:N0} rows: {reasons:0.000} s = {reasons / explained * 1e6:0.0} µs per row, "
                           + $"next to {predict / explained * 1e6:0.00} µs per row to score ({reasons / predict:0}× the scoring time)");
     }
 

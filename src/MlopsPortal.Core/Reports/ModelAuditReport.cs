@@ -155,18 +155,31 @@ internal sealed partial class ModelAuditReport(PortalDbContext db, LineageServic
         {
             pdf.Paragraph($"Trained outside the portal{(version.Source is null ? "" : $" ({version.Source})")}; registered by {Who(version.TrainedBy)}. "
                           + "Data preparation and code version are to be supplied by the owner.", alert: true);
-            pdf.KeyValues([("Engine", $"{Engine.Models.ModelEngines.DisplayName(version.Engine)} {version.EngineVersion}"), ("Code version", version.CodeVersion ?? "not recorded")]);
+            pdf.KeyValues([("Engine", $"{Engine.Models.ModelEngines.DisplayName(version.Engine)} {version.EngineVersion}"), ("Reason codes", ReasonMethod(version.Engine)),
+                ("Code version", version.CodeVersion ?? "not recorded")]);
+            if (version.Hyperparameters.Count > 0)
+                pdf.Table([new("From the model file", 1), new("Value", 2)], version.Hyperparameters.OrderBy(p => p.Key).Select(p => (IReadOnlyList<string>)[p.Key, p.Value]), small: true);
             return;
         }
         pdf.KeyValues(
         [
-            ("Engine", $"{Engine.Models.ModelEngines.DisplayName(run.Engine)} {run.EngineVersion}"), ("Seed", run.Seed.ToString(Inv)), ("Code version", run.CodeVersion ?? "not recorded"),
+            ("Engine", $"{Engine.Models.ModelEngines.DisplayName(run.Engine)} {run.EngineVersion}"), ("Reason codes", ReasonMethod(run.Engine)), ("Seed", run.Seed.ToString(Inv)), ("Code version", run.CodeVersion ?? "not recorded"),
             ("Trigger", $"{DisplayNames.Words(run.Trigger)}{(run.Reason is null ? "" : $" — {run.Reason}")}"), ("Requested by", Who(run.RequestedBy)), ("Node", run.NodeId),
             ("Started", Time(run.StartedAt)), ("Rows", $"{run.TrainRows?.ToString("N0", Inv) ?? "—"} training, {run.ValidationRows?.ToString("N0", Inv) ?? "—"} validation"),
         ]);
         pdf.Heading("Hyperparameters", 2);
         pdf.Table([new("Parameter", 1), new("Value", 2)], version.Hyperparameters.OrderBy(p => p.Key).Select(p => (IReadOnlyList<string>)[p.Key, p.Value]), small: true);
     }
+
+    /// <summary>How the engine explains a prediction, for the record (ADR-020).</summary>
+    private static string ReasonMethod(string engine) => engine switch
+    {
+        Engine.Models.ModelEngines.XGBoost => "TreeSHAP contributions, which add up to the log-odds with the bias",
+        Engine.Models.ModelEngines.Logistic => "coefficient × scaled value, which add up to the log-odds with the intercept",
+        Engine.Models.ModelEngines.Onnx => "not available: an ONNX model gives scores only",
+        Engine.Models.ModelEngines.MlNet => "ML.NET's feature contributions: additive for a linear model; for trees they rank the features only",
+        _ => "ML.NET's feature contributions, which rank the features but do not add up to the score",
+    };
 
     private void Evaluation(PdfReport pdf, Model model, ModelEvaluation? evaluation)
     {

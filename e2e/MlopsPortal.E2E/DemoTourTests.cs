@@ -40,7 +40,7 @@ public sealed class DemoTourTests(PortalBrowserFixture portal)
         portal.Demo.Steps.Select(s => s.Name).ShouldBe(
         [
             "Ingested data", "Registered the model", "Trained champion and challenger", "Evaluated and audited both", "Promoted the champion",
-            "Signed rollback rules", "Scored three monthly batches", "Recorded outcomes", "Retrained from a drift alert", "Generated a compliance report",
+            "Signed rollback rules", "Signed reason texts", "Scored three monthly batches", "Recorded outcomes", "Retrained from a drift alert", "Generated a compliance report",
         ]);
     }
 

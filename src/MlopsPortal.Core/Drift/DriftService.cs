@@ -295,6 +295,7 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
         string slug;
         Dictionary<string, string>? parameters;
         int? seed;
+        string? engine;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var alert = await db.DriftAlerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new PortalNotFoundException($"No drift alert {id}.");
@@ -308,13 +309,13 @@ public sealed class DriftService(IDbContextFactory<PortalDbContext> dbFactory, J
                             ?? throw new PortalValidationException("The monitored version records no training data to retrain on.");
             // The monitored version's own recipe (requested parameters and seed), so that only the data changes.
             var recipe = await db.TrainingRuns.AsNoTracking().Where(r => r.Id == monitored.TrainingRunId)
-                .Select(r => new { r.Parameters, r.Seed }).SingleOrDefaultAsync(ct);
-            (parameters, seed) = (recipe?.Parameters, recipe?.Seed);
+                .Select(r => new { r.Parameters, r.Seed, r.Engine }).SingleOrDefaultAsync(ct);
+            (parameters, seed, engine) = (recipe?.Parameters, recipe?.Seed, recipe?.Engine);
             var datasetId = await db.DatasetVersions.Where(v => v.Id == trainedOn).Select(v => v.DatasetId).SingleAsync(ct);
             dataset = await db.DatasetVersions.Where(v => v.DatasetId == datasetId).OrderByDescending(v => v.Version).Select(v => v.Id).FirstAsync(ct);
             slug = await db.Models.Where(m => m.Id == alert.ModelId).Select(m => m.Slug).SingleAsync(ct);
         }
-        var run = await training.StartRunAsync(actor, new TrainingRunRequest(slug, dataset, parameters, seed) { Reason = $"Retraining for drift alert {id}" },
+        var run = await training.StartRunAsync(actor, new TrainingRunRequest(slug, dataset, parameters, seed) { Reason = $"Retraining for drift alert {id}", Engine = engine },
             triggeredBy: $"drift-alert:{id} (by {actor.AuditName})", ct: ct);
         await TriageAsync(actor, id, "retraining-started", $"Run {run.Id}", (a, _) => a.RetrainingRunId = run.Id, ct);
         return run;

@@ -14,7 +14,7 @@ public sealed record TrainingPayload(string Model) : JobPayload
     public int? Seed { get; init; }
     public string? CodeVersion { get; init; }
     public string? Trigger { get; init; }
-    /// <summary>The engine to train with; null trains with the engine of the version the data comes from (xgboost at first).</summary>
+    /// <summary>The engine to train with; null (a retraining schedule) keeps the engine of the version it replaces (xgboost at first).</summary>
     public string? Engine { get; init; }
 }
 

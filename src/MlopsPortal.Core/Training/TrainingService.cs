@@ -17,7 +17,7 @@ public sealed record TrainingRunRequest(
     string Model, Guid DatasetVersionId, Dictionary<string, string>? Parameters = null, int? Seed = null,
     string? CodeVersion = null, string? Reason = null)
 {
-    /// <summary>xgboost (the default), mlnet-fasttree, mlnet-lightgbm or mlnet-logistic.</summary>
+    /// <summary>xgboost (the default), mlnet-fasttree, mlnet-lightgbm or mlnet-logistic. A retraining from a drift alert passes the monitored run's.</summary>
     public string? Engine { get; init; }
 }
 
@@ -67,6 +67,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
         string engine;
         try
         {
+            // A person's run names its engine or takes XGBoost; a retraining passes the engine of the version it replaces.
             engine = ModelEngines.CheckTrainable(request.Engine);
             if (engine == ModelEngines.Logistic && model.Task != ModelTask.BinaryClassification)
                 throw new EncodingException($"mlnet-logistic is a classifier and '{model.Slug}' is a regression model: choose xgboost, mlnet-fasttree or mlnet-lightgbm.");
@@ -89,7 +90,7 @@ public sealed class TrainingService(IDbContextFactory<PortalDbContext> dbFactory
             DatasetVersionId = request.DatasetVersionId, Parameters = parameters, Seed = request.Seed ?? DefaultSeed,
             CodeVersion = string.IsNullOrWhiteSpace(request.CodeVersion) ? null : request.CodeVersion.Trim(),
             Trigger = triggeredBy?.StartsWith("drift-alert:", StringComparison.Ordinal) == true ? TrainingTriggers.DriftAlert : TrainingTriggers.User,
-            Engine = request.Engine is null ? null : engine,
+            Engine = engine,
         }, string.IsNullOrWhiteSpace(request.Reason) ? $"Train {model.Slug}" : request.Reason.Trim()) { TriggeredBy = triggeredBy }, ct);
     }
 

@@ -90,7 +90,9 @@ public static class TrainingApi
                 return created ? Results.Created($"{PortalApi.Prefix}/model-versions/{version.Id}", response) : Results.Ok(response);
             })
             .RequirePolicy(Policies.TrainModels)
-            .WithSummary("Registers a model trained elsewhere (ONNX, ML.NET zip or XGBoost JSON; marked externally trained). 201 when new, 200 when the model already has this package.");
+            // A model file of up to MaxModelFileBytes, as base64 in JSON (4/3 of its size) with room for the other fields.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxModelFileBytes / 3 * 4 + (1 << 20)))
+            .WithSummary("Registers a model trained elsewhere (ONNX, ML.NET zip or XGBoost JSON, up to 128 MiB; marked externally trained). 201 when new, 200 when the model already has this package.");
 
         api.MapGet("/model-versions/{id:guid}", async (Guid id, TrainingService training, CancellationToken ct) =>
                 VersionResponse.From(await training.GetVersionAsync(id, ct)))
@@ -133,6 +135,9 @@ public static class TrainingApi
             .WithSummary("Scores a dataset version (a job) on device cpu (default), cuda (GPU nodes only; refused when none is up) or auto (the GPU when the "
                          + "node has one); its output is a new version of '<model>-scores' (outputEntityId).");
     }
+
+    /// <summary>The largest model file a registration takes (it is checked in memory).</summary>
+    public const int MaxModelFileBytes = 128 << 20;
 
     /// <summary>The model file of a registration body: base64 <c>modelFile</c>, or <c>modelJson</c> (XGBoost's JSON as a value); one of them.</summary>
     private static byte[] ModelFileOf(ExternalVersionBody body)

@@ -104,6 +104,30 @@ public sealed class EngineTrainingTests
         }
     }
 
+    /// <summary>An ML.NET zip trained elsewhere registers as engine "mlnet" and scores as ML.NET scored it; its timestamps do not change its package.</summary>
+    [Fact]
+    public void ShouldPackageAnMlNetZipFromElsewhere_AndScoreItAsMlNetDid()
+    {
+        var (values, rows, columns) = Synthetic(1_000, seed: 9);
+        var labels = Labels(values, rows, columns);
+        var (zip, scores) = MlNetTraining.Train(ModelEngines.LightGbm, true, MlNetTraining.Parameters(ModelEngines.LightGbm, new Dictionary<string, string>()), 1,
+            (values, labels, rows), (values, labels, rows), columns);
+        var names = Enumerable.Range(0, columns).Select(i => $"x{i}").ToList();
+
+        var external = ExternalModels.Read(zip, names, task: null);
+        external.Engine.ShouldBe(ModelEngines.MlNet);
+        external.Task.ShouldBe("binaryClassification");
+        external.Features.ShouldBe(names);
+        var package = ExternalModels.Package(external, new LabelEncoding("y", "1", "0"), null);
+        var (manifest, model) = ScoringModels.Load(new MemoryStream(package));
+        using (model)
+            model.Predict(new EncodedTable(values, [], rows, columns)).ShouldBe(scores);
+        manifest.Engine.ShouldBe(ModelEngines.MlNet);
+
+        Should.Throw<InvalidDataException>(() => ExternalModels.Read(zip, ["x0"], null)).Message.ShouldBe($"The model reads {columns} features; 1 are listed.");
+        Should.Throw<InvalidDataException>(() => ExternalModels.Read(zip, null, null)).Message.ShouldContain("list them in the order the model reads them");
+    }
+
     internal static (float[] Values, int Rows, int Columns) Synthetic(int rows, int seed, int columns = 6)
     {
         var random = new Random(seed);

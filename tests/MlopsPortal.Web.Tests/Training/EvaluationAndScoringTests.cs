@@ -193,9 +193,17 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         var scored = await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null));
         scored.Status.ShouldBe(JobRunStatus.Succeeded, scored.Error);
         scored.Summary!.ShouldContain("Scored 7,214 rows");
+
+        // A fairness audit scores the data with the ONNX model like any other version's.
+        var audit = await f.FinishAsync(await f.Host.Services.GetRequiredService<Core.Fairness.FairnessService>().StartAuditAsync(Actor.Cli(),
+            new Core.Fairness.FairnessAuditRequest { ModelVersionId = version.Id, DatasetVersionId = f.Compas, Sensitive = ["race"] }));
+        audit.Status.ShouldBe(JobRunStatus.Succeeded, audit.Error);
     }
 
-    /// <summary>A version trained with ML.NET scores with its reasons in the batch output, through the scheduler like any other.</summary>
+    /// <summary>
+    /// A version trained with ML.NET goes through the scheduler like any other: evaluated against an XGBoost champion, scored
+    /// with its reasons, reproduced byte for byte; a retraining keeps the engine, a person's run without one takes XGBoost.
+    /// </summary>
     [Fact]
     public async Task ShouldTrainWithAnMlNetEngine_AndWriteReasonsWhenScoring()
     {
@@ -209,14 +217,40 @@ public sealed class EvaluationAndScoringTests(TrainingFixture f)
         version.Engine.ShouldBe("mlnet-logistic");
         (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == done.Id))).Engine.ShouldBe("mlnet-logistic");
 
+        // A retraining schedule's run names no engine: it keeps the engine of the version it replaces (here the newest trained one).
+        var scheduled = await f.FinishAsync(await f.Jobs.EnqueueAsync(Actor.Cli(), new JobRequest(TrainModelJob.Kind,
+            new TrainingPayload("recid-mlnet") { DatasetVersionId = f.Compas, Seed = 8 }, "Retrain recid-mlnet")));
+        scheduled.Status.ShouldBe(JobRunStatus.Succeeded, scheduled.Error);
+        (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == scheduled.Id))).Engine.ShouldBe("mlnet-logistic");
+
+        // Champion and challenger across engines: an XGBoost version in Production, the logistic regression evaluated against it.
+        // A person's run that names no engine takes XGBoost, whatever the model's newest version is.
+        var championRun = await f.FinishAsync(await f.Training.StartRunAsync(Actor.Cli(), new TrainingRunRequest("recid-mlnet", f.Compas, TrainingFixture.FewRounds(), 9)));
+        (await f.QueryAsync(db => db.TrainingRuns.SingleAsync(r => r.Id == championRun.Id))).Engine.ShouldBe("xgboost");
+        var champion = (await f.Training.GetVersionAsync(Guid.Parse(championRun.OutputEntityId!))).Version;
+        await f.QueryAsync(db => db.ModelVersions.Where(v => v.Id == champion.Id).ExecuteUpdateAsync(u => u.SetProperty(v => v.Stage, VersionStage.Production)));
+        var evaluated = await f.FinishAsync(await f.Training.StartEvaluationAsync(Actor.Cli(), version.Id, f.Compas, null));
+        evaluated.Status.ShouldBe(JobRunStatus.Succeeded, evaluated.Error);
+        var evaluation = await f.Training.GetEvaluationAsync(evaluated.Id);
+        evaluation.ChampionVersionId.ShouldBe(champion.Id);
+        TrainingJson.ReadResult(evaluation.ChampionResult).ShouldNotBeNull().Rows.ShouldBe(7214);
+        TrainingJson.ReadResult(evaluation.Result)!.Importance.Count.ShouldBe(5);
+
         var scored = await f.FinishAsync(await f.Training.StartScoringAsync(Actor.Cli(), version.Id, f.Compas, null, "auto", reasons: 2));
         scored.Status.ShouldBe(JobRunStatus.Succeeded, scored.Error);
         scored.Summary!.ShouldContain("With 2 reasons per row");
         var output = await f.QueryAsync(db => db.DatasetVersions.SingleAsync(v => v.Id == Guid.Parse(scored.OutputEntityId!)));
-        await using var file = f.Host.Services.GetRequiredService<Core.Artifacts.IArtifactStore>().OpenRead(output.Sha256);
-        using var reader = new StreamReader(file);
-        (await reader.ReadLineAsync()).ShouldBe("id,score,prediction,reason_1,contribution_1,reason_2,contribution_2");
-        (await reader.ReadLineAsync())!.Split(',').Length.ShouldBe(7);
+        await using (var file = f.Host.Services.GetRequiredService<Core.Artifacts.IArtifactStore>().OpenRead(output.Sha256))
+        using (var reader = new StreamReader(file))
+        {
+            (await reader.ReadLineAsync()).ShouldBe("id,score,prediction,reason_1,contribution_1,reason_2,contribution_2");
+            (await reader.ReadLineAsync())!.Split(',').Length.ShouldBe(7);
+        }
+
+        // Training it again from its recorded inputs gives the same package: "reproduce" says identical for ML.NET too.
+        var reproduced = await f.FinishAsync(await f.Host.Services.GetRequiredService<Core.Monitoring.MonitoringService>().StartReproduceAsync(Actor.Cli(), version.Id));
+        reproduced.Status.ShouldBe(JobRunStatus.Succeeded, reproduced.Error);
+        reproduced.Summary!.ShouldStartWith("identical:");
     }
 
     /// <summary>The same model in XGBoost's UBJSON format (XGBoost loads it; the portal takes JSON only).</summary>

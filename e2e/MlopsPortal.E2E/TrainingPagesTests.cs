@@ -140,9 +140,11 @@ public sealed class TrainingPagesTests(PortalBrowserFixture portal)
         await PortalBrowserFixture.FillFieldAsync(page, "register-features", "age, priors_count, juv_fel_count, juv_misd_count, juv_other_count");
         await page.ClickAsync("[data-testid=register-model]");
         await page.WaitForURLAsync("**/model-versions/**");
-        await PortalBrowserFixture.WaitForInteractiveAsync(page);
+        // The same circuit renders the version page: wait for it, not for the circuit.
+        await page.Locator("[data-testid=version-facts]").WaitForAsync(new() { Timeout = 30_000 });
         var text = await page.InnerTextAsync("main");
         text.ShouldContain("ONNX 1.32.0");
+        text.ShouldContain("Scores from");
         text.ShouldContain("Registered by");
         await ShouldReadWordsNotCodesAsync(page);
         await PortalBrowserFixture.ScreenshotAsync(page, "version-onnx");

@@ -157,8 +157,8 @@ internal sealed partial class ModelAuditReport(PortalDbContext db, LineageServic
                           + "Data preparation and code version are to be supplied by the owner.", alert: true);
             pdf.KeyValues([("Engine", $"{Engine.Models.ModelEngines.DisplayName(version.Engine)} {version.EngineVersion}"), ("Reason codes", ReasonMethod(version.Engine)),
                 ("Code version", version.CodeVersion ?? "not recorded")]);
-            if (version.Hyperparameters.Count > 0)
-                pdf.Table([new("From the model file", 1), new("Value", 2)], version.Hyperparameters.OrderBy(p => p.Key).Select(p => (IReadOnlyList<string>)[p.Key, p.Value]), small: true);
+            if (version.Hyperparameters.TryGetValue("onnx.producer", out var producer))
+                pdf.KeyValues([("Producer", producer), ("Scores from", $"the output \u201c{version.Hyperparameters.GetValueOrDefault("onnx.output")}\u201d")]);
             return;
         }
         pdf.KeyValues(

@@ -3,16 +3,6 @@ using MlopsPortal.Engine.Training;
 
 namespace MlopsPortal.Engine.Models;
 
-/// <summary>One input of an ONNX model as the portal reads it: name, element type and shape (-1 for "any").</summary>
-public sealed record OnnxInput(string Name, string ElementType, IReadOnlyList<int> Shape);
-
-/// <summary>
-/// What an ONNX file asks for and gives: its inputs, how the portal will feed them (one float matrix of all features in
-/// order, or one column per input named after a dataset column), the output it reads scores from, and its producer.
-/// </summary>
-public sealed record OnnxModelDescription(
-    IReadOnlyList<OnnxInput> Inputs, bool OneMatrix, int FeatureCount, string ScoreOutput, int ScoreIndex, string Producer, string RuntimeVersion);
-
 /// <summary>
 /// Scores with ONNX Runtime. Inputs are either one float (or double) matrix [rows, features] or one [rows, 1] input
 /// per feature, named after the dataset's column. Scores come from a probabilities output (the positive class is the

@@ -95,16 +95,8 @@ public static class MlNetTraining
                 // FastTree bins values and has no missing-value direction: missing values become the training mean.
                 var impute = ml.Transforms.ReplaceMissingValues(features, replacementMode: Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
                 return classifier
-                    ? impute.Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-                    {
-                        NumberOfTrees = Int("number_of_trees"), NumberOfLeaves = Int("number_of_leaves"), LearningRate = Double("learning_rate"),
-                        MinimumExampleCountPerLeaf = Int("minimum_example_count_per_leaf"), NumberOfThreads = 2, Seed = seed, FeatureColumnName = features,
-                    }))
-                    : impute.Append(ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-                    {
-                        NumberOfTrees = Int("number_of_trees"), NumberOfLeaves = Int("number_of_leaves"), LearningRate = Double("learning_rate"),
-                        MinimumExampleCountPerLeaf = Int("minimum_example_count_per_leaf"), NumberOfThreads = 2, Seed = seed, FeatureColumnName = features,
-                    }));
+                    ? impute.Append(ml.BinaryClassification.Trainers.FastTree(FastTreeOptions(new FastTreeBinaryTrainer.Options(), p, seed)))
+                    : impute.Append(ml.Regression.Trainers.FastTree(FastTreeOptions(new FastTreeRegressionTrainer.Options(), p, seed)));
             case ModelEngines.LightGbm:
                 // LightGBM learns a direction for missing values itself.
                 return classifier
@@ -133,6 +125,19 @@ public static class MlNetTraining
             default:
                 throw new EncodingException($"'{engine}' is not an ML.NET engine.");
         }
+    }
+
+    /// <summary>The FastTree settings a classifier and a regressor share (their options derive from the same base).</summary>
+    private static T FastTreeOptions<T>(T options, IReadOnlyDictionary<string, string> p, int seed) where T : BoostedTreeOptions
+    {
+        options.NumberOfTrees = int.Parse(p["number_of_trees"], CultureInfo.InvariantCulture);
+        options.NumberOfLeaves = int.Parse(p["number_of_leaves"], CultureInfo.InvariantCulture);
+        options.LearningRate = double.Parse(p["learning_rate"], CultureInfo.InvariantCulture);
+        options.MinimumExampleCountPerLeaf = int.Parse(p["minimum_example_count_per_leaf"], CultureInfo.InvariantCulture);
+        options.NumberOfThreads = 2;
+        options.Seed = seed;
+        options.FeatureColumnName = EncodedRows.Features;
+        return options;
     }
 
     /// <summary>ML.NET's zip with every entry's timestamp fixed: the same model gives the same bytes.</summary>
